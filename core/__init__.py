@@ -1,0 +1,1 @@
+"""Cross-cutting leaves every app may import: crypto primitives and key loading."""

@@ -1,0 +1,57 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+from hub.hosts import organisation_url, public_url
+from tenants.selectors import memberships_for_user
+
+
+# Sections of an organisation's site, shown in the navigation once their app serves them.
+SECTIONS = [
+    ("Dashboard", "/"),
+    ("Agreements", "/agreements/"),
+    ("Speaker requests", "/speakers/"),
+    ("Speaker checks", "/exchange/"),
+    ("People", "/people/"),
+    ("API tokens", "/api-tokens/"),
+]
+
+
+def _served(path: str, urlconf: str | None) -> bool:
+    try:
+        resolve(path, urlconf=urlconf)
+    except Resolver404:
+        return False
+    return True
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """What the page header needs: this organisation, the person, and where else they can go."""
+    tenant = getattr(request, "tenant", None)
+    user = getattr(request, "user", None)
+    switcher = []
+    if user is not None and user.is_authenticated:
+        switcher = [
+            {
+                "name": m.organisation.name,
+                "url": organisation_url(request, m.organisation.slug),
+                "current": tenant is not None and m.organisation_id == tenant.pk,
+            }
+            for m in memberships_for_user(user)
+        ]
+    urlconf = getattr(request, "urlconf", None)
+    sections = [
+        {"label": label, "path": path, "current": request.path == path or (path != "/" and request.path.startswith(path))}
+        for label, path in SECTIONS
+        if _served(path, urlconf)
+    ]
+    return {
+        "sections": sections,
+        "current_organisation": None if tenant is None or tenant.is_platform else tenant,
+        "current_membership": getattr(request, "membership", None),
+        "switcher": switcher,
+        "public_home": public_url(request, "/"),
+        "login_url": public_url(request, "/login/"),
+        "logout_url": "/logout/",
+    }

@@ -1,0 +1,120 @@
+"""The demo network: fictional organisations and people, created idempotently.
+
+Every name here is invented. Names of many backgrounds are spread across every role, so
+nothing in the demo suggests that a role, a risk or an outcome follows a name or a faith.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from tenants import services
+from tenants.models import LinkKind, Membership, Organisation, OrganisationKind, OrganisationLink, Role, User
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    slug: str
+    name: str
+    kind: str
+    validated_by: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    roles: dict[str, tuple[str, ...]]  # organisation slug -> roles
+
+
+ORGANISATIONS = [
+    DemoOrganisation("northmoor", "University of Northmoor", OrganisationKind.PROVIDER),
+    DemoOrganisation("eastbrook", "Eastbrook University", OrganisationKind.PROVIDER),
+    DemoOrganisation(
+        "northmoor-college", "Northmoor International College", OrganisationKind.PARTNER, validated_by="northmoor"
+    ),
+    DemoOrganisation("riverside-silver", "Riverside Silver Group", OrganisationKind.PREVENT_GROUP),
+    DemoOrganisation("midshire-network", "Midshire HE Prevent Network", OrganisationKind.NETWORK),
+]
+
+LINKS = [
+    ("northmoor", LinkKind.MEMBER_OF, "riverside-silver"),
+    ("eastbrook", LinkKind.MEMBER_OF, "riverside-silver"),
+    ("northmoor-college", LinkKind.MEMBER_OF, "riverside-silver"),
+    ("northmoor", LinkKind.MEMBER_OF, "midshire-network"),
+    ("eastbrook", LinkKind.MEMBER_OF, "midshire-network"),
+    ("midshire-network", LinkKind.CONVENED_BY, "eastbrook"),
+    ("riverside-silver", LinkKind.CONVENED_BY, "northmoor"),
+]
+
+R = Role
+PEOPLE = [
+    DemoPerson("amara.okafor@northmoor.example", "Amara Okafor",
+               {"northmoor": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SIGNATORY), "riverside-silver": (R.PREVENT_LEAD,)}),
+    DemoPerson("tomasz.nowak@northmoor.example", "Tomasz Nowak", {"northmoor": (R.REVIEWER,)}),
+    DemoPerson("siobhan.kelly@northmoor.example", "Siobhan Kelly", {"northmoor": (R.ORGANISER,)}),
+    DemoPerson("yusuf.haddad@northmoor.example", "Yusuf Haddad", {"northmoor": (R.SAFEGUARDING_OFFICER,)}),
+    DemoPerson("mei.chen@northmoor.example", "Mei Chen", {"northmoor": (R.AUDITOR, R.DATA_PROTECTION_OFFICER)}),
+    DemoPerson("oluwaseun.bakare@northmoor.example", "Oluwaseun Bakare", {"northmoor": (R.SENIOR_DECISION_MAKER,)}),
+    DemoPerson("priya.raman@eastbrook.example", "Priya Raman",
+               {"eastbrook": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SIGNATORY), "midshire-network": (R.PREVENT_LEAD,)}),
+    DemoPerson("gareth.hughes@eastbrook.example", "Gareth Hughes", {"eastbrook": (R.REVIEWER, R.ORGANISER)}),
+    DemoPerson("fatima.rahman@northmoor-college.example", "Fatima Rahman",
+               {"northmoor-college": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SAFEGUARDING_OFFICER, R.SIGNATORY)}),
+    DemoPerson("daniel.mensah@riverside-silver.example", "Daniel Mensah",
+               {"riverside-silver": (R.COORDINATOR, R.ORG_ADMIN, R.SIGNATORY)}),
+    DemoPerson("ioana.popescu@midshire-network.example", "Ioana Popescu",
+               {"midshire-network": (R.COORDINATOR, R.ORG_ADMIN, R.SIGNATORY), "eastbrook": (R.COORDINATOR,)}),
+]
+OPERATOR = DemoPerson("operator@hub.example", "Sam Adeyemi-Clarke", {})
+
+
+def _organisation(spec: DemoOrganisation, by_slug: dict[str, Organisation]) -> Organisation:
+    existing = Organisation.objects.filter(slug=spec.slug).first()
+    if existing is not None:
+        return existing
+    validated_by = by_slug[spec.validated_by] if spec.validated_by else None
+    return services.organisation_create(
+        actor=None, name=spec.name, slug=spec.slug, kind=spec.kind, validated_by=validated_by
+    )
+
+
+def _person(spec: DemoPerson, *, is_staff: bool = False) -> User:
+    user = User.objects.filter(email=spec.email).first()
+    if user is None:
+        user = User.objects.create_user(spec.email, DEMO_PASSWORD, full_name=spec.full_name, is_staff=is_staff)
+    return user
+
+
+def demo_seed() -> dict[str, Organisation]:
+    """Create whatever of the demo network is missing; running it twice changes nothing."""
+    by_slug: dict[str, Organisation] = {}
+    for spec in ORGANISATIONS:
+        by_slug[spec.slug] = _organisation(spec, by_slug)
+    with transaction.atomic():
+        for source, kind, target in LINKS:
+            if not OrganisationLink.objects.filter(source=by_slug[source], target=by_slug[target], kind=kind).exists():
+                services.organisation_link(actor=None, source=by_slug[source], target=by_slug[target], kind=kind)
+        _person(OPERATOR, is_staff=True)
+        for person in PEOPLE:
+            user = _person(person)
+            for slug, roles in person.roles.items():
+                if not Membership.objects.filter(user=user, organisation=by_slug[slug]).exists():
+                    services.membership_grant(actor=None, organisation=by_slug[slug], user=user, roles=roles)
+    return by_slug
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(email, name, where and as what) for the printed list of demo logins."""
+    rows = [(OPERATOR.email, OPERATOR.full_name, "platform operator (public site)")]
+    names = {spec.slug: spec.name for spec in ORGANISATIONS}
+    for person in PEOPLE:
+        where = "; ".join(
+            f"{names[slug]}: {', '.join(Role(role).label for role in roles)}" for slug, roles in person.roles.items()
+        )
+        rows.append((person.email, person.full_name, where))
+    return rows

@@ -1,0 +1,43 @@
+"""django-tenants: which apps live in the public schema and which in every organisation's schema."""
+
+from hub.settings.env import env_str
+
+SHARED_APPS = [
+    "django_tenants",
+    "daphne",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "channels",
+    "guardian",
+    "core",
+    "tenants",
+    "agreements",
+    "sharing",
+    "hub",
+]
+
+# Working records: each organisation's own schema, never read across a boundary.
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "guardian",
+    "speakers",
+]
+
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Organisation"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+PUBLIC_SCHEMA_URLCONF = "hub.urls_public"
+ROOT_URLCONF = "hub.urls_tenant"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# One `SET search_path` per request instead of one per cursor.
+TENANT_LIMIT_SET_CALLS = True
+
+# Every organisation is reached at <slug>.<HUB_BASE_DOMAIN>; the public site at the base domain.
+HUB_BASE_DOMAIN = env_str("HUB_BASE_DOMAIN", "hub.localhost")

@@ -1,0 +1,17 @@
+"""Tests: real PostgreSQL (embedded or DATABASE_URL), fast hashing, no debug pages."""
+
+import os
+
+os.environ.setdefault("HUB_ALLOW_DEV_MASTER_KEY", "1")
+
+from hub.settings.base import *  # noqa: E402,F403
+from hub.settings.env import env_str  # noqa: E402
+
+DEBUG = False
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "test-only-not-secret")
+# Argon2 stays the default hasher in every real environment; tests use MD5 for speed only.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

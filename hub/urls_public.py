@@ -1,0 +1,15 @@
+"""The public site (the base domain): sign in, choose an organisation, accept invitations, operate."""
+
+from django.urls import path
+
+from hub.urls_common import handler403, handler404, handler500  # noqa: F401
+from hub.urls_common import urlpatterns as common
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", tenant_views.home, name="home"),
+    path("login/", tenant_views.SignInView.as_view(), name="login"),
+    path("invitations/<str:token>/", tenant_views.invitation_accept, name="invitation_accept"),
+    path("operator/organisations/", tenant_views.operator_organisations, name="operator_organisations"),
+    *common,
+]

@@ -1,0 +1,24 @@
+"""An organisation's own site (<slug>.<base domain>); every page is for its members only."""
+
+from django.urls import include, path
+
+from hub import views
+from hub.urls_common import handler403, handler404, handler500  # noqa: F401
+from hub.urls_common import urlpatterns as common
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("people/", tenant_views.members, name="members"),
+    path("people/<int:membership_id>/roles/", tenant_views.member_roles, name="member_roles"),
+    path("api-tokens/", tenant_views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:token_id>/revoke/", tenant_views.api_token_revoke, name="api_token_revoke"),
+    path("agreements/", include("agreements.urls")),
+    path("speakers/", include("speakers.urls")),
+    path("exchange/", include("sharing.urls")),
+    path("api/v1/", include("tenants.api_urls")),
+    path("api/v1/agreements/", include("agreements.api_urls")),
+    path("api/v1/speakers/", include("speakers.api_urls")),
+    path("api/v1/exchange/", include("sharing.api_urls")),
+    *common,
+]

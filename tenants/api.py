@@ -1,0 +1,62 @@
+"""API for the current organisation (the host decides which): itself, its links, its members."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenants import selectors
+from tenants.models import Organisation
+
+
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    host = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "kind", "host", "created_at"]
+
+    def get_host(self, organisation: Organisation) -> str:
+        return organisation.get_primary_domain().domain
+
+
+class LinkSerializer(serializers.Serializer[object]):
+    kind = serializers.CharField()
+    direction = serializers.ChoiceField(choices=["outgoing", "incoming"])
+    organisation = OrganisationSerializer()
+
+
+class MemberSerializer(serializers.Serializer[object]):
+    full_name = serializers.CharField(source="user.full_name")
+    email = serializers.EmailField(source="user.email")
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+class CurrentOrganisationView(APIView):
+    @extend_schema(responses=OrganisationSerializer, summary="The organisation whose host this is")
+    def get(self, request: Request) -> Response:
+        return Response(OrganisationSerializer(request.tenant).data)
+
+
+class LinksView(APIView):
+    @extend_schema(responses=LinkSerializer(many=True), summary="Links to and from this organisation")
+    def get(self, request: Request) -> Response:
+        me = request.tenant.pk
+        rows = [
+            {
+                "kind": link.kind,
+                "direction": "outgoing" if link.source_id == me else "incoming",
+                "organisation": link.target if link.source_id == me else link.source,
+            }
+            for link in selectors.organisation_links(request.tenant)
+        ]
+        return Response(LinkSerializer(rows, many=True).data)
+
+
+class MembersView(APIView):
+    @extend_schema(responses=MemberSerializer(many=True), summary="People in this organisation and their roles")
+    def get(self, request: Request) -> Response:
+        return Response(MemberSerializer(selectors.organisation_members(request.tenant), many=True).data)

@@ -1,0 +1,57 @@
+"""API authentication: bearer tokens scoped to one organisation, and the membership permission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions, permissions
+from rest_framework.request import Request
+
+from core import crypto
+from tenants.models import ApiToken
+from tenants.selectors import membership_for
+
+
+class OrganisationTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer phub_…`. A token works only on its own organisation's host."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0] != self.keyword:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Send the token as 'Authorization: Bearer <token>'.")
+        token = (
+            ApiToken.objects.select_related("user", "organisation")
+            .filter(key_hash=crypto.hash_token(header[1]), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("This API token is not valid (unknown, revoked or its user is disabled).")
+        if token.organisation_id != request.tenant.pk:
+            raise exceptions.AuthenticationFailed(
+                "This API token belongs to another organisation; call the API on that organisation's host name."
+            )
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class IsMemberOfThisOrganisation(permissions.BasePermission):
+    """Members of the organisation whose host this is. Non-members get 404, as if it did not exist."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.tenant.is_platform:
+            return True  # The public site's API only serves the schema and anonymous-safe data.
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated("Sign in or send 'Authorization: Bearer <token>'.")
+        membership = membership_for(request.user, request.tenant)
+        if membership is None:
+            raise exceptions.NotFound()
+        request.membership = membership
+        return True

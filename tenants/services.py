@@ -1,0 +1,326 @@
+"""Writes for organisations and people. Every change writes its audit event in the same transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import crypto
+from core.audit import audit_record
+from tenants.keys import organisation_keys_create
+from tenants.models import (
+    ApiToken,
+    Domain,
+    Invitation,
+    LinkKind,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OrganisationLink,
+    Role,
+    User,
+)
+
+# Host labels that would collide with the platform's own names or mislead people.
+RESERVED_SLUGS = frozenset(
+    {"public", "www", "api", "admin", "static", "media", "hub", "mail", "platform", "localhost", "ws"}
+)
+# A DNS label: lower-case letters, digits and inner hyphens, 2–40 characters.
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
+INVITATION_LIFETIME = timedelta(days=14)
+
+# Which organisation kinds each link may join: (allowed source kinds, allowed target kinds).
+LINK_RULES: dict[str, tuple[set[str], set[str]]] = {
+    LinkKind.VALIDATES: ({OrganisationKind.PROVIDER}, {OrganisationKind.PARTNER}),
+    LinkKind.MEMBER_OF: (
+        {OrganisationKind.PROVIDER, OrganisationKind.PARTNER, OrganisationKind.PREVENT_GROUP, OrganisationKind.NETWORK},
+        {OrganisationKind.NETWORK, OrganisationKind.PREVENT_GROUP},
+    ),
+    LinkKind.CONVENED_BY: (
+        {OrganisationKind.NETWORK, OrganisationKind.PREVENT_GROUP},
+        {OrganisationKind.PROVIDER, OrganisationKind.PARTNER, OrganisationKind.PREVENT_GROUP, OrganisationKind.NETWORK},
+    ),
+}
+
+
+def organisation_host(slug: str) -> str:
+    return f"{slug}.{settings.HUB_BASE_DOMAIN}"
+
+
+def schema_name_for(slug: str) -> str:
+    return "org_" + slug.replace("-", "_")
+
+
+def _require_operator(actor: User | None) -> None:
+    # `None` is the system itself (the demo seed, migrations); people must be operators.
+    if actor is not None and not actor.is_staff:
+        raise PermissionDenied("Only a platform operator can create or link organisations.")
+
+
+def _validate_new_organisation(*, name: str, slug: str, kind: str) -> None:
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Enter the organisation's name."
+    if slug in RESERVED_SLUGS:
+        errors["slug"] = f"'{slug}' is reserved by the platform; choose another slug."
+    elif not SLUG_PATTERN.match(slug):
+        errors["slug"] = (
+            "Use 2–40 lower-case letters, digits and hyphens, starting and ending with a letter "
+            "or digit (it becomes the host name <slug>." + settings.HUB_BASE_DOMAIN + ")."
+        )
+    elif Organisation.objects.filter(slug=slug).exists():
+        errors["slug"] = f"An organisation with the slug '{slug}' already exists; choose another."
+    if kind not in OrganisationKind.values or kind == OrganisationKind.PLATFORM:
+        choices = ", ".join(k for k in OrganisationKind.values if k != OrganisationKind.PLATFORM)
+        errors["kind"] = f"Choose one of: {choices}."
+    if errors:
+        raise ValidationError(errors)
+
+
+def organisation_create(
+    *,
+    actor: User | None,
+    name: str,
+    slug: str,
+    kind: str,
+    validated_by: Organisation | None = None,
+) -> Organisation:
+    """Create an organisation: schema, host name, key pairs and first link, all or nothing.
+
+    PostgreSQL DDL is transactional, so a failure anywhere (including mid-migration)
+    rolls back the schema as well as the rows.
+    """
+    _require_operator(actor)
+    slug = slug.strip().lower()
+    _validate_new_organisation(name=name, slug=slug, kind=kind)
+    if kind == OrganisationKind.PARTNER and validated_by is not None:
+        _validate_link(source=validated_by, target_kind=kind, kind=LinkKind.VALIDATES)
+    with transaction.atomic():
+        organisation = Organisation(schema_name=schema_name_for(slug), name=name.strip(), slug=slug, kind=kind)
+        organisation.save(verbosity=0)
+        Domain.objects.create(domain=organisation_host(slug), tenant=organisation, is_primary=True)
+        organisation_keys_create(organisation=organisation)
+        audit_record(
+            action="organisation.create",
+            actor=actor,
+            organisation_id=organisation.pk,
+            target=organisation,
+            detail={"slug": slug, "kind": kind},
+        )
+        if validated_by is not None:
+            organisation_link(actor=actor, source=validated_by, target=organisation, kind=LinkKind.VALIDATES)
+    return organisation
+
+
+def _validate_link(*, source: Organisation, target_kind: str, kind: str) -> None:
+    if kind not in LINK_RULES:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(LINK_RULES)}."})
+    source_kinds, target_kinds = LINK_RULES[kind]
+    if source.kind not in source_kinds or target_kind not in target_kinds:
+        label = LinkKind(kind).label
+        raise ValidationError(
+            {
+                "kind": (
+                    f"A {OrganisationKind(source.kind).label.lower()} cannot be linked as '{label}' to a "
+                    f"{OrganisationKind(target_kind).label.lower()}: '{label}' joins "
+                    f"{_kinds(source_kinds)} to {_kinds(target_kinds)}."
+                )
+            }
+        )
+
+
+def _kinds(kinds: Iterable[str]) -> str:
+    return " or ".join(sorted(OrganisationKind(k).label.lower() for k in kinds))
+
+
+def organisation_link(
+    *, actor: User | None, source: Organisation, target: Organisation, kind: str
+) -> OrganisationLink:
+    """Record that `source` validates / is a member of / is convened by `target`."""
+    _require_operator(actor)
+    if source.pk == target.pk:
+        raise ValidationError({"target": "An organisation cannot be linked to itself."})
+    _validate_link(source=source, target_kind=target.kind, kind=kind)
+    if OrganisationLink.objects.filter(source=source, target=target, kind=kind).exists():
+        raise ValidationError({"target": f"{source} already {LinkKind(kind).label} {target}."})
+    if kind == LinkKind.VALIDATES and OrganisationLink.objects.filter(target=target, kind=kind).exists():
+        raise ValidationError({"target": f"{target} already has a validating provider."})
+    with transaction.atomic():
+        link = OrganisationLink.objects.create(source=source, target=target, kind=kind)
+        audit_record(
+            action="organisation.link",
+            actor=actor,
+            organisation_id=source.pk,
+            target=link,
+            detail={"source": source.slug, "target": target.slug, "kind": kind},
+        )
+    return link
+
+
+def _clean_roles(roles: Iterable[str]) -> list[str]:
+    cleaned = sorted(set(roles))
+    if not cleaned:
+        raise ValidationError({"roles": "Choose at least one role."})
+    unknown = [role for role in cleaned if role not in Role.values]
+    if unknown:
+        raise ValidationError({"roles": f"Unknown role {', '.join(unknown)}; choose from {', '.join(Role.values)}."})
+    return cleaned
+
+
+def require_role(user: User, organisation: Organisation, role: str) -> Membership:
+    """The acting person's membership, if it carries `role`; otherwise PermissionDenied."""
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is None or not membership.has_role(role):
+        raise PermissionDenied(f"This needs the {Role(role).label} role in {organisation}.")
+    return membership
+
+
+def membership_grant(
+    *, actor: User | None, organisation: Organisation, user: User, roles: Iterable[str]
+) -> Membership:
+    """Give `user` these roles in `organisation` (adding to any they hold). Used by seeding and invitations."""
+    roles = _clean_roles(roles)
+    with transaction.atomic():
+        membership, created = Membership.objects.select_for_update().get_or_create(
+            user=user, organisation=organisation, defaults={"roles": roles}
+        )
+        if not created:
+            membership.roles = sorted(set(membership.roles) | set(roles))
+            membership.save(update_fields=["roles"])
+        audit_record(
+            action="membership.grant",
+            actor=actor,
+            organisation_id=organisation.pk,
+            target=membership,
+            detail={"user_id": user.pk, "roles": roles},
+        )
+    return membership
+
+
+def membership_set_roles(*, actor: User, membership: Membership, roles: Iterable[str]) -> Membership:
+    """Replace a member's roles; an organisation always keeps at least one admin."""
+    require_role(actor, membership.organisation, Role.ORG_ADMIN)
+    roles = _clean_roles(roles)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if Role.ORG_ADMIN in membership.roles and Role.ORG_ADMIN not in roles:
+            other_admins = Membership.objects.filter(
+                organisation=membership.organisation, roles__contains=[Role.ORG_ADMIN], user__is_active=True
+            ).exclude(pk=membership.pk)
+            if not other_admins.exists():
+                raise ValidationError({"roles": "This is the last organisation admin; make someone else admin first."})
+        previous = membership.roles
+        membership.roles = roles
+        membership.save(update_fields=["roles"])
+        audit_record(
+            action="membership.set_roles",
+            actor=actor,
+            organisation_id=membership.organisation_id,
+            target=membership,
+            detail={"user_id": membership.user_id, "from": previous, "to": roles},
+        )
+    return membership
+
+
+def invitation_create(
+    *, actor: User, organisation: Organisation, email: str, roles: Iterable[str]
+) -> tuple[Invitation, str]:
+    """An organisation admin invites a person; returns the invitation and its one-time token."""
+    require_role(actor, organisation, Role.ORG_ADMIN)
+    email = User.objects.normalize_email(email.strip()).lower()
+    errors: dict[str, str] = {}
+    if not email or "@" not in email:
+        errors["email"] = "Enter the email address of the person to invite."
+    elif Membership.objects.filter(organisation=organisation, user__email=email).exists():
+        errors["email"] = f"{email} is already a member of {organisation}; change their roles instead."
+    try:
+        roles = _clean_roles(roles)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    token = crypto.random_token()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=email,
+            roles=roles,
+            token_hash=crypto.hash_token(token),
+            invited_by=actor,
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        )
+        audit_record(
+            action="invitation.create",
+            actor=actor,
+            organisation_id=organisation.pk,
+            target=invitation,
+            detail={"roles": roles},
+        )
+    return invitation, token
+
+
+def invitation_accept(
+    *, token: str, user: User | None = None, full_name: str = "", password: str = ""
+) -> Membership:
+    """Accept an invitation: as the signed-in `user`, or by creating an account with a password."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().filter(token_hash=crypto.hash_token(token)).first()
+        )
+        if invitation is None or not invitation.is_open():
+            raise ValidationError({"token": "This invitation link is not valid or has expired; ask for a new one."})
+        if user is None:
+            user = _user_for_invitation(invitation, full_name=full_name, password=password)
+        elif user.email != invitation.email:
+            raise ValidationError(
+                {"token": f"This invitation is for {invitation.email}; sign in with that account to accept it."}
+            )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit_record(
+            action="invitation.accept", actor=user, organisation_id=invitation.organisation_id, target=invitation
+        )
+        return membership_grant(actor=user, organisation=invitation.organisation, user=user, roles=invitation.roles)
+
+
+def _user_for_invitation(invitation: Invitation, *, full_name: str, password: str) -> User:
+    if User.objects.filter(email=invitation.email).exists():
+        raise ValidationError({"token": "You already have an account: sign in first, then open the link again."})
+    if not full_name.strip():
+        raise ValidationError({"full_name": "Enter your name."})
+    candidate = User(email=invitation.email, full_name=full_name.strip())
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    return User.objects.create_user(invitation.email, password, full_name=full_name.strip())
+
+
+def api_token_create(*, actor: User, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
+    """Issue a bearer token for `actor` in `organisation`; the raw token is returned once only."""
+    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
+        raise PermissionDenied("Only members of an organisation can hold its API tokens.")
+    if not name.strip():
+        raise ValidationError({"name": "Name the token after what will use it, e.g. 'reporting script'."})
+    raw = "phub_" + crypto.random_token()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor, organisation=organisation, name=name.strip(), key_hash=crypto.hash_token(raw), prefix=raw[:9]
+        )
+        audit_record(action="api_token.create", actor=actor, organisation_id=organisation.pk, target=token)
+    return token, raw
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        require_role(actor, token.organisation, Role.ORG_ADMIN)
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(action="api_token.revoke", actor=actor, organisation_id=token.organisation_id, target=token)

@@ -1,0 +1,201 @@
+"""Pages about organisations and people: sign-in, invitations, members, tokens, operator tools.
+
+Each view parses input, calls one service or selector, and renders.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from hub.forms_util import add_service_errors
+from hub.hosts import is_hub_url, organisation_url, public_url
+from tenants import selectors, services
+from tenants.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InviteForm,
+    OrganisationCreateForm,
+    OrganisationLinkForm,
+    RolesForm,
+    SignInForm,
+)
+from tenants.models import ApiToken, Membership, Role
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "tenants/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        # Organisation pages live on other host names under the base domain; allow those only.
+        target = self.request.POST.get("next", self.request.GET.get("next", ""))
+        return target if target and is_hub_url(target) else ""
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:
+        codes = {error.code for error in form.non_field_errors().as_data()}
+        status = 403 if "inactive" in codes else 401 if "invalid_login" in codes else 400
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The public site: sign in, or choose one of your organisations."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    memberships = [
+        (membership, organisation_url(request, membership.organisation.slug))
+        for membership in selectors.memberships_for_user(request.user)
+    ]
+    return render(request, "tenants/home.html", {"memberships": memberships})
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    form = AcceptInvitationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            user = request.user if request.user.is_authenticated else None
+            if user is None and not form.is_valid():
+                raise ValidationError({})
+            membership = services.invitation_accept(
+                token=token,
+                user=user,
+                full_name=form.data.get("full_name", ""),
+                password=form.data.get("password", ""),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            status = 400
+        else:
+            messages.success(request, f"You are now a member of {membership.organisation}. Sign in to continue.")
+            return redirect("home")
+    return render(request, "tenants/invitation_accept.html", {"form": form}, status=status)
+
+
+def _members_context(request: HttpRequest, invite_form: InviteForm | None = None) -> dict[str, object]:
+    organisation = request.tenant
+    return {
+        "members": selectors.organisation_members(organisation),
+        "invitations": selectors.open_invitations(organisation),
+        "invite_form": invite_form or InviteForm(),
+        "is_admin": request.membership.has_role(Role.ORG_ADMIN),
+        "role_choices": Role.choices,
+    }
+
+
+def members(request: HttpRequest) -> HttpResponse:
+    """People in this organisation; admins invite and change roles here."""
+    status = 200
+    invite_form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        if not request.membership.has_role(Role.ORG_ADMIN):
+            raise PermissionDenied("Only an organisation admin can invite people.")
+        if invite_form.is_valid():
+            try:
+                invitation, token = services.invitation_create(
+                    actor=request.user,
+                    organisation=request.tenant,
+                    email=invite_form.cleaned_data["email"],
+                    roles=invite_form.cleaned_data["roles"],
+                )
+            except ValidationError as exc:
+                add_service_errors(invite_form, exc)
+            else:
+                link = public_url(request, f"/invitations/{token}/")
+                messages.success(request, f"Invitation for {invitation.email} created. Send them this link: {link}")
+                return redirect("members")
+        status = 400
+    return render(request, "tenants/members.html", _members_context(request, invite_form), status=status)
+
+
+@require_POST
+def member_roles(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=request.tenant)
+    form = RolesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose at least one role.")
+        return redirect("members")
+    try:
+        services.membership_set_roles(actor=request.user, membership=membership, roles=form.cleaned_data["roles"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Roles updated for {membership.user}.")
+    return redirect("members")
+
+
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _, new_token = services.api_token_create(
+                    actor=request.user, organisation=request.tenant, name=form.cleaned_data["name"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                status = 400
+            else:
+                form = ApiTokenForm()
+        else:
+            status = 400
+    context = {"form": form, "tokens": selectors.api_tokens_for(request.user, request.tenant), "new_token": new_token}
+    return render(request, "tenants/api_tokens.html", context, status=status)
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, organisation=request.tenant, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Token '{token.name}' revoked.")
+    return redirect("api_tokens")
+
+
+def _require_operator(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied("Only platform operators can manage organisations.")
+
+
+@login_required
+def operator_organisations(request: HttpRequest) -> HttpResponse:
+    """Platform operators create organisations and link them."""
+    _require_operator(request)
+    create_form = OrganisationCreateForm(request.POST if "create" in request.POST else None)
+    link_form = OrganisationLinkForm(request.POST if "link" in request.POST else None)
+    status = 200
+    if request.method == "POST":
+        form = create_form if "create" in request.POST else link_form
+        if form.is_valid():
+            try:
+                done = _operator_action(request, form)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("operator_organisations")
+        status = 400
+    context = {
+        "organisations": selectors.organisations_listing(),
+        "create_form": create_form,
+        "link_form": link_form,
+    }
+    return render(request, "tenants/operator_organisations.html", context, status=status)
+
+
+def _operator_action(request: HttpRequest, form: OrganisationCreateForm | OrganisationLinkForm) -> str:
+    data = form.cleaned_data
+    if isinstance(form, OrganisationCreateForm):
+        organisation = services.organisation_create(
+            actor=request.user, name=data["name"], slug=data["slug"], kind=data["kind"], validated_by=data["validated_by"]
+        )
+        return f"Created {organisation} at {services.organisation_host(organisation.slug)}."
+    link = services.organisation_link(actor=request.user, source=data["source"], target=data["target"], kind=data["kind"])
+    return f"Linked: {link}."

@@ -1,0 +1,176 @@
+"""Shared fixtures: a small world of organisations created once per session, data reset per test.
+
+Schemas are expensive (≈0.3 s each), so the organisations below are created once, committed,
+and every test runs inside a transaction that is rolled back. Tests that need real commits
+(concurrency) use `committing_db`, which removes whatever the test added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tenants import services
+from tenants.models import LinkKind, Organisation, OrganisationKind, User
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass(frozen=True)
+class World:
+    """Organisation ids of the session's world; fixtures hand out fresh instances."""
+
+    alderley: int  # provider
+    brackenford: int  # provider
+    alderley_college: int  # partner validated by alderley
+    northern_network: int  # network convened by brackenford; alderley and brackenford are members
+
+
+@pytest.fixture(scope="session")
+def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> World:
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        create = services.organisation_create
+        alderley = create(actor=None, name="Alderley University", slug="alderley", kind=OrganisationKind.PROVIDER)
+        brackenford = create(
+            actor=None, name="Brackenford University", slug="brackenford", kind=OrganisationKind.PROVIDER
+        )
+        college = create(
+            actor=None,
+            name="Alderley Partner College",
+            slug="alderley-college",
+            kind=OrganisationKind.PARTNER,
+            validated_by=alderley,
+        )
+        network = create(
+            actor=None, name="Northern HE Network", slug="northern-network", kind=OrganisationKind.NETWORK
+        )
+        for member in (alderley, brackenford):
+            services.organisation_link(actor=None, source=member, target=network, kind=LinkKind.MEMBER_OF)
+        services.organisation_link(actor=None, source=network, target=brackenford, kind=LinkKind.CONVENED_BY)
+        return World(alderley.pk, brackenford.pk, college.pk, network.pk)
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_around_each_test() -> Iterator[None]:
+    # A request through the test client leaves the connection in that tenant's schema.
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def org_a(db: None, world: World) -> Organisation:
+    return Organisation.objects.get(pk=world.alderley)
+
+
+@pytest.fixture
+def org_b(db: None, world: World) -> Organisation:
+    return Organisation.objects.get(pk=world.brackenford)
+
+
+@pytest.fixture
+def partner(db: None, world: World) -> Organisation:
+    return Organisation.objects.get(pk=world.alderley_college)
+
+
+@pytest.fixture
+def network(db: None, world: World) -> Organisation:
+    return Organisation.objects.get(pk=world.northern_network)
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(**fields: object) -> User:
+        return UserFactory(**fields)
+
+    return make
+
+
+@pytest.fixture
+def member(make_user: Callable[..., User]) -> Callable[..., User]:
+    """`member(org, "prevent_lead", ...)`: a new person holding those roles in `org`."""
+
+    def make(organisation: Organisation, *roles: str, **fields: object) -> User:
+        user = make_user(**fields)
+        services.membership_grant(actor=None, organisation=organisation, user=user, roles=roles or ["reviewer"])
+        return user
+
+    return make
+
+
+def host_of(organisation: Organisation | None) -> str:
+    return settings.HUB_BASE_DOMAIN if organisation is None else f"{organisation.slug}.{settings.HUB_BASE_DOMAIN}"
+
+
+@pytest.fixture
+def client_on(db: None) -> Callable[..., Client]:
+    """`client_on(org, user)`: a test client talking to `org`'s host (None: the public site)."""
+
+    def make(organisation: Organisation | None, user: User | None = None) -> Client:
+        client = Client(HTTP_HOST=host_of(organisation))
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def committing_db(django_db_setup: None, django_db_blocker: pytest.FixtureRequest, world: World) -> Iterator[None]:
+    """Database access without a wrapping transaction, for tests that need real commits.
+
+    Afterwards every row added to the public schema (by id) and every new schema is removed,
+    so the session's world stays as it was.
+    """
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        before = _public_high_water_marks()
+        schemas_before = _schemas()
+        try:
+            yield
+        finally:
+            connection.set_schema_to_public()
+            _remove_rows_added_since(before)
+            for schema in _schemas() - schemas_before:
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _public_id_tables() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND column_name = 'id' AND data_type IN ('bigint', 'integer')"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _public_high_water_marks() -> dict[str, int]:
+    marks = {}
+    with connection.cursor() as cursor:
+        for table in _public_id_tables():
+            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM public."{table}"')
+            marks[table] = cursor.fetchone()[0]
+    return marks
+
+
+def _remove_rows_added_since(marks: dict[str, int]) -> None:
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table in _public_id_tables():
+            cursor.execute(f'DELETE FROM public."{table}" WHERE id > %s', [marks.get(table, 0)])
+
+
+def _schemas() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'org\\_%%'")
+        return {row[0] for row in cursor.fetchall()}
