@@ -65,6 +65,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row; anonymous people get nothing.
 
 # One sign-in for the public site and every organisation: the cookie belongs to the base
