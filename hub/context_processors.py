@@ -48,7 +48,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     ]
     return {
         "sections": sections,
-        "current_organisation": None if tenant is None or tenant.is_platform else tenant,
+        # Only members learn whose host this is: a stranger's "not found" page names nobody.
+        "current_organisation": tenant if getattr(request, "membership", None) else None,
         "current_membership": getattr(request, "membership", None),
         "switcher": switcher,
         "public_home": public_url(request, "/"),

@@ -9,7 +9,9 @@ from django.http import HttpRequest
 
 
 def _port_suffix(request: HttpRequest) -> str:
-    port = request.get_port()
+    # The port the person typed (from the Host header), so links work behind any port mapping.
+    host = request.get_host()
+    port = host.rsplit(":", 1)[1] if ":" in host and not host.endswith("]") else ""
     default = "443" if request.is_secure() else "80"
     return "" if port in {default, ""} else f":{port}"
 

@@ -10,3 +10,7 @@ from hub.settings.env import env_bool, env_str  # noqa: E402
 DEBUG = env_bool("DJANGO_DEBUG", True)
 # A development-only secret; production refuses to start without DJANGO_SECRET_KEY.
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-not-secret-partnership-hub")
+
+# Serve static files straight from the apps (no collectstatic step), whatever DEBUG says.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -15,3 +15,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# One test database per run, so several runs (two developers, or CI and a developer) can
+# share one PostgreSQL server without dropping each other's database.
+DATABASES["default"]["TEST"] = {"NAME": env_str("HUB_TEST_DATABASE_NAME", f"test_hub_{os.getpid()}")}  # noqa: F405
+
+# Serve static files straight from the apps (no collectstatic step), whatever DEBUG says.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

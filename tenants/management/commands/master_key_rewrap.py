@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from tenants.keys import master_key_rewrap
+
+
+class Command(BaseCommand):
+    help = (
+        "After setting a new HUB_MASTER_KEY (old one in HUB_MASTER_KEY_PREVIOUS), re-wrap every organisation "
+        "private key under the new key. Safe to run while the hub serves, and to run again."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        changed = master_key_rewrap()
+        self.stdout.write(self.style.SUCCESS(f"Re-wrapped {changed} private key(s) under the current master key."))
