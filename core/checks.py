@@ -10,6 +10,5 @@ def master_key_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     from core.keys import check_master_key
 
     return [
-        Error(problem, hint="Set HUB_MASTER_KEY; see README 'Keys'.", id="core.E001")
-        for problem in check_master_key()
+        Error(problem, hint="Set HUB_MASTER_KEY; see README 'Keys'.", id="core.E001") for problem in check_master_key()
     ]

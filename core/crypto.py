@@ -89,9 +89,7 @@ _SUBKEY_INFO_PREFIX = b"partnership-hub/subkey/v1/"
 _MASTER_WRAP_PURPOSE = "master-wrap"
 _MASTER_KEY_ID_LABEL = b"partnership-hub/master-key-id/v1"
 
-JsonValue: TypeAlias = (
-    bool | int | float | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
-)
+JsonValue: TypeAlias = bool | int | float | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
 
 
 class CryptoError(Exception):
@@ -115,9 +113,7 @@ class KeyFormatError(CryptoError):
 
 def _require_key(key: bytes, what: str) -> None:
     if len(key) != KEY_BYTES:
-        raise KeyFormatError(
-            f"{what} must be exactly {KEY_BYTES} bytes, got {len(key)}"
-        )
+        raise KeyFormatError(f"{what} must be exactly {KEY_BYTES} bytes, got {len(key)}")
 
 
 def _require_binding(value: bytes, what: str) -> None:
@@ -137,23 +133,18 @@ def _check_v1(blob: bytes, header_len: int, what: str) -> None:
         raise EnvelopeOpenError(f"{what} is truncated ({len(blob)} bytes)")
 
 
-def _gcm_decrypt(
-    key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes, what: str
-) -> bytes:
+def _gcm_decrypt(key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes, what: str) -> bytes:
     try:
         return AESGCM(key).decrypt(nonce, ciphertext, aad)
     except InvalidTag:
         # `from None`: the underlying exception adds nothing and must not carry data.
         raise EnvelopeOpenError(
-            f"{what} failed authentication: it was tampered with, belongs to a "
-            "different record, or the key is wrong"
+            f"{what} failed authentication: it was tampered with, belongs to a different record, or the key is wrong"
         ) from None
 
 
 def _hkdf(secret: bytes, *, salt: bytes | None, info: bytes) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=info
-    ).derive(secret)
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=info).derive(secret)
 
 
 # --- record envelopes ----------------------------------------------------------------
@@ -176,9 +167,7 @@ def seal(data_key: bytes, plaintext: bytes, *, associated_data: bytes) -> bytes:
     _require_binding(associated_data, "associated_data")
     nonce = os.urandom(NONCE_BYTES)
     header = FORMAT_V1 + nonce
-    return header + AESGCM(data_key).encrypt(
-        nonce, plaintext, FORMAT_V1 + associated_data
-    )
+    return header + AESGCM(data_key).encrypt(nonce, plaintext, FORMAT_V1 + associated_data)
 
 
 def open_sealed(data_key: bytes, sealed: bytes, *, associated_data: bytes) -> bytes:
@@ -238,9 +227,7 @@ def _x25519_public_raw(key: X25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def _wrapping_key(
-    shared: bytes, ephemeral_public: bytes, recipient_public: bytes
-) -> bytes:
+def _wrapping_key(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> bytes:
     # Salting with both public keys ties the derived key to this exact exchange.
     return _hkdf(shared, salt=ephemeral_public + recipient_public, info=_WRAP_KEY_INFO)
 
@@ -260,9 +247,7 @@ def wrap_key(recipient_public: bytes, key: bytes, *, context: bytes) -> bytes:
         shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
     except ValueError:
         # Low-order public keys give an all-zero shared secret; refuse them.
-        raise KeyFormatError(
-            "recipient public key is not a usable X25519 key"
-        ) from None
+        raise KeyFormatError("recipient public key is not a usable X25519 key") from None
     nonce = os.urandom(NONCE_BYTES)
     header = FORMAT_V1 + ephemeral_public + nonce
     wrapping = _wrapping_key(shared, ephemeral_public, recipient_public)
@@ -288,9 +273,7 @@ def unwrap_key(recipient_private: bytes, wrapped: bytes, *, context: bytes) -> b
         raise EnvelopeOpenError("wrapped key has an invalid ephemeral key") from None
     recipient_public = _x25519_public_raw(private.public_key())
     wrapping = _wrapping_key(shared, ephemeral_public, recipient_public)
-    return _gcm_decrypt(
-        wrapping, nonce, wrapped[_WRAPPED_HEADER:], header + context, "wrapped key"
-    )
+    return _gcm_decrypt(wrapping, nonce, wrapped[_WRAPPED_HEADER:], header + context, "wrapped key")
 
 
 # --- signatures ----------------------------------------------------------------------
@@ -299,9 +282,7 @@ _ED25519_P = 2**255 - 19
 # y-coordinates of Ed25519's small-order points (orders 1, 2, 4 and 8), plus the
 # non-canonical encodings p and p+1. Signatures "by" such a public key can be forged
 # without any private key, so verify() rejects them (as libsodium does).
-_ED25519_Y8 = (
-    2707385501144840649318225287225658788936804267575313519463743609750303402022
-)
+_ED25519_Y8 = 2707385501144840649318225287225658788936804267575313519463743609750303402022
 _ED25519_SMALL_ORDER_Y = frozenset(
     {
         0,
@@ -323,9 +304,7 @@ def generate_signing_keypair() -> tuple[bytes, bytes]:
         serialization.PrivateFormat.Raw,
         serialization.NoEncryption(),
     )
-    public_raw = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    public_raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return private_raw, public_raw
 
 
@@ -447,9 +426,7 @@ def derive_subkey(master_key: bytes, purpose: str) -> bytes:
     _require_key(master_key, "master key")
     if not purpose:
         raise ValueError("purpose must not be empty")
-    return _hkdf(
-        master_key, salt=None, info=_SUBKEY_INFO_PREFIX + purpose.encode("utf-8")
-    )
+    return _hkdf(master_key, salt=None, info=_SUBKEY_INFO_PREFIX + purpose.encode("utf-8"))
 
 
 def blind_index(index_key: bytes, normalised: str) -> str:
@@ -479,9 +456,7 @@ def canonical_json(obj: JsonValue) -> bytes:
     and ``{"1": x}`` would otherwise encode identically) and for non-JSON types.
     """
     _check_json_keys(obj)
-    text = json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return text.encode("utf-8")
 
 
@@ -489,9 +464,7 @@ def _check_json_keys(obj: object) -> None:
     if isinstance(obj, Mapping):
         for key, value in obj.items():
             if not isinstance(key, str):
-                raise TypeError(
-                    f"canonical_json object keys must be str, got {type(key).__name__}"
-                )
+                raise TypeError(f"canonical_json object keys must be str, got {type(key).__name__}")
             _check_json_keys(value)
     elif isinstance(obj, list | tuple):
         for item in obj:

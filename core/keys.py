@@ -43,10 +43,7 @@ PREVIOUS_KEYS_ENV = "HUB_MASTER_KEY_PREVIOUS"
 ALLOW_DEV_ENV = "HUB_ALLOW_DEV_MASTER_KEY"
 DATA_DIR_ENV = "HUB_DATA_DIR"
 DEV_KEY_FILENAME = "dev-master.key"
-GENERATE_COMMAND = (
-    'python -c "import secrets,base64;'
-    'print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"'
-)
+GENERATE_COMMAND = 'python -c "import secrets,base64;print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"'
 _EXPECTED_FORMAT = f"base64 or URL-safe base64 encoding of exactly {KEY_BYTES} bytes"
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
 
@@ -115,9 +112,7 @@ def check_master_key() -> list[str]:
         problems.append(str(exc))
         previous = []
     if current is not None and current in previous:
-        problems.append(
-            f"{PREVIOUS_KEYS_ENV} must not contain the current {MASTER_KEY_ENV}."
-        )
+        problems.append(f"{PREVIOUS_KEYS_ENV} must not contain the current {MASTER_KEY_ENV}.")
     return problems
 
 
@@ -162,8 +157,7 @@ def _parse_key(value: str, *, source: str) -> bytes:
         key = b""
     if len(key) != KEY_BYTES:
         raise MasterKeyError(
-            f"{source} is malformed: expected the {_EXPECTED_FORMAT}. "
-            f"Generate one with: {GENERATE_COMMAND}"
+            f"{source} is malformed: expected the {_EXPECTED_FORMAT}. Generate one with: {GENERATE_COMMAND}"
         )
     return key
 
@@ -174,9 +168,7 @@ def _dev_key_path() -> Path:
 
 def _load_or_create_dev_key(path: Path) -> bytes:
     created = _create_dev_key_file(path)
-    key = _parse_key(
-        path.read_text(encoding="ascii"), source=f"development key file {path}"
-    )
+    key = _parse_key(path.read_text(encoding="ascii"), source=f"development key file {path}")
     logger.warning(
         "USING A DEVELOPMENT MASTER KEY %s %s (id %s). It is for development and tests "
         "only and MUST NOT be used in production: set %s instead.",

@@ -6,7 +6,6 @@ from django.urls import Resolver404, resolve
 from hub.hosts import organisation_url, public_url
 from tenants.selectors import memberships_for_user
 
-
 # Sections of an organisation's site, shown in the navigation once their app serves them.
 SECTIONS = [
     ("Dashboard", "/"),
@@ -42,7 +41,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         ]
     urlconf = getattr(request, "urlconf", None)
     sections = [
-        {"label": label, "path": path, "current": request.path == path or (path != "/" and request.path.startswith(path))}
+        {
+            "label": label,
+            "path": path,
+            "current": request.path == path or (path != "/" and request.path.startswith(path)),
+        }
         for label, path in SECTIONS
         if _served(path, urlconf)
     ]

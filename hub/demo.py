@@ -13,7 +13,7 @@ from django.db import transaction
 from tenants import services
 from tenants.models import LinkKind, Membership, Organisation, OrganisationKind, OrganisationLink, Role, User
 
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed for the demo; fictional accounts only)
 
 
 @dataclass(frozen=True)
@@ -53,22 +53,37 @@ LINKS = [
 
 R = Role
 PEOPLE = [
-    DemoPerson("amara.okafor@northmoor.example", "Amara Okafor",
-               {"northmoor": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SIGNATORY), "riverside-silver": (R.PREVENT_LEAD,)}),
+    DemoPerson(
+        "amara.okafor@northmoor.example",
+        "Amara Okafor",
+        {"northmoor": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SIGNATORY), "riverside-silver": (R.PREVENT_LEAD,)},
+    ),
     DemoPerson("tomasz.nowak@northmoor.example", "Tomasz Nowak", {"northmoor": (R.REVIEWER,)}),
     DemoPerson("siobhan.kelly@northmoor.example", "Siobhan Kelly", {"northmoor": (R.ORGANISER,)}),
     DemoPerson("yusuf.haddad@northmoor.example", "Yusuf Haddad", {"northmoor": (R.SAFEGUARDING_OFFICER,)}),
     DemoPerson("mei.chen@northmoor.example", "Mei Chen", {"northmoor": (R.AUDITOR, R.DATA_PROTECTION_OFFICER)}),
     DemoPerson("oluwaseun.bakare@northmoor.example", "Oluwaseun Bakare", {"northmoor": (R.SENIOR_DECISION_MAKER,)}),
-    DemoPerson("priya.raman@eastbrook.example", "Priya Raman",
-               {"eastbrook": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SIGNATORY), "midshire-network": (R.PREVENT_LEAD,)}),
+    DemoPerson(
+        "priya.raman@eastbrook.example",
+        "Priya Raman",
+        {"eastbrook": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SIGNATORY), "midshire-network": (R.PREVENT_LEAD,)},
+    ),
     DemoPerson("gareth.hughes@eastbrook.example", "Gareth Hughes", {"eastbrook": (R.REVIEWER, R.ORGANISER)}),
-    DemoPerson("fatima.rahman@northmoor-college.example", "Fatima Rahman",
-               {"northmoor-college": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SAFEGUARDING_OFFICER, R.SIGNATORY)}),
-    DemoPerson("daniel.mensah@riverside-silver.example", "Daniel Mensah",
-               {"riverside-silver": (R.COORDINATOR, R.ORG_ADMIN, R.SIGNATORY)}),
-    DemoPerson("ioana.popescu@midshire-network.example", "Ioana Popescu",
-               {"midshire-network": (R.COORDINATOR, R.ORG_ADMIN, R.SIGNATORY), "eastbrook": (R.COORDINATOR,)}),
+    DemoPerson(
+        "fatima.rahman@northmoor-college.example",
+        "Fatima Rahman",
+        {"northmoor-college": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SAFEGUARDING_OFFICER, R.SIGNATORY)},
+    ),
+    DemoPerson(
+        "daniel.mensah@riverside-silver.example",
+        "Daniel Mensah",
+        {"riverside-silver": (R.COORDINATOR, R.ORG_ADMIN, R.SIGNATORY)},
+    ),
+    DemoPerson(
+        "ioana.popescu@midshire-network.example",
+        "Ioana Popescu",
+        {"midshire-network": (R.COORDINATOR, R.ORG_ADMIN, R.SIGNATORY), "eastbrook": (R.COORDINATOR,)},
+    ),
 ]
 OPERATOR = DemoPerson("operator@hub.example", "Sam Adeyemi-Clarke", {})
 

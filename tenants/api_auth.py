@@ -30,7 +30,9 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("This API token is not valid (unknown, revoked or its user is disabled).")
+            raise exceptions.AuthenticationFailed(
+                "This API token is not valid (unknown, revoked or its user is disabled)."
+            )
         if token.organisation_id != request.tenant.pk:
             raise exceptions.AuthenticationFailed(
                 "This API token belongs to another organisation; call the API on that organisation's host name."

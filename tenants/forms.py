@@ -8,7 +8,9 @@ CREATABLE_KINDS = [(value, label) for value, label in OrganisationKind.choices i
 
 
 class SignInForm(AuthenticationForm):
-    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
 
     error_messages = {
         "invalid_login": "That email address and password do not match an account. Check both and try again.",
@@ -27,7 +29,9 @@ class RolesForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label="Your name", max_length=200)
-    password = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 class OrganisationCreateForm(forms.Form):

@@ -26,16 +26,14 @@ def organisation_key_create(*, organisation: Organisation, purpose: str) -> Orga
     private, public = _GENERATORS[KeyPurpose(purpose)]()
     master = load_master_key()
     with transaction.atomic():
-        OrganisationKey.objects.filter(
-            organisation=organisation, purpose=purpose, retired_at__isnull=True
-        ).update(retired_at=timezone.now())
+        OrganisationKey.objects.filter(organisation=organisation, purpose=purpose, retired_at__isnull=True).update(
+            retired_at=timezone.now()
+        )
         return OrganisationKey.objects.create(
             organisation=organisation,
             purpose=purpose,
             public_key=public,
-            wrapped_private_key=crypto.wrap_with_master(
-                master, private, context=_context(organisation.pk, purpose)
-            ),
+            wrapped_private_key=crypto.wrap_with_master(master, private, context=_context(organisation.pk, purpose)),
             master_key_id=crypto.master_key_id(master),
             fingerprint=crypto.public_key_fingerprint(public),
         )
@@ -47,9 +45,7 @@ def organisation_keys_create(*, organisation: Organisation) -> None:
 
 
 def current_key(organisation_id: int, purpose: str) -> OrganisationKey:
-    return OrganisationKey.objects.get(
-        organisation_id=organisation_id, purpose=purpose, retired_at__isnull=True
-    )
+    return OrganisationKey.objects.get(organisation_id=organisation_id, purpose=purpose, retired_at__isnull=True)
 
 
 def private_key(key: OrganisationKey) -> bytes:

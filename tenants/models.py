@@ -164,6 +164,9 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"Invitation to {self.organisation} for {self.email}"
+
     def is_open(self, now: timezone.datetime | None = None) -> bool:
         return self.accepted_at is None and (now or timezone.now()) < self.expires_at
 
@@ -182,6 +185,9 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"API token '{self.name}' ({self.prefix}…)"
 
 
 class KeyPurpose(models.TextChoices):
@@ -214,3 +220,6 @@ class OrganisationKey(models.Model):
             ),
         ]
         ordering = ["organisation_id", "purpose", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} key {self.fingerprint} of organisation {self.organisation_id}"

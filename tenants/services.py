@@ -140,9 +140,7 @@ def _kinds(kinds: Iterable[str]) -> str:
     return " or ".join(sorted(OrganisationKind(k).label.lower() for k in kinds))
 
 
-def organisation_link(
-    *, actor: User | None, source: Organisation, target: Organisation, kind: str
-) -> OrganisationLink:
+def organisation_link(*, actor: User | None, source: Organisation, target: Organisation, kind: str) -> OrganisationLink:
     """Record that `source` validates / is a member of / is convened by `target`."""
     _require_operator(actor)
     if source.pk == target.pk:
@@ -182,9 +180,7 @@ def require_role(user: User, organisation: Organisation, role: str) -> Membershi
     return membership
 
 
-def membership_grant(
-    *, actor: User | None, organisation: Organisation, user: User, roles: Iterable[str]
-) -> Membership:
+def membership_grant(*, actor: User | None, organisation: Organisation, user: User, roles: Iterable[str]) -> Membership:
     """Give `user` these roles in `organisation` (adding to any they hold). Used by seeding and invitations."""
     roles = _clean_roles(roles)
     with transaction.atomic():
@@ -266,14 +262,10 @@ def invitation_create(
     return invitation, token
 
 
-def invitation_accept(
-    *, token: str, user: User | None = None, full_name: str = "", password: str = ""
-) -> Membership:
+def invitation_accept(*, token: str, user: User | None = None, full_name: str = "", password: str = "") -> Membership:
     """Accept an invitation: as the signed-in `user`, or by creating an account with a password."""
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update().filter(token_hash=crypto.hash_token(token)).first()
-        )
+        invitation = Invitation.objects.select_for_update().filter(token_hash=crypto.hash_token(token)).first()
         if invitation is None or not invitation.is_open():
             raise ValidationError({"token": "This invitation link is not valid or has expired; ask for a new one."})
         if user is None:

@@ -194,8 +194,14 @@ def _operator_action(request: HttpRequest, form: OrganisationCreateForm | Organi
     data = form.cleaned_data
     if isinstance(form, OrganisationCreateForm):
         organisation = services.organisation_create(
-            actor=request.user, name=data["name"], slug=data["slug"], kind=data["kind"], validated_by=data["validated_by"]
+            actor=request.user,
+            name=data["name"],
+            slug=data["slug"],
+            kind=data["kind"],
+            validated_by=data["validated_by"],
         )
         return f"Created {organisation} at {services.organisation_host(organisation.slug)}."
-    link = services.organisation_link(actor=request.user, source=data["source"], target=data["target"], kind=data["kind"])
+    link = services.organisation_link(
+        actor=request.user, source=data["source"], target=data["target"], kind=data["kind"]
+    )
     return f"Linked: {link}."

@@ -48,9 +48,7 @@ def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Wo
             kind=OrganisationKind.PARTNER,
             validated_by=alderley,
         )
-        network = create(
-            actor=None, name="Northern HE Network", slug="northern-network", kind=OrganisationKind.NETWORK
-        )
+        network = create(actor=None, name="Northern HE Network", slug="northern-network", kind=OrganisationKind.NETWORK)
         for member in (alderley, brackenford):
             services.organisation_link(actor=None, source=member, target=network, kind=LinkKind.MEMBER_OF)
         services.organisation_link(actor=None, source=network, target=brackenford, kind=LinkKind.CONVENED_BY)

@@ -23,7 +23,9 @@ def test_an_edited_event_is_detected(db):
 
     AuditEvent.objects.filter(pk=middle.pk).update(detail={"n": 99})
 
-    assert audit_verify(AuditEvent.objects.order_by("id")) == [f"event {middle.pk}: contents changed after it was recorded"]
+    assert audit_verify(AuditEvent.objects.order_by("id")) == [
+        f"event {middle.pk}: contents changed after it was recorded"
+    ]
 
 
 def test_a_deleted_event_is_detected(db):

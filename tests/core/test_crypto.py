@@ -192,9 +192,7 @@ def test_seal_and_open_refuse_empty_associated_data():
     with pytest.raises(ValueError, match="associated_data"):
         crypto.seal(key, PLAINTEXT, associated_data=b"")
     with pytest.raises(ValueError, match="associated_data"):
-        crypto.open_sealed(
-            key, crypto.seal(key, b"x", associated_data=b"a"), associated_data=b""
-        )
+        crypto.open_sealed(key, crypto.seal(key, b"x", associated_data=b"a"), associated_data=b"")
 
 
 def test_envelope_and_key_errors_are_crypto_errors():
@@ -217,12 +215,8 @@ def test_associated_data_cannot_be_forged_by_moving_separators_between_fields():
 
 @quick
 @given(
-    first=st.dictionaries(
-        st.sampled_from("abcd"), st.one_of(st.text(), st.integers()), min_size=1
-    ),
-    second=st.dictionaries(
-        st.sampled_from("abcd"), st.one_of(st.text(), st.integers()), min_size=1
-    ),
+    first=st.dictionaries(st.sampled_from("abcd"), st.one_of(st.text(), st.integers()), min_size=1),
+    second=st.dictionaries(st.sampled_from("abcd"), st.one_of(st.text(), st.integers()), min_size=1),
 )
 def test_associated_data_is_equal_only_for_equal_fields(first, second):
     same_bytes = crypto.associated_data(**first) == crypto.associated_data(**second)
@@ -258,9 +252,7 @@ def test_exchange_keypairs_are_32_byte_raw_keys_and_distinct():
 
 
 @quick
-@given(
-    key=st.binary(min_size=1, max_size=64), context=st.binary(min_size=1, max_size=64)
-)
+@given(key=st.binary(min_size=1, max_size=64), context=st.binary(min_size=1, max_size=64))
 def test_a_wrapped_key_unwraps_with_the_recipients_private_key(key, context):
     private, public = crypto.generate_exchange_keypair()
 
@@ -365,9 +357,7 @@ def test_flipping_any_byte_of_a_signature_makes_it_fail_to_verify():
     signature = crypto.sign(private, b"agreement v1")
 
     for position in range(len(signature)):
-        assert (
-            crypto.verify(public, b"agreement v1", _flip(signature, position)) is False
-        )
+        assert crypto.verify(public, b"agreement v1", _flip(signature, position)) is False
 
 
 def test_a_signature_does_not_verify_with_another_public_key():
@@ -435,18 +425,14 @@ OLD_MASTER = bytes(range(100, 132))
 
 @quick
 @given(secret=st.binary(max_size=128), context=st.binary(min_size=1, max_size=64))
-def test_a_secret_wrapped_with_the_master_key_unwraps_to_the_same_secret(
-    secret, context
-):
+def test_a_secret_wrapped_with_the_master_key_unwraps_to_the_same_secret(secret, context):
     wrapped = crypto.wrap_with_master(MASTER, secret, context=context)
 
     assert crypto.unwrap_with_master(MASTER, wrapped, context=context) == secret
 
 
 def test_a_master_wrapped_blob_records_which_master_key_wrapped_it():
-    wrapped = crypto.wrap_with_master(
-        OLD_MASTER, b"private key", context=b"org-a/x25519"
-    )
+    wrapped = crypto.wrap_with_master(OLD_MASTER, b"private key", context=b"org-a/x25519")
 
     assert crypto.wrapped_master_key_id(wrapped) == crypto.master_key_id(OLD_MASTER)
     assert crypto.wrapped_master_key_id(wrapped) != crypto.master_key_id(MASTER)
@@ -475,9 +461,7 @@ def test_rotation_rewraps_a_secret_from_the_old_master_key_to_the_new_one():
 
     # then it opens under the new key and is recorded as such
     assert crypto.wrapped_master_key_id(new_blob) == crypto.master_key_id(MASTER)
-    assert (
-        crypto.unwrap_with_master(MASTER, new_blob, context=b"org-a/x25519") == secret
-    )
+    assert crypto.unwrap_with_master(MASTER, new_blob, context=b"org-a/x25519") == secret
 
 
 def test_unwrapping_with_the_wrong_master_key_names_both_key_ids_but_no_secrets():
@@ -555,15 +539,9 @@ def test_blind_index_depends_on_the_key_and_the_value():
     key_a = crypto.derive_subkey(MASTER, "blind-index")
     key_b = crypto.derive_subkey(OLD_MASTER, "blind-index")
 
-    assert crypto.blind_index(key_a, "jane example") != crypto.blind_index(
-        key_b, "jane example"
-    )
-    assert crypto.blind_index(key_a, "jane example") != crypto.blind_index(
-        key_a, "jane exampl"
-    )
-    assert crypto.blind_index(key_a, "jane example") != crypto.sha256_hex(
-        b"jane example"
-    )
+    assert crypto.blind_index(key_a, "jane example") != crypto.blind_index(key_b, "jane example")
+    assert crypto.blind_index(key_a, "jane example") != crypto.blind_index(key_a, "jane exampl")
+    assert crypto.blind_index(key_a, "jane example") != crypto.sha256_hex(b"jane example")
 
 
 def test_blind_index_rejects_an_index_key_of_the_wrong_length():
@@ -591,9 +569,7 @@ def test_canonical_json_sorts_keys_at_every_level_and_has_no_whitespace():
 
 
 def test_canonical_json_keeps_unicode_as_utf8_rather_than_escapes():
-    assert (
-        crypto.canonical_json({"name": "Zoë Ōtani"}) == '{"name":"Zoë Ōtani"}'.encode()
-    )
+    assert crypto.canonical_json({"name": "Zoë Ōtani"}) == '{"name":"Zoë Ōtani"}'.encode()
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, [1.0, math.nan]])
@@ -613,15 +589,8 @@ def test_canonical_json_rejects_values_json_cannot_represent():
 
 
 json_documents = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=20,
 )
 

@@ -77,9 +77,7 @@ def test_standard_and_urlsafe_alphabets_decode_to_the_same_key(monkeypatch):
     ],
     ids=["garbage", "16-bytes", "33-bytes", "non-ascii", "extra-chars"],
 )
-def test_a_malformed_master_key_names_the_setting_and_format_but_not_the_value(
-    monkeypatch, value
-):
+def test_a_malformed_master_key_names_the_setting_and_format_but_not_the_value(monkeypatch, value):
     monkeypatch.setenv("HUB_MASTER_KEY", value)
 
     with pytest.raises(MasterKeyError) as excinfo:
@@ -160,11 +158,7 @@ def test_using_a_dev_key_logs_a_loud_warning_naming_production(monkeypatch, capl
     with caplog.at_level(logging.WARNING, logger="hub.keys"):
         key = keys.load_master_key()
 
-    warnings = [
-        r
-        for r in caplog.records
-        if r.name == "hub.keys" and r.levelno == logging.WARNING
-    ]
+    warnings = [r for r in caplog.records if r.name == "hub.keys" and r.levelno == logging.WARNING]
     assert len(warnings) == 1
     message = warnings[0].getMessage()
     assert "DEVELOPMENT MASTER KEY" in message
@@ -280,6 +274,4 @@ def test_check_master_key_reports_the_current_key_listed_as_previous(monkeypatch
 
     problems = keys.check_master_key()
 
-    assert problems == [
-        "HUB_MASTER_KEY_PREVIOUS must not contain the current HUB_MASTER_KEY."
-    ]
+    assert problems == ["HUB_MASTER_KEY_PREVIOUS must not contain the current HUB_MASTER_KEY."]

@@ -75,8 +75,12 @@ def _admin_connection() -> psycopg.Connection:
     db = settings.DATABASES["default"]
     host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "")
     return psycopg.connect(
-        dbname="postgres", user=db["USER"], password=db.get("PASSWORD") or None, host=host or None,
-        port=db.get("PORT") or None, autocommit=True,
+        dbname="postgres",
+        user=db["USER"],
+        password=db.get("PASSWORD") or None,
+        host=host or None,
+        port=db.get("PORT") or None,
+        autocommit=True,
     )
 
 
@@ -105,7 +109,10 @@ def hub_server() -> Iterator[RunningHub]:
     hub.manage("demo_seed", "--port", str(hub.port))
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "hub.asgi:application", "--host", "127.0.0.1", "--port", str(hub.port)],
-        cwd=ROOT, env=_server_env(hub), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=_server_env(hub),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         _wait_until_up(hub, server)

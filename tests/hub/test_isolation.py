@@ -7,12 +7,23 @@ from core.models import AuditEvent
 from tenants.models import ApiToken, Invitation, Membership
 
 # Every page and endpoint on an organisation's host that a member could reach with GET.
-TENANT_GET_PATHS = ["/", "/people/", "/api-tokens/", "/api/v1/organisation/", "/api/v1/organisation/links/",
-                    "/api/v1/organisation/members/"]
+TENANT_GET_PATHS = [
+    "/",
+    "/people/",
+    "/api-tokens/",
+    "/api/v1/organisation/",
+    "/api/v1/organisation/links/",
+    "/api/v1/organisation/members/",
+]
 
 
 def _state():
-    return (Membership.objects.count(), Invitation.objects.count(), ApiToken.objects.count(), AuditEvent.objects.count())
+    return (
+        Membership.objects.count(),
+        Invitation.objects.count(),
+        ApiToken.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("path", TENANT_GET_PATHS)

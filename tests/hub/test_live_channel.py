@@ -31,7 +31,9 @@ async def _connect(host: str, cookie: bytes | None):
     return communicator, connected, code
 
 
-def test_a_member_joins_their_organisations_channel_and_gets_its_notifications(committing_db, world, member_factory_committed):
+def test_a_member_joins_their_organisations_channel_and_gets_its_notifications(
+    committing_db, world, member_factory_committed
+):
     ada, org_a = member_factory_committed
     cookie = _cookie_for(ada)
 
@@ -41,7 +43,9 @@ def test_a_member_joins_their_organisations_channel_and_gets_its_notifications(c
         hello = await communicator.receive_json_from()
         from channels.layers import get_channel_layer
 
-        await get_channel_layer().group_send(organisation_group(org_a.schema_name), {"type": "notify", "payload": {"n": 1}})
+        await get_channel_layer().group_send(
+            organisation_group(org_a.schema_name), {"type": "notify", "payload": {"n": 1}}
+        )
         message = await communicator.receive_json_from()
         await communicator.disconnect()
         return hello, message

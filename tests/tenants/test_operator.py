@@ -18,8 +18,13 @@ def operator(make_user):
 def test_an_operator_creates_a_partner_validated_by_a_provider_on_the_page(org_a, operator, client_on):
     response = client_on(None, operator).post(
         "/operator/organisations/",
-        {"create": "1", "name": "Harrowgate Partner College", "slug": "harrowgate", "kind": "partner",
-         "validated_by": org_a.pk},
+        {
+            "create": "1",
+            "name": "Harrowgate Partner College",
+            "slug": "harrowgate",
+            "kind": "partner",
+            "validated_by": org_a.pk,
+        },
     )
 
     assert response.status_code == 302
@@ -54,8 +59,12 @@ def test_someone_who_is_not_an_operator_gets_403(org_a, member, client_on):
 def test_an_operator_links_two_organisations_and_a_wrong_link_is_explained(org_a, org_b, network, operator, client_on):
     client = client_on(None, operator)
 
-    wrong = client.post("/operator/organisations/", {"link": "1", "source": org_b.pk, "kind": "validates", "target": org_a.pk})
-    duplicate = client.post("/operator/organisations/", {"link": "1", "source": org_a.pk, "kind": "member_of", "target": network.pk})
+    wrong = client.post(
+        "/operator/organisations/", {"link": "1", "source": org_b.pk, "kind": "validates", "target": org_a.pk}
+    )
+    duplicate = client.post(
+        "/operator/organisations/", {"link": "1", "source": org_a.pk, "kind": "member_of", "target": network.pk}
+    )
 
     assert wrong.status_code == 400
     assert "validates" in wrong.context["link_form"].errors["kind"][0]

@@ -70,7 +70,9 @@ def test_an_expired_invitation_cannot_be_accepted(org_a, member):
 
 def test_an_invitation_for_someone_else_cannot_be_taken_by_a_signed_in_person(org_a, member, make_user):
     admin = member(org_a, "org_admin")
-    _, token = services.invitation_create(actor=admin, organisation=org_a, email="meant@test.example", roles=["auditor"])
+    _, token = services.invitation_create(
+        actor=admin, organisation=org_a, email="meant@test.example", roles=["auditor"]
+    )
     other = make_user()
 
     with pytest.raises(ValidationError):

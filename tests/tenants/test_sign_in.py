@@ -90,8 +90,14 @@ def test_password_change_needs_the_old_password(org_a, member, client_on):
     ada = member(org_a, "prevent_lead")
     client = client_on(None, ada)
 
-    wrong = client.post("/password/", {"old_password": "nope", "new_password1": "Brand-new-pass-77", "new_password2": "Brand-new-pass-77"})
-    right = client.post("/password/", {"old_password": PASSWORD, "new_password1": "Brand-new-pass-77", "new_password2": "Brand-new-pass-77"})
+    wrong = client.post(
+        "/password/",
+        {"old_password": "nope", "new_password1": "Brand-new-pass-77", "new_password2": "Brand-new-pass-77"},
+    )
+    right = client.post(
+        "/password/",
+        {"old_password": PASSWORD, "new_password1": "Brand-new-pass-77", "new_password2": "Brand-new-pass-77"},
+    )
 
     assert wrong.status_code == 200 and "incorrectly" in wrong.content.decode()
     assert right.status_code == 302

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         base = settings.HUB_BASE_DOMAIN
         suffix = f":{port}" if port not in {"80", ""} else ""
         self.stdout.write(self.style.SUCCESS("\nPartnership Hub demo network is ready.\n"))
-        self.stdout.write(f"  Public site (sign in here):  http://{base}{suffix}/   (http://localhost{suffix}/ redirects)")
+        self.stdout.write(
+            f"  Public site (sign in here):  http://{base}{suffix}/   (http://localhost{suffix}/ redirects)"
+        )
         for spec in ORGANISATIONS:
             self.stdout.write(f"  {spec.name:<34} http://{spec.slug}.{base}{suffix}/")
         self.stdout.write(f"  API schema:                  http://{base}{suffix}/api/schema/")
