@@ -76,6 +76,37 @@ def audit_record(
     return event
 
 
+def audit_record_many(events: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
+    """Append several events with one lock and one insert; each mapping takes `audit_record`'s arguments."""
+    built = []
+    for fields in events:
+        target = fields.get("target")
+        actor = fields.get("actor")
+        built.append(
+            AuditEvent(
+                occurred_at=timezone.now(),
+                actor_id=getattr(actor, "pk", None),
+                actor_label=str(getattr(actor, "email", "") or ("system" if actor is None else actor)),
+                organisation_id=fields.get("organisation_id"),
+                action=fields["action"],
+                target_type=fields.get("target_type")
+                or (f"{target._meta.app_label}.{target._meta.model_name}" if target is not None else ""),
+                target_id=str(fields.get("target_id") or (target.pk if target is not None else "")),
+                detail=dict(fields.get("detail") or {}),
+            )
+        )
+    if not built:
+        return []
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        for event in built:
+            event.previous_hash = previous
+            event.hash = previous = _event_hash(previous, _hashed_fields(event))
+        return AuditEvent.objects.bulk_create(built)
+
+
 def audit_verify(events: Iterable[AuditEvent] | None = None) -> list[str]:
     """Return a description of every break in the chain (empty when the chain is intact)."""
     problems: list[str] = []

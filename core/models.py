@@ -29,3 +29,19 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+class WrappedSecret(models.Model):
+    """A platform secret (e.g. the blind-index key) stored only wrapped by the master key.
+
+    Keeping it here rather than deriving it from the master key means rotating the master
+    key re-wraps the secret and leaves everything computed with it (blind indexes) valid.
+    """
+
+    name = models.CharField(max_length=80, unique=True)
+    wrapped = models.BinaryField()
+    master_key_id = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"secret {self.name} (master key {self.master_key_id})"

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from core.keyring import secrets_rewrap
 from tenants.keys import master_key_rewrap
 
 
@@ -12,5 +13,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        changed = master_key_rewrap()
-        self.stdout.write(self.style.SUCCESS(f"Re-wrapped {changed} private key(s) under the current master key."))
+        keys = master_key_rewrap()
+        secrets = secrets_rewrap()
+        self.stdout.write(
+            self.style.SUCCESS(f"Re-wrapped {keys} private key(s) and {secrets} secret(s) under the current master key.")
+        )

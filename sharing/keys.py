@@ -1,0 +1,92 @@
+"""Key handling for the exchange: channel keys, grants, data-key wrapping and the blind index.
+
+Every function here works on keys for one call and drops them; nothing is cached, logged
+or stored unwrapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from core import crypto
+from core.keyring import secret_get_or_create
+from sharing.models import ChannelGrant, ChannelKey, channel_context
+from tenants.keys import current_key, private_key
+from tenants.models import KeyPurpose, OrganisationKey
+
+INDEX_SECRET = "sharing.name-index.v1"
+
+
+def blind_tokens(tokens: Iterable[str]) -> list[str]:
+    """Keyed HMACs of normalised name tokens: what the database stores and searches instead of names."""
+    key = secret_get_or_create(INDEX_SECRET)
+    return sorted({crypto.blind_index(key, token) for token in tokens})
+
+
+def _exchange_key(organisation_id: int) -> OrganisationKey:
+    return current_key(organisation_id, KeyPurpose.EXCHANGE)
+
+
+def channel_get_or_create(
+    *, agreement_id: int | None, sender_id: int, level: int, recipient_id: int | None = None
+) -> tuple[ChannelKey, bytes]:
+    """The channel for this flow and its key in the clear (for this call only), created if new."""
+    lookup = {"agreement_id": agreement_id, "sender_id": sender_id, "level": level, "recipient_id": recipient_id}
+    channel = ChannelKey.objects.filter(**lookup).first()
+    if channel is not None:
+        return channel, channel_key_for_sender(channel)
+    sender_key = _exchange_key(sender_id)
+    secret = crypto.new_data_key()
+    try:
+        with transaction.atomic():
+            channel = ChannelKey.objects.create(**lookup, sender_key=sender_key, wrapped_for_sender=b"")
+            channel.wrapped_for_sender = crypto.wrap_key(
+                bytes(sender_key.public_key), secret, context=channel_context(channel)
+            )
+            channel.save(update_fields=["wrapped_for_sender"])
+    except IntegrityError:  # made by a concurrent share a moment ago: use that one
+        channel = ChannelKey.objects.get(**lookup)
+        return channel, channel_key_for_sender(channel)
+    return channel, secret
+
+
+def channel_key_for_sender(channel: ChannelKey) -> bytes:
+    return crypto.unwrap_key(
+        private_key(channel.sender_key), bytes(channel.wrapped_for_sender), context=channel_context(channel)
+    )
+
+
+def channel_key_for_recipient(grant: ChannelGrant, recipient_private: bytes) -> bytes:
+    return crypto.unwrap_key(recipient_private, bytes(grant.wrapped), context=channel_context(grant.channel))
+
+
+def grants_ensure(channel: ChannelKey, secret: bytes, recipient_ids: Iterable[int]) -> int:
+    """Wrap the channel key for each recipient that lacks a grant; returns how many were added."""
+    have = set(ChannelGrant.objects.filter(channel=channel).values_list("recipient_id", flat=True))
+    missing = [rid for rid in recipient_ids if rid not in have]
+    rows = []
+    for recipient_id in missing:
+        key = _exchange_key(recipient_id)
+        rows.append(
+            ChannelGrant(
+                channel=channel,
+                recipient_id=recipient_id,
+                recipient_key=key,
+                wrapped=crypto.wrap_key(bytes(key.public_key), secret, context=channel_context(channel)),
+            )
+        )
+    ChannelGrant.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def own_exchange_private(organisation_id: int) -> dict[int, bytes]:
+    """Every exchange private key of an organisation (current and retired), by key id.
+
+    Grants made before a key rotation were wrapped for the old key, which stays usable.
+    """
+    return {
+        key.pk: private_key(key)
+        for key in OrganisationKey.objects.filter(organisation_id=organisation_id, purpose=KeyPurpose.EXCHANGE)
+    }

@@ -1,0 +1,217 @@
+"""Reads from the exchange: search by name, open one check, the source's own view.
+
+Every open asks the policy (through `can_receive` over the reader's loaded terms, for the
+agreement of the key it would use) and writes an audit event and an opening record.
+Checks the reader may not see are skipped silently: a search never reveals that a name
+was assessed by an organisation the reader cannot see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from agreements.models import Agreement, Level
+from agreements.policy import FlowTerms, can_receive, load_terms
+from core import crypto
+from core.audit import audit_record_many
+from sharing.keys import blind_tokens, channel_key_for_recipient, own_exchange_private
+from sharing.models import (
+    ChannelGrant,
+    CheckOpened,
+    DetailRequest,
+    EnvelopeKey,
+    NameToken,
+    SharedCheck,
+    envelope_identity,
+    envelope_key_context,
+)
+from sharing.names import NameQueryError, query_tokens
+from sharing.services import KIND, PURPOSE
+from tenants.models import Organisation, User
+
+INTEGRITY_FAILURE = (
+    "This shared check failed its integrity check, so it is not shown. The failure has been recorded; "
+    "the organisation that shared it can share it again."
+)
+
+
+@dataclass
+class CheckView:
+    check_id: int
+    source_id: int
+    source_name: str
+    version: int
+    level: int
+    agreement_id: int | None
+    agreement_title: str
+    content: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def is_own(self) -> bool:
+        return self.agreement_id is None and not self.error
+
+    @property
+    def level_code(self) -> str:
+        return Level(self.level).code
+
+
+def speaker_check_search(*, organisation: Organisation, user: User | None, name: str,
+                         at: dt.datetime | None = None) -> list[CheckView]:
+    """Every current shared check of a speaker that `organisation` may read, newest decision first."""
+    try:
+        tokens = query_tokens(name)
+    except NameQueryError as exc:
+        raise ValidationError({"name": str(exc)}) from exc
+    at = at or timezone.now()
+    check_ids = NameToken.objects.filter(digest__in=blind_tokens(tokens)).values_list("check_row_id", flat=True)
+    checks = _readable_checks(SharedCheck.objects.filter(pk__in=check_ids), at)
+    views = _open_all(organisation, user, checks, at)
+    return sorted(views, key=lambda v: (v.content.get("decided_on", ""), v.check_id), reverse=True)
+
+
+def check_open(*, organisation: Organisation, user: User | None, check_id: int) -> CheckView:
+    """One check, as `organisation` may read it; Http404 alike for missing, withdrawn, expired and not allowed."""
+    at = timezone.now()
+    views = _open_all(organisation, user, _readable_checks(SharedCheck.objects.filter(pk=check_id), at), at)
+    if not views:
+        raise Http404("No such shared check.")
+    return views[0]
+
+
+def _readable_checks(checks: QuerySet[SharedCheck], at: dt.datetime) -> list[SharedCheck]:
+    return list(
+        checks.filter(is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True, expires_at__gt=at)
+        .select_related("source")
+    )
+
+
+def _open_all(organisation: Organisation, user: User | None, checks: list[SharedCheck],
+              at: dt.datetime) -> list[CheckView]:
+    if not checks:
+        return []
+    keys = _usable_keys(organisation, checks, at)
+    private_keys = own_exchange_private(organisation.pk)
+    channel_secrets: dict[int, bytes] = {}
+    views, openings, events = [], [], []
+    for check in checks:
+        key = keys.get(check.pk)
+        if key is None:
+            continue  # not allowed (or no key any more): skipped, never announced
+        view = _unseal(check, key, private_keys, channel_secrets)
+        views.append(view)
+        events.append(_event(organisation, user, check, view))
+        if not view.error:
+            openings.append(CheckOpened(check_row=check, reader_organisation=organisation, reader=user,
+                                        agreement_id=view.agreement_id, level=view.level))
+    CheckOpened.objects.bulk_create(openings)
+    audit_record_many(events)
+    _attach_agreement_titles(views)
+    return views
+
+
+def _usable_keys(organisation: Organisation, checks: list[SharedCheck],
+                 at: dt.datetime) -> dict[int, tuple[EnvelopeKey, ChannelGrant]]:
+    """For each check, the highest-level key this organisation holds whose agreement the policy allows now."""
+    grants = {
+        g.channel_id: g
+        for g in ChannelGrant.objects.filter(recipient=organisation).select_related("channel")
+        .filter(channel__envelope_keys__envelope__check_row__in=checks).distinct()
+    }
+    candidates = (
+        EnvelopeKey.objects.filter(envelope__check_row__in=checks, channel_id__in=grants, expires_at__gt=at)
+        .select_related("envelope", "channel")
+        .order_by("-envelope__level")
+    )
+    terms: dict[int, list[FlowTerms]] = {}
+    chosen: dict[int, tuple[EnvelopeKey, ChannelGrant]] = {}
+    by_id = {c.pk: c for c in checks}
+    for key in candidates:
+        check = by_id[key.envelope.check_row_id]
+        if check.pk in chosen or not _allowed(organisation, check, key, terms, at):
+            continue
+        chosen[check.pk] = (key, grants[key.channel_id])
+    return chosen
+
+
+def _allowed(organisation: Organisation, check: SharedCheck, key: EnvelopeKey,
+             terms: dict[int, list[FlowTerms]], at: dt.datetime) -> bool:
+    channel = key.channel
+    if channel.agreement_id is None:
+        return check.source_id == organisation.pk  # the source's own archive
+    if channel.recipient_id not in (None, organisation.pk):
+        return False
+    if check.source_id not in terms:
+        terms[check.source_id] = load_terms(source_id=check.source_id, kind=KIND, recipient_id=organisation.pk)
+    under_this_agreement = [t for t in terms[check.source_id] if t.agreement_id == channel.agreement_id]
+    return can_receive(under_this_agreement, source_id=check.source_id, recipient_id=organisation.pk, kind=KIND,
+                       level=key.envelope.level, purpose=PURPOSE, at=at).allowed
+
+
+def _unseal(check: SharedCheck, chosen: tuple[EnvelopeKey, ChannelGrant], private_keys: dict[int, bytes],
+            channel_secrets: dict[int, bytes]) -> CheckView:
+    key, grant = chosen
+    view = CheckView(check_id=check.pk, source_id=check.source_id, source_name=check.source.name,
+                     version=check.version, level=key.envelope.level, agreement_id=key.channel.agreement_id,
+                     agreement_title="")
+    try:
+        if grant.channel_id not in channel_secrets:
+            channel_secrets[grant.channel_id] = channel_key_for_recipient(grant, private_keys[grant.recipient_key_id])
+        data_key = crypto.open_sealed(channel_secrets[grant.channel_id], bytes(key.wrapped_data_key),
+                                      associated_data=envelope_key_context(key.envelope_id, key.channel_id))
+        plaintext = crypto.open_sealed(data_key, bytes(key.envelope.sealed),
+                                       associated_data=envelope_identity(check, key.envelope.level))
+        view.content = json.loads(plaintext)
+    except (crypto.CryptoError, KeyError, ValueError):
+        view.error = INTEGRITY_FAILURE
+    return view
+
+
+def _event(organisation: Organisation, user: User | None, check: SharedCheck, view: CheckView) -> dict[str, Any]:
+    return {
+        "action": "exchange.open_failed" if view.error else "exchange.open",
+        "actor": user,
+        "organisation_id": organisation.pk,
+        "target": check,
+        "detail": {"source": check.source_id, "agreement": view.agreement_id, "level": view.level},
+    }
+
+
+def _attach_agreement_titles(views: Iterable[CheckView]) -> None:
+    views = list(views)
+    titles = dict(Agreement.objects.filter(pk__in={v.agreement_id for v in views if v.agreement_id})
+                  .values_list("pk", "title"))
+    for view in views:
+        view.agreement_title = titles.get(view.agreement_id, "") if view.agreement_id else "shared by you"
+
+
+def shared_checks_of(organisation: Organisation) -> QuerySet[SharedCheck]:
+    """The source's own register of what it shared, all versions, with how often each was opened."""
+    from django.db.models import Count
+
+    return (SharedCheck.objects.filter(source=organisation).annotate(openings_count=Count("openings"))
+            .order_by("source_ref", "-version"))
+
+
+def check_openings(*, organisation: Organisation, check_id: int) -> QuerySet[CheckOpened]:
+    """Who opened one of `organisation`'s checks, when, under which agreement (source only)."""
+    return (CheckOpened.objects.filter(check_row_id=check_id, check_row__source=organisation)
+            .select_related("reader_organisation", "reader", "agreement"))
+
+
+def detail_requests_incoming(organisation: Organisation) -> QuerySet[DetailRequest]:
+    return DetailRequest.objects.filter(check_row__source=organisation).select_related(
+        "requester_organisation", "requester", "check_row")
+
+
+def detail_requests_outgoing(organisation: Organisation) -> QuerySet[DetailRequest]:
+    return DetailRequest.objects.filter(requester_organisation=organisation).select_related("check_row__source")

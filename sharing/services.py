@@ -1,0 +1,265 @@
+"""Writes to the exchange: share, correct, withdraw, approve detail, sweep.
+
+Who may receive what is never decided here: `agreements.policy` answers, and this module
+only seals for the organisations it names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agreements.policy import Grant, Level, Purpose, RecordKind, SharingDenied, access_receive, recipients_for
+from core import crypto
+from core.after_commit import send_after_commit
+from core.audit import audit_record
+from sharing.keys import blind_tokens, channel_get_or_create, channel_key_for_sender, grants_ensure
+from sharing.models import (
+    ChannelKey,
+    DetailRequest,
+    DetailRequestStatus,
+    Envelope,
+    EnvelopeKey,
+    ExchangeSettings,
+    NameToken,
+    SharedCheck,
+    envelope_identity,
+    envelope_key_context,
+)
+from sharing.names import index_tokens
+from tenants.models import Organisation, Role, User
+from tenants.services import require_role
+
+KIND = RecordKind.SPEAKER_CHECK
+PURPOSE = Purpose.SPEAKER_DUE_DILIGENCE
+# Roles that may share, correct and withdraw their organisation's checks and answer requests.
+SHARING_ROLES = (Role.PREVENT_LEAD, Role.REVIEWER, Role.ORG_ADMIN)
+
+
+class Projection(Protocol):
+    """What a working record hands the exchange (see speakers.projection.DecisionProjection)."""
+
+    request_id: int
+    expires_on: str
+
+    def per_speaker(self, *, full: bool = False) -> list[dict[str, Any]]: ...
+
+
+class NothingToShare(ValidationError):
+    pass
+
+
+def _require_sharing_role(actor: User | None, organisation: Organisation) -> None:
+    if actor is None:
+        return  # the system itself (demo seed, imports)
+    if not any(m.has_role(r) for m in actor.memberships.filter(organisation=organisation) for r in SHARING_ROLES):
+        raise PermissionDenied("Sharing needs the Prevent lead, reviewer or organisation admin role.")
+
+
+def settings_for(organisation: Organisation) -> ExchangeSettings:
+    return ExchangeSettings.objects.get_or_create(organisation=organisation)[0]
+
+
+def _end_of_day(day: str) -> dt.datetime:
+    date = dt.date.fromisoformat(day)
+    return timezone.make_aware(dt.datetime.combine(date, dt.time.max))
+
+
+@dataclass
+class _Sealed:
+    envelope: Envelope
+    data_key: bytes
+
+
+def _seal(check: SharedCheck, level: int, record: dict[str, Any]) -> _Sealed:
+    data_key = crypto.new_data_key()
+    payload = crypto.canonical_json({**record, "level": Level(level).code})
+    envelope = Envelope.objects.create(
+        check_row=check,
+        level=level,
+        sealed=crypto.seal(data_key, payload, associated_data=envelope_identity(check, level)),
+    )
+    return _Sealed(envelope, data_key)
+
+
+def _wrap(sealed: _Sealed, channel: ChannelKey, channel_secret: bytes, expires_at: dt.datetime) -> EnvelopeKey:
+    return EnvelopeKey(
+        envelope=sealed.envelope,
+        channel=channel,
+        wrapped_data_key=crypto.seal(
+            channel_secret, sealed.data_key, associated_data=envelope_key_context(sealed.envelope.pk, channel.pk)
+        ),
+        expires_at=expires_at,
+    )
+
+
+def check_share(*, actor: User | None, source: Organisation, projection: Projection) -> list[SharedCheck]:
+    """Share a decided request's checks (one per speaker) with every organisation the policy allows.
+
+    A request shared before is shared again as a correction: a new version, the old one kept
+    in the source's history and closed to recipients. Raises NothingToShare (nothing stored)
+    when no agreement lets anyone receive.
+    """
+    _require_sharing_role(actor, source)
+    grants = recipients_for(source_id=source.pk, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE)
+    if not grants:
+        raise NothingToShare(
+            "No active information-sharing agreement lets another organisation receive speaker checks "
+            f"from {source}; nothing was shared. Agree and sign one first, or keep the check internal."
+        )
+    automatic = Level(settings_for(source).automatic_level)
+    summaries, fulls = projection.per_speaker(full=False), projection.per_speaker(full=True)
+    expires_at = _end_of_day(projection.expires_on)
+    with transaction.atomic():
+        checks = [
+            _share_one(actor, source, f"request:{projection.request_id}/speaker:{n}", summary, full, grants, automatic, expires_at)
+            for n, (summary, full) in enumerate(zip(summaries, fulls, strict=True), start=1)
+        ]
+        for recipient_id in {g.recipient_id for g in grants}:
+            _notify(recipient_id, {"event": "exchange.shared", "source": source.name, "count": len(checks)})
+    return checks
+
+
+def _share_one(
+    actor: User | None,
+    source: Organisation,
+    ref: str,
+    summary: dict[str, Any],
+    full: dict[str, Any],
+    grants: list[Grant],
+    automatic: Level,
+    expires_at: dt.datetime,
+) -> SharedCheck:
+    previous = SharedCheck.objects.select_for_update().filter(source=source, source_ref=ref, is_current=True).first()
+    if previous is not None:
+        _close_to_recipients(previous)
+    check = SharedCheck.objects.create(
+        source=source,
+        source_ref=ref,
+        version=previous.version + 1 if previous else 1,
+        shared_by=actor,
+        expires_at=expires_at,
+    )
+    sealed = {Level.SUMMARY: _seal(check, Level.SUMMARY, summary), Level.FULL: _seal(check, Level.FULL, full)}
+    keys = _archive_keys(source, sealed, expires_at)
+    by_channel: dict[tuple[int, int], list[Grant]] = defaultdict(list)
+    for grant in grants:
+        by_channel[(grant.agreement_id, min(grant.max_level, automatic))].append(grant)
+    for (agreement_id, level), channel_grants in by_channel.items():
+        channel, secret = channel_get_or_create(agreement_id=agreement_id, sender_id=source.pk, level=level)
+        grants_ensure(channel, secret, [g.recipient_id for g in channel_grants])
+        retention = min(expires_at, timezone.now() + dt.timedelta(days=min(g.retention_days for g in channel_grants)))
+        keys.append(_wrap(sealed[Level(level)], channel, secret, retention))
+    EnvelopeKey.objects.bulk_create(keys)
+    NameToken.objects.bulk_create(
+        NameToken(check_row=check, digest=digest) for digest in blind_tokens(index_tokens(summary["speaker_name"]))
+    )
+    audit_record(
+        action="exchange.share" if previous is None else "exchange.correct",
+        actor=actor,
+        organisation_id=source.pk,
+        target=check,
+        detail={"version": check.version, "recipients": sorted({g.recipient_id for g in grants}),
+                "agreements": sorted({g.agreement_id for g in grants})},
+    )
+    return check
+
+
+def _archive_keys(source: Organisation, sealed: dict[Level, _Sealed], expires_at: dt.datetime) -> list[EnvelopeKey]:
+    """The source keeps a key to both levels of what it shared (its history, and full detail on request)."""
+    channel, secret = channel_get_or_create(agreement_id=None, sender_id=source.pk, level=Level.FULL)
+    grants_ensure(channel, secret, [source.pk])
+    return [_wrap(item, channel, secret, expires_at) for item in sealed.values()]
+
+
+def _close_to_recipients(check: SharedCheck) -> None:
+    """Recipients lose every key to this check at once; the source keeps its archive copy."""
+    check.is_current = False
+    check.save(update_fields=["is_current"])
+    EnvelopeKey.objects.filter(envelope__check_row=check, channel__agreement__isnull=False).delete()
+    NameToken.objects.filter(check_row=check).delete()
+
+
+def check_withdraw(*, actor: User, check: SharedCheck, reason: str) -> SharedCheck:
+    _require_sharing_role(actor, check.source)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the check is withdrawn; recipients' access ends at once."})
+    with transaction.atomic():
+        check = SharedCheck.objects.select_for_update().get(pk=check.pk)
+        if check.withdrawn_at is not None:
+            raise ValidationError({"check": "This check was already withdrawn."})
+        _close_to_recipients(check)
+        check.withdrawn_at = timezone.now()
+        check.save(update_fields=["withdrawn_at"])
+        audit_record(action="exchange.withdraw", actor=actor, organisation_id=check.source_id, target=check,
+                     detail={"reason": reason.strip()[:500]})
+    return check
+
+
+def detail_request_create(*, actor: User, organisation: Organisation, check: SharedCheck, reason: str) -> DetailRequest:
+    """Ask a check's source for full detail. Only for checks the asker may already see in summary."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you need the full detail (e.g. the event you are deciding on)."})
+    access_receive(source_id=check.source_id, recipient_id=organisation.pk, kind=KIND, level=Level.SUMMARY,
+                   purpose=PURPOSE)
+    with transaction.atomic():
+        request = DetailRequest.objects.create(
+            check_row=check, requester_organisation=organisation, requester=actor, reason=reason.strip()
+        )
+        audit_record(action="exchange.detail_request", actor=actor, organisation_id=organisation.pk, target=request,
+                     detail={"check": check.pk, "source": check.source_id})
+        _notify(check.source_id, {"event": "exchange.detail_requested", "request": request.pk})
+    return request
+
+
+def detail_request_decide(*, actor: User, request: DetailRequest, approve: bool, note: str = "") -> DetailRequest:
+    """The source approves (a full share to the asker alone, if an agreement allows full) or declines."""
+    check = request.check_row
+    require_role(actor, check.source, Role.PREVENT_LEAD)
+    if request.status != DetailRequestStatus.PENDING:
+        raise ValidationError({"request": "This request has already been answered."})
+    decision = None
+    if approve:
+        try:
+            decision = access_receive(source_id=check.source_id, recipient_id=request.requester_organisation_id,
+                                      kind=KIND, level=Level.FULL, purpose=PURPOSE)
+        except SharingDenied as denied:
+            raise ValidationError({"request": "No active agreement allows full detail to this organisation; "
+                                              "decline, or agree a full-level flow first."}) from denied
+    with transaction.atomic():
+        if decision is not None:
+            _share_full_to(check, request.requester_organisation_id, decision.agreement_id, decision.retention_days)
+        request.status = DetailRequestStatus.APPROVED if approve else DetailRequestStatus.DECLINED
+        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note.strip()
+        request.save()
+        audit_record(action=f"exchange.detail_{request.status}", actor=actor, organisation_id=check.source_id,
+                     target=request, detail={"check": check.pk, "agreement": decision.agreement_id if decision else None})
+        _notify(request.requester_organisation_id, {"event": "exchange.detail_answered", "request": request.pk})
+    return request
+
+
+def _share_full_to(check: SharedCheck, recipient_id: int, agreement_id: int, retention_days: int) -> None:
+    envelope = check.envelopes.get(level=Level.FULL)
+    archive = EnvelopeKey.objects.select_related("channel__sender_key").get(
+        envelope=envelope, channel__agreement__isnull=True
+    )
+    archive_secret = channel_key_for_sender(archive.channel)
+    data_key = crypto.open_sealed(archive_secret, bytes(archive.wrapped_data_key),
+                                  associated_data=envelope_key_context(envelope.pk, archive.channel_id))
+    channel, secret = channel_get_or_create(agreement_id=agreement_id, sender_id=check.source_id, level=Level.FULL,
+                                            recipient_id=recipient_id)
+    grants_ensure(channel, secret, [recipient_id])
+    expires = min(check.expires_at, timezone.now() + dt.timedelta(days=retention_days))
+    EnvelopeKey.objects.bulk_create([_wrap(_Sealed(envelope, data_key), channel, secret, expires)],
+                                    ignore_conflicts=True)
+
+
+def _notify(organisation_id: int, payload: dict[str, Any]) -> None:
+    schema = Organisation.objects.values_list("schema_name", flat=True).get(pk=organisation_id)
+    send_after_commit(f"{schema}.organisation", {"type": "notify", "payload": payload})
