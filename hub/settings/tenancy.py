@@ -22,8 +22,9 @@ SHARED_APPS = [
 ]
 
 # Working records: each organisation's own schema, never read across a boundary.
+# contenttypes stays public only: one content-type table, so guardian's and auth's ids agree
+# in every schema (each tenant's search_path falls back to public).
 TENANT_APPS = [
-    "django.contrib.contenttypes",
     "guardian",
     "speakers",
 ]

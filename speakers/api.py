@@ -1,0 +1,144 @@
+"""API for speaker and event requests on an organisation's host (/api/v1/speakers/).
+
+Each endpoint parses input, calls one service or selector and serialises the result.
+A request the caller may not see is 404, like a missing one; an action without the
+role is 403 and records nothing; invalid input is 400 with messages keyed by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers as drf
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from speakers import selectors, services
+from speakers import serializers as s
+from speakers.models import RequestMitigation
+from speakers.services import (
+    AssessmentInput,
+    DecisionInput,
+    EventDetails,
+    ProposedMitigation,
+    RiskFactorInput,
+    SpeakerDetails,
+)
+from tenants.models import User
+
+
+def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
+
+def _valid(serializer_class: type[drf.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _detail(request: Request, pk: int) -> Response:
+    return Response(s.EventRequestSerializer(selectors.event_request_get(membership=request.membership, pk=pk)).data)
+
+
+class RequestListView(APIView):
+    @extend_schema(responses=s.EventRequestSerializer(many=True), summary="Requests you may see")
+    def get(self, request: Request) -> Response:
+        filters = selectors.RegisterFilter(search=request.query_params.get("q", ""),
+                                           status=request.query_params.get("status", ""))  # fmt: skip
+        rows = selectors.register_requests(membership=request.membership, filters=filters)
+        return Response(s.EventRequestSerializer(rows.prefetch_related("mitigations"), many=True).data)
+
+    @extend_schema(request=s.SubmitSerializer, responses=s.EventRequestSerializer, summary="Submit or save a draft")
+    def post(self, request: Request) -> Response:
+        data = _valid(s.SubmitSerializer, request)
+        speakers = [SpeakerDetails(**row) for row in data.pop("speakers")]
+        draft, reason = data.pop("draft"), data.pop("short_notice_reason")
+        details = EventDetails(**data)
+        if draft:
+            created = _call(services.event_request_save_draft, actor=request.user, details=details, speakers=speakers)
+        else:
+            created = _call(services.event_request_submit, actor=request.user, details=details, speakers=speakers,
+                            short_notice_reason=reason)  # fmt: skip
+        response = _detail(request, created.pk)
+        response.status_code = 201
+        return response
+
+
+class RequestDetailView(APIView):
+    @extend_schema(responses=s.EventRequestSerializer, summary="One request")
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail(request, pk)
+
+
+class AssessView(APIView):
+    @extend_schema(request=s.AssessSerializer, responses=s.EventRequestSerializer, summary="Record the assessment")
+    def post(self, request: Request, pk: int) -> Response:
+        event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+        data = _valid(s.AssessSerializer, request)
+        data["factors"] = [RiskFactorInput(**f) for f in data["factors"]]
+        data["mitigations"] = [ProposedMitigation(**m) for m in data["mitigations"]]
+        _call(services.event_request_assess, actor=request.user, event_request=event_request,
+              data=AssessmentInput(**data))  # fmt: skip
+        return _detail(request, pk)
+
+
+class EscalateView(APIView):
+    @extend_schema(request=s.EscalateSerializer, responses=s.EventRequestSerializer, summary="Escalate")
+    def post(self, request: Request, pk: int) -> Response:
+        event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+        data = _valid(s.EscalateSerializer, request)
+        person = User.objects.filter(pk=data["decision_maker_id"]).first()
+        if person is None:
+            raise drf.ValidationError({"decision_maker_id": "No such person."})
+        _call(services.event_request_escalate, actor=request.user, event_request=event_request,
+              decision_maker=person, note=data["note"])  # fmt: skip
+        return _detail(request, pk)
+
+
+class DecideView(APIView):
+    @extend_schema(request=s.DecideSerializer, responses=s.EventRequestSerializer,
+                   summary="Decide: a reviewer, or the named senior decision-maker if escalated")  # fmt: skip
+    def post(self, request: Request, pk: int) -> Response:
+        event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+        data = DecisionInput(**_valid(s.DecideSerializer, request))
+        _call(services.event_request_decide, actor=request.user, event_request=event_request, data=data)
+        return _detail(request, pk)
+
+
+class WithdrawView(APIView):
+    @extend_schema(request=s.WithdrawSerializer, responses=s.EventRequestSerializer, summary="Withdraw")
+    def post(self, request: Request, pk: int) -> Response:
+        event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+        _call(services.event_request_withdraw, actor=request.user, event_request=event_request,
+              **_valid(s.WithdrawSerializer, request))  # fmt: skip
+        return _detail(request, pk)
+
+
+class MitigationProgressView(APIView):
+    @extend_schema(request=s.ProgressSerializer, responses=s.MitigationSerializer, summary="Track a mitigation")
+    def post(self, request: Request, pk: int, mitigation_id: int) -> Response:
+        event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+        item = get_object_or_404(RequestMitigation, pk=mitigation_id, request=event_request)
+        updated = _call(services.request_mitigation_progress, actor=request.user, request_mitigation=item,
+                        **_valid(s.ProgressSerializer, request))  # fmt: skip
+        return Response(s.MitigationSerializer(updated).data)
+
+
+class CountsView(APIView):
+    @extend_schema(responses=dict, summary="Decisions by outcome in a period (?from=YYYY-MM-DD&to=YYYY-MM-DD)")
+    def get(self, request: Request) -> Response:
+        dates = drf.DictField(child=drf.DateField(allow_null=True))
+        period = {k: request.query_params.get(k) or None for k in ("from", "to")}
+        parsed = dates.run_validation(period)
+        counts = selectors.register_counts(membership=request.membership, date_from=parsed["from"],
+                                           date_to=parsed["to"])  # fmt: skip
+        return Response({"from": period["from"], "to": period["to"], "counts": counts})

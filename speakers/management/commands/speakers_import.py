@@ -1,0 +1,31 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_tenants.utils import tenant_context
+
+from speakers.management.commands._common import ProgressBar, add_org_and_actor, org_and_actor
+from speakers.services import ImportRejected, event_requests_import
+
+
+class Command(BaseCommand):
+    help = "Import historical speaker and event requests from a CSV file (all rows or none; see speakers/README.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_org_and_actor(parser)
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation, actor = org_and_actor(options)
+        text = options["file"].read_text(encoding="utf-8-sig")
+        with tenant_context(organisation):
+            try:
+                result = event_requests_import(actor=actor, csv_text=text, progress=ProgressBar(self.stderr._out))
+            except ImportRejected as rejected:
+                for error in rejected.errors:
+                    self.stderr.write(str(error))
+                raise CommandError(str(rejected)) from rejected
+            except PermissionDenied as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Imported {result.imported} request(s) into {organisation}."))

@@ -1,0 +1,140 @@
+"""Import historical requests from a spreadsheet: every row is checked first, and either all
+rows are saved in one transaction or none is."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from speakers import rights
+from speakers.choices import WITHDRAWAL_OUTCOMES, Status
+from speakers.csv_format import COLUMNS, ParsedRow, RowError, parse_row
+from speakers.models import Assessment, Decision, EventRequest, Mitigation, RequestMitigation, Speaker
+from speakers.notice import working_days_notice
+from speakers.selectors import procedure_config
+from speakers.services.mitigations import require_procedure_owner
+from tenants.models import User
+
+Progress = Callable[[int, int], None]
+
+
+class ImportRejected(Exception):
+    """Nothing was imported; `errors` lists every problem by row and column."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problem(s); nothing was imported.")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    request_ids: tuple[int, ...]
+
+
+def _read(text: str) -> tuple[list[dict[str, str]], list[RowError]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = reader.fieldnames or []
+    errors = [RowError(1, c, "Unknown column.") for c in header if c not in COLUMNS]
+    errors += [
+        RowError(1, c, "Missing column.") for c in ("title", "starts_at", "speakers", "outcome") if c not in header
+    ]
+    return (list(reader) if not errors else []), errors
+
+
+def _parse_all(rows: list[dict[str, str]], progress: Progress | None) -> tuple[list[ParsedRow], list[RowError]]:
+    parsed, errors, seen = [], [], set()
+    for index, raw in enumerate(rows):
+        row, row_errors = parse_row(index + 2, raw)
+        reference = row.values["reference"]
+        if reference and (reference in seen or EventRequest.objects.filter(reference=reference).exists()):
+            row_errors.append(RowError(row.row, "reference", f"'{reference}' is already in the register."))
+        seen.add(reference)
+        parsed.append(row)
+        errors += row_errors
+        if progress:
+            progress(index + 1, len(rows) * 2)
+    return parsed, errors
+
+
+def _save(actor: User, row: ParsedRow, senior_role: str) -> EventRequest:
+    v = row.values
+    decided_at = timezone.make_aware(datetime.combine(v["decided_on"], time(12)))
+    submitted_at = timezone.make_aware(datetime.combine(v["submitted_on"], time(12))) if v["submitted_on"] else None
+    minimum_notice = procedure_config().minimum_notice_working_days
+    notice = working_days_notice(v["submitted_on"], v["starts_at"].date()) if v["submitted_on"] else None
+    request = EventRequest.objects.create(
+        reference=v["reference"] or None, imported=True, organiser=actor, submitted_at=submitted_at,
+        status=Status.WITHDRAWN if v["outcome"] in WITHDRAWAL_OUTCOMES else Status.DECIDED,
+        notice_working_days=notice, notice_met=None if notice is None else notice >= minimum_notice,
+        **{k: v[k] for k in ("title", "starts_at", "venue", "format", "open_to_public", "livestreamed", "recorded",
+                             "expected_audience", "organising_body", "short_notice_reason")},
+    )  # fmt: skip
+    if not request.reference:
+        request.reference = f"SR-{request.pk:05d}"
+        request.save(update_fields=["reference"])
+    Speaker.objects.bulk_create(
+        Speaker(request=request, name=n, affiliation=a, topic=t, position=i) for i, (n, a, t) in enumerate(row.speakers)
+    )
+    if v["risk_level"]:
+        Assessment.objects.create(
+            request=request, assessed_by=actor, assessed_at=submitted_at or decided_at, risk_level=v["risk_level"],
+            is_higher_risk=v["higher_risk"], free_speech_considerations=v["free_speech_considerations"],
+        )  # fmt: skip
+    _save_decision(actor, request, row, decided_at, senior_role)
+    return request
+
+
+def _save_decision(actor: User, request: EventRequest, row: ParsedRow, decided_at: datetime, senior_role: str) -> None:
+    v = row.values
+    catalogue = {m.label.lower(): m for m in Mitigation.objects.all()}
+    for label, basis in row.mitigations:
+        entry = catalogue.get(label.lower())
+        RequestMitigation.objects.create(
+            request=request, mitigation=entry, label=label, basis=basis, imposed=True,
+            timing=entry.timing if entry else "before",
+        )  # fmt: skip
+    Decision.objects.create(
+        request=request, outcome=v["outcome"], decided_by=actor, decided_at=decided_at,
+        decider_roles=v["decider_roles"], as_senior_decision_maker=senior_role in v["decider_roles"],
+        **{k: v[k] for k in ("reasons", "rejection_category", "rejection_explanation", "speech_within_law",
+                             "free_speech_steps", "restriction_proportionality", "security_costs_passed_on",
+                             "security_costs_circumstances")},
+    )  # fmt: skip
+
+
+def event_requests_import(*, actor: User, csv_text: str, progress: Progress | None = None) -> ImportResult:
+    """Check every row, then save all of them or none. Raises ImportRejected listing each problem."""
+    try:
+        require_procedure_owner(actor)
+    except PermissionDenied as exc:
+        raise PermissionDenied("Only an organisation admin or the Prevent lead can import requests.") from exc
+    rows, errors = _read(csv_text)
+    parsed, row_errors = _parse_all(rows, progress)
+    errors += row_errors
+    if not parsed and not errors:
+        errors.append(RowError(2, "title", "The file has no rows to import."))
+    if errors:
+        raise ImportRejected(errors)
+    senior_role = procedure_config().senior_decision_maker_role
+    with transaction.atomic():
+        saved = []
+        for index, row in enumerate(parsed):
+            saved.append(_save(actor, row, senior_role).pk)
+            if progress:
+                progress(len(parsed) + index + 1, len(parsed) * 2)
+        audit_record(
+            action="speakers.import",
+            actor=actor,
+            organisation_id=rights.current_organisation().pk,
+            detail={"rows": len(saved), "first_id": saved[0], "last_id": saved[-1]},
+        )
+    return ImportResult(len(saved), tuple(saved))

@@ -1,0 +1,1 @@
+"""Pages for speaker and event requests. Each view parses input, calls one service or selector, renders."""

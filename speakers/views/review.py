@@ -1,0 +1,89 @@
+"""The reviewer's and senior decision-maker's pages: assess, escalate, decide."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from hub.forms_util import add_service_errors
+from speakers import selectors, services
+from speakers.forms import AssessmentForm, DecisionForm, EscalateForm
+from speakers.services import AssessmentInput, DecisionInput, ProposedMitigation, RiskFactorInput
+from tenants.models import Membership, User
+
+
+def _assessment_input(data: dict) -> AssessmentInput:
+    prevent = set(data["prevent_mitigations"])
+    factors = []
+    if data["factor"] or data["evidence"] or data["source"]:
+        factors.append(RiskFactorInput(data["factor"], data["evidence"], data["source"], data["source_date"]))
+    return AssessmentInput(
+        risk_level=data["risk_level"], criteria_met=data["criteria_met"], risk_summary=data["risk_summary"],
+        free_speech_considerations=data["free_speech_considerations"], factors=factors,
+        mitigations=[ProposedMitigation(int(m), "prevent" if m in prevent else "other") for m in data["mitigations"]],
+    )  # fmt: skip
+
+
+def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+    config = selectors.procedure_config()
+    catalogue = [(str(m.pk), m.label) for m in selectors.mitigation_catalogue()]
+    form = AssessmentForm(request.POST or None, criteria=config.higher_risk_criteria, catalogue=catalogue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_request_assess(actor=request.user, event_request=event_request,
+                                          data=_assessment_input(form.cleaned_data))  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Assessment recorded.")
+            return redirect("speakers:detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "speakers/assess.html", {"form": form, "r": event_request}, status=status)
+
+
+def _senior_people(role: str, organisation: object) -> list[tuple[int, str]]:
+    members = Membership.objects.filter(organisation=organisation, roles__contains=[role], user__is_active=True)
+    return [(m.user_id, m.user.full_name) for m in members.select_related("user")]
+
+
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+    config = selectors.procedure_config()
+    form = EscalateForm(request.POST or None, people=_senior_people(config.senior_decision_maker_role, request.tenant))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_request_escalate(
+                actor=request.user, event_request=event_request, note=form.cleaned_data["note"],
+                decision_maker=User.objects.get(pk=form.cleaned_data["decision_maker"]),
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Escalated to the senior decision-maker.")
+            return redirect("speakers:detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "speakers/escalate.html", {"form": form, "r": event_request}, status=status)
+
+
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Risk and freedom of speech side by side; approving (with mitigations if needed) is the short path."""
+    event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+    proposed = [(m.pk, m.label) for m in event_request.mitigations.all()]
+    initial = {"outcome": "approved_with_mitigations" if proposed else "approved",
+               "imposed_mitigation_ids": [pk for pk, _ in proposed]}  # fmt: skip
+    form = DecisionForm(request.POST or None, proposed=proposed, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_request_decide(
+                actor=request.user, event_request=event_request, data=DecisionInput(**form.cleaned_data)
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("speakers:detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "speakers/decide.html", {"form": form, "r": event_request}, status=status)
