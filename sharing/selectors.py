@@ -44,6 +44,13 @@ INTEGRITY_FAILURE = (
 )
 
 
+OUTCOME_LABELS = {
+    "approved": "Approved",
+    "approved_with_mitigations": "Approved with mitigations",
+    "rejected": "Rejected",
+}
+
+
 @dataclass
 class CheckView:
     check_id: int
@@ -63,6 +70,15 @@ class CheckView:
     @property
     def level_code(self) -> str:
         return Level(self.level).code
+
+    @property
+    def outcome_label(self) -> str:
+        outcome = str(self.content.get("outcome", ""))
+        return OUTCOME_LABELS.get(outcome, outcome.replace("_", " ").capitalize())
+
+    @property
+    def format_label(self) -> str:
+        return str(self.content.get("event_format", "")).replace("_", " ")
 
 
 def speaker_check_search(*, organisation: Organisation, user: User | None, name: str,
@@ -110,7 +126,7 @@ def _open_all(organisation: Organisation, user: User | None, checks: list[Shared
         view = _unseal(check, key, private_keys, channel_secrets)
         views.append(view)
         events.append(_event(organisation, user, check, view))
-        if not view.error:
+        if not view.error and check.source_id != organisation.pk:  # the source's own reads are audited only
             openings.append(CheckOpened(check_row=check, reader_organisation=organisation, reader=user,
                                         agreement_id=view.agreement_id, level=view.level))
     CheckOpened.objects.bulk_create(openings)

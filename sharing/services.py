@@ -29,6 +29,7 @@ from sharing.models import (
     ExchangeSettings,
     NameToken,
     SharedCheck,
+    ShareMode,
     envelope_identity,
     envelope_key_context,
 )
@@ -66,6 +67,28 @@ def settings_for(organisation: Organisation) -> ExchangeSettings:
     return ExchangeSettings.objects.get_or_create(organisation=organisation)[0]
 
 
+def exchange_settings_update(*, actor: User, organisation: Organisation, share_mode: str, automatic_level: int) -> ExchangeSettings:
+    """How this organisation shares: on decision or when asked; at summary (default) or the highest level allowed."""
+    if not any(
+        m.has_role(r) for m in actor.memberships.filter(organisation=organisation) for r in (Role.PREVENT_LEAD, Role.ORG_ADMIN)
+    ):
+        raise PermissionDenied("Only the Prevent lead or an organisation admin can change how checks are shared.")
+    errors = {}
+    if share_mode not in ShareMode.values:
+        errors["share_mode"] = f"Choose one of: {', '.join(ShareMode.values)}."
+    if automatic_level not in (Level.SUMMARY, Level.FULL):
+        errors["automatic_level"] = "Choose summary or full."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        settings = settings_for(organisation)
+        settings.share_mode, settings.automatic_level = share_mode, automatic_level
+        settings.save()
+        audit_record(action="exchange.settings", actor=actor, organisation_id=organisation.pk, target=settings,
+                     target_id=organisation.pk, detail={"share_mode": share_mode, "automatic_level": automatic_level})
+    return settings
+
+
 def _end_of_day(day: str) -> dt.datetime:
     date = dt.date.fromisoformat(day)
     return timezone.make_aware(dt.datetime.combine(date, dt.time.max))
@@ -99,14 +122,18 @@ def _wrap(sealed: _Sealed, channel: ChannelKey, channel_secret: bytes, expires_a
     )
 
 
-def check_share(*, actor: User | None, source: Organisation, projection: Projection) -> list[SharedCheck]:
+def check_share(
+    *, actor: User | None, source: Organisation, projection: Projection, automatic: bool = False
+) -> list[SharedCheck]:
     """Share a decided request's checks (one per speaker) with every organisation the policy allows.
 
     A request shared before is shared again as a correction: a new version, the old one kept
     in the source's history and closed to recipients. Raises NothingToShare (nothing stored)
-    when no agreement lets anyone receive.
+    when no agreement lets anyone receive. `automatic`: the organisation's own setting shares
+    on decision, so the decider (e.g. a senior decision-maker) needs no sharing role.
     """
-    _require_sharing_role(actor, source)
+    if not automatic:
+        _require_sharing_role(actor, source)
     grants = recipients_for(source_id=source.pk, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE)
     if not grants:
         raise NothingToShare(

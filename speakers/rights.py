@@ -101,4 +101,6 @@ def actions_for(membership: Membership, config: ProcedureConfig, event_request: 
         "withdraw": (owner or reviewer)
         and status in (Status.DRAFT, Status.SUBMITTED, Status.ASSESSED, Status.ESCALATED),
         "track": (owner or reviewer) and status == Status.DECIDED,
+        "share": status == Status.DECIDED
+        and any(membership.has_role(r) for r in (Role.PREVENT_LEAD, Role.REVIEWER, Role.ORG_ADMIN)),
     }

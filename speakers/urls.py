@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/assess/", review.assess, name="assess"),
     path("<int:pk>/escalate/", review.escalate, name="escalate"),
     path("<int:pk>/decide/", review.decide, name="decide"),
+    path("<int:pk>/share/", review.share, name="share"),
 ]

@@ -4,6 +4,7 @@ validation error leaves nothing behind."""
 
 from speakers.services.audit_sample import audit_sample_run
 from speakers.services.csv_export import event_requests_export
+from speakers.services.exchange import event_request_share, event_request_share_on_decision
 from speakers.services.csv_import import ImportRejected, event_requests_import
 from speakers.services.mitigations import (
     mitigation_create,
@@ -38,6 +39,8 @@ __all__ = [
     "audit_sample_run",
     "event_request_assess",
     "event_request_decide",
+    "event_request_share",
+    "event_request_share_on_decision",
     "event_request_escalate",
     "event_requests_export",
     "event_requests_import",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from speakers.services.exchange import event_request_share_on_decision
 from speakers import rights
 from speakers.choices import MitigationBasis, RiskLevel, Status
 from speakers.models import Assessment, Decision, EventRequest, Mitigation, RequestMitigation, RiskFactor
@@ -189,4 +190,5 @@ def event_request_decide(*, actor: User, event_request: EventRequest, data: Deci
             target=event_request,
             detail={"outcome": data.outcome, "as_senior": as_senior, "mitigations": len(data.imposed_mitigation_ids)},
         )
+        decision.shared_checks = event_request_share_on_decision(actor=actor, event_request=event_request)
     return decision

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from hub.forms_util import add_service_errors
 from speakers import selectors, services
@@ -68,6 +69,14 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "speakers/escalate.html", {"form": form, "r": event_request}, status=status)
 
 
+def _shared_message(shared: int | None) -> str:
+    if shared is None:
+        return "Your organisation shares checks when asked: use 'Share this check' on the request."
+    if shared == 0:
+        return "Not shared: no active information-sharing agreement lets another organisation receive speaker checks."
+    return f"{shared} speaker check{'s' if shared != 1 else ''} shared with the organisations your agreements allow."
+
+
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Risk and freedom of speech side by side; approving (with mitigations if needed) is the short path."""
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -77,13 +86,26 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, proposed=proposed, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.event_request_decide(
+            decision = services.event_request_decide(
                 actor=request.user, event_request=event_request, data=DecisionInput(**form.cleaned_data)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Decision recorded.")
+            messages.success(request, "Decision recorded. " + _shared_message(decision.shared_checks))
             return redirect("speakers:detail", pk=pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "speakers/decide.html", {"form": form, "r": event_request}, status=status)
+
+
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share (or re-share, as a correction) a decided request's speaker checks with the network now."""
+    event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+    try:
+        shared = services.event_request_share(actor=request.user, event_request=event_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _shared_message(shared))
+    return redirect("speakers:detail", pk=pk)

@@ -1,0 +1,130 @@
+"""API of the exchange on an organisation's host: search, open, ask for detail, our shares and their readers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sharing import selectors, services
+from sharing.models import CheckOpened, DetailRequest, SharedCheck
+from sharing.views import SEARCH_ROLES
+
+
+class CheckViewSerializer(serializers.Serializer[Any]):
+    check_id = serializers.IntegerField()
+    source_name = serializers.CharField()
+    version = serializers.IntegerField()
+    level = serializers.CharField(source="level_code")
+    agreement_id = serializers.IntegerField(allow_null=True)
+    agreement_title = serializers.CharField()
+    content = serializers.DictField()
+    error = serializers.CharField()
+
+
+class SharedCheckSerializer(serializers.ModelSerializer[SharedCheck]):
+    openings = serializers.IntegerField(source="openings_count", read_only=True)
+
+    class Meta:
+        model = SharedCheck
+        fields = ["id", "source_ref", "version", "is_current", "created_at", "expires_at", "withdrawn_at",
+                  "destroyed_at", "openings"]
+
+
+class OpeningSerializer(serializers.ModelSerializer[CheckOpened]):
+    organisation = serializers.CharField(source="reader_organisation.name")
+    reader = serializers.CharField(source="reader.full_name", allow_null=True)
+    agreement = serializers.CharField(source="agreement.title", allow_null=True)
+
+    class Meta:
+        model = CheckOpened
+        fields = ["opened_at", "organisation", "reader", "agreement", "level"]
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000)
+
+
+class AnswerSerializer(serializers.Serializer[Any]):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _require_search_role(request: Request) -> None:
+    if not any(request.membership.has_role(role) for role in SEARCH_ROLES):
+        raise PermissionDenied("Searching shared speaker checks needs the Prevent lead, reviewer or senior "
+                               "decision-maker role.")
+
+
+def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class SearchView(APIView):
+    @extend_schema(parameters=[OpenApiParameter("name", str, required=True)], responses=CheckViewSerializer(many=True),
+                   summary="Shared checks of a speaker that this organisation may read")
+    def get(self, request: Request) -> Response:
+        _require_search_role(request)
+        views = selectors.speaker_check_search(organisation=request.tenant, user=request.user,
+                                               name=request.query_params.get("name", ""))
+        return Response(CheckViewSerializer(views, many=True).data)
+
+
+class CheckView(APIView):
+    @extend_schema(responses=CheckViewSerializer, summary="One shared check (404 if not visible to you)")
+    def get(self, request: Request, check_id: int) -> Response:
+        _require_search_role(request)
+        view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
+        return Response(CheckViewSerializer(view).data)
+
+
+class DetailRequestCreateView(APIView):
+    @extend_schema(request=ReasonSerializer, responses={201: None}, summary="Ask the source for full detail")
+    def post(self, request: Request, check_id: int) -> Response:
+        _require_search_role(request)
+        view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
+        detail = services.detail_request_create(actor=request.user, organisation=request.tenant,
+                                                check=SharedCheck.objects.get(pk=view.check_id),
+                                                **_valid(ReasonSerializer(data=request.data)))
+        return Response({"id": detail.pk, "status": detail.status}, status=status.HTTP_201_CREATED)
+
+
+class SharedListView(APIView):
+    @extend_schema(responses=SharedCheckSerializer(many=True), summary="Checks this organisation shared")
+    def get(self, request: Request) -> Response:
+        return Response(SharedCheckSerializer(selectors.shared_checks_of(request.tenant), many=True).data)
+
+
+class OpeningsView(APIView):
+    @extend_schema(responses=OpeningSerializer(many=True), summary="Who opened one of our checks")
+    def get(self, request: Request, check_id: int) -> Response:
+        get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
+        openings = selectors.check_openings(organisation=request.tenant, check_id=check_id)
+        return Response(OpeningSerializer(openings, many=True).data)
+
+
+class WithdrawView(APIView):
+    @extend_schema(request=ReasonSerializer, responses=SharedCheckSerializer, summary="Withdraw one of our checks")
+    def post(self, request: Request, check_id: int) -> Response:
+        check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, is_current=True)
+        check = services.check_withdraw(actor=request.user, check=check, **_valid(ReasonSerializer(data=request.data)))
+        check.openings_count = check.openings.count()
+        return Response(SharedCheckSerializer(check).data)
+
+
+class DetailAnswerView(APIView):
+    @extend_schema(request=AnswerSerializer, responses={200: None}, summary="Approve or decline a request for detail")
+    def post(self, request: Request, request_id: int) -> Response:
+        detail = get_object_or_404(DetailRequest, pk=request_id, check_row__source=request.tenant)
+        detail = services.detail_request_decide(actor=request.user, request=detail,
+                                                **_valid(AnswerSerializer(data=request.data)))
+        return Response({"id": detail.pk, "status": detail.status})
+
+
