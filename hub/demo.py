@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from agreements.demo import demo_agreements
+from sharing.demo import demo_exchange
+from speakers.demo import demo_speaker_requests
 from tenants import services
 from tenants.models import LinkKind, Membership, Organisation, OrganisationKind, OrganisationLink, Role, User
 
@@ -120,6 +123,10 @@ def demo_seed() -> dict[str, Organisation]:
             for slug, roles in person.roles.items():
                 if not Membership.objects.filter(user=user, organisation=by_slug[slug]).exists():
                     services.membership_grant(actor=None, organisation=by_slug[slug], user=user, roles=roles)
+    # Order matters: agreements first, so requests decided in the demo are shared under them.
+    demo_agreements(by_slug)
+    demo_speaker_requests(by_slug)
+    demo_exchange(by_slug)
     return by_slug
 
 

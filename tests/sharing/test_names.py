@@ -113,6 +113,8 @@ MUST_NOT_MATCH = [
     ("Aoife Brennick", "Aoife Brennick-Hale"),
     ("Greta Mueller", "Greta Müller"),  # accents are dropped, not spelt out
     ("Soren Aaberg", "Søren Åberg"),
+    ("Amira Alqadiri", "Amira Al-Qadiri"),  # articles stay separate words
+    ("Сергей Velichko", "Sergei Velichko"),  # scripts are not transliterated
 ]
 
 

@@ -1,0 +1,192 @@
+"""Starting points for new agreements, written for this product.
+
+Each template fills every field of the terms for a given list of parties (slugs, in the
+order the template names them); the drafter reviews and edits before sending for signature.
+Dates default to a three-year agreement starting today with a review after one year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from agreements.models import Controllers, LawfulBasis, Purpose, RecordKind
+
+COMMON = {
+    "lawful_basis": LawfulBasis.PUBLIC_TASK,
+    "controllers": Controllers.SEPARATE,
+    "legal_power": (
+        "Section 26 of the Counter-Terrorism and Security Act 2015 (the Prevent duty) and each party's "
+        "statutory or charitable powers to provide education and to safeguard its students."
+    ),
+    "security": (
+        "Records travel only through Partnership Hub, encrypted for the named recipients. Access is limited to "
+        "staff with a Prevent, safeguarding or events role; nothing is copied into email or removable media; "
+        "a suspected breach is reported to the other parties' data protection officers within 24 hours."
+    ),
+    "individual_rights": (
+        "Each party answers rights requests about the records it holds; a party that receives a request "
+        "about shared data tells the sending party within five working days. Privacy notices of every party "
+        "describe this sharing."
+    ),
+    "dpia_done": True,
+    "dpia_outcome": "Residual risk low with the safeguards above; reviewed at each agreement review.",
+    "dpo_view": "The data protection officers of the parties were consulted and support the sharing as drafted.",
+}
+
+
+@dataclass(frozen=True)
+class IsaTemplate:
+    code: str
+    name: str
+    description: str
+    party_roles: str
+    build: Callable[[list[str]], dict[str, Any]]
+
+    def terms(self, parties: list[str], today: date | None = None) -> dict[str, Any]:
+        today = today or date.today()  # noqa: DTZ011 (a calendar default, not an instant)
+        terms = {
+            **COMMON,
+            "start_date": today,
+            "review_date": today + timedelta(days=365),
+            "expiry_date": today + timedelta(days=3 * 365),
+        }
+        terms.update(self.build(parties))
+        return terms
+
+
+def _franchise(parties: list[str]) -> dict[str, Any]:
+    university, partner = (parties + ["", ""])[:2]
+    return {
+        "title": "Franchise partner Prevent reporting agreement",
+        "purpose": (
+            "So that the validating university can oversee how its franchise partner meets the Prevent duty for "
+            "students on validated courses: concerns and referrals, external speaker decisions, training and "
+            "policy changes."
+        ),
+        "purposes": [Purpose.PARTNER_OVERSIGHT, Purpose.SPEAKER_DUE_DILIGENCE, Purpose.SAFEGUARDING_REFERRAL],
+        "special_category_condition": "Art. 9(2)(g) substantial public interest.",
+        "criminal_offence_condition": "Art. 10, authorised by DPA 2018 s.10(5).",
+        "dpa_schedule1_condition": "Schedule 1 paragraph 18 (safeguarding of children and individuals at risk).",
+        "data_items": (
+            "Partner reports (counts of concerns, training completion, policy changes); external speaker "
+            "decisions with mitigations; for referrals, the student's name, course, the concern and its outcome."
+        ),
+        "necessity": (
+            "The university remains responsible for students on its validated courses and cannot oversee the "
+            "partner's Prevent arrangements without these reports; referrals are shared only when a student "
+            "on a validated course is referred."
+        ),
+        "sharing_frequency": "Partner reports each term; referrals and speaker decisions as they occur.",
+        "retention_days": 2190,
+        "flows": [
+            {
+                "kind": RecordKind.PARTNER_REPORT,
+                "senders": [partner],
+                "recipients": [university],
+                "max_level": "summary",
+            },
+            {"kind": RecordKind.REFERRAL, "senders": [partner], "recipients": [university], "max_level": "full"},
+            {
+                "kind": RecordKind.SPEAKER_CHECK,
+                "senders": [partner, university],
+                "recipients": [university, partner],
+                "max_level": "summary",
+            },
+        ],
+    }
+
+
+def _network(parties: list[str]) -> dict[str, Any]:
+    return {
+        "title": "Network external speaker check exchange",
+        "purpose": (
+            "So that members can ask each other whether an external speaker has been assessed recently, by whom, "
+            "with what outcome and mitigations, before deciding on their own event. There is no banned list: "
+            "each member decides for itself."
+        ),
+        "purposes": [Purpose.SPEAKER_DUE_DILIGENCE, Purpose.NETWORK_REPORTING],
+        "data_items": (
+            "Speaker's public name and its variants, event date and type, the assessing member, outcome, "
+            "mitigations and freedom-of-speech considerations; network figures as counts only."
+        ),
+        "necessity": (
+            "Members often host the same speakers; sharing prior assessments avoids repeated checks and gives "
+            "reviewers context. Only public-facing information about speakers is shared."
+        ),
+        "sharing_frequency": "As speaker checks are completed; network figures each term.",
+        "retention_days": 730,
+        "flows": [
+            {
+                "kind": RecordKind.SPEAKER_CHECK,
+                "senders": list(parties),
+                "recipients": list(parties),
+                "max_level": "summary",
+            },
+            {
+                "kind": RecordKind.NETWORK_FIGURES,
+                "senders": list(parties),
+                "recipients": list(parties),
+                "max_level": "aggregate",
+            },
+        ],
+    }
+
+
+def _referral(parties: list[str]) -> dict[str, Any]:
+    return {
+        "title": "Bilateral referral notification agreement",
+        "purpose": (
+            "So that two institutions sharing students (joint programmes, shared sites) tell each other that a "
+            "Prevent referral concerning a shared student has been made and its outcome, so support is joined up."
+        ),
+        "purposes": [Purpose.SAFEGUARDING_REFERRAL],
+        "special_category_condition": "Art. 9(2)(g) substantial public interest.",
+        "criminal_offence_condition": "",
+        "dpa_schedule1_condition": "Schedule 1 paragraph 18 (safeguarding of children and individuals at risk).",
+        "data_items": "Notification that a referral was made, its date, the receiving body and the outcome.",
+        "necessity": (
+            "Without notification each institution may act on partial information about a student both support; "
+            "the summary level shares the fact and outcome of a referral, not its rationale."
+        ),
+        "sharing_frequency": "Within five working days of a referral or its outcome.",
+        "retention_days": 1095,
+        "flows": [
+            {
+                "kind": RecordKind.REFERRAL,
+                "senders": list(parties[:2]),
+                "recipients": list(parties[:2]),
+                "max_level": "summary",
+            },
+        ],
+    }
+
+
+TEMPLATES = {
+    t.code: t
+    for t in [
+        IsaTemplate(
+            "franchise",
+            "Franchise partner ↔ validating university",
+            "Partner reports, referrals and speaker decisions from a partner to its university.",
+            "first the validating university, then the partner",
+            _franchise,
+        ),
+        IsaTemplate(
+            "network_speaker_checks",
+            "Network speaker-check exchange",
+            "Members of a network or Silver group share speaker checks with each other.",
+            "every member (two or more)",
+            _network,
+        ),
+        IsaTemplate(
+            "referral_notification",
+            "Bilateral referral notification",
+            "Two institutions tell each other about referrals concerning shared students.",
+            "the two institutions",
+            _referral,
+        ),
+    ]
+}

@@ -1,0 +1,280 @@
+"""The one sharing policy: may organisation B receive record kind K at level L from A, for purpose P, at T?
+
+Everything that moves a record across an organisation boundary asks this module and nothing
+else decides. Three entry points:
+
+* `can_receive(terms, ...)` — pure: decides over already-loaded `FlowTerms`; no database.
+* `access_receive(...)` — loads the relevant terms with one indexed query, asks `can_receive`,
+  and returns the allowing `Decision` or raises `SharingDenied`. Callers that seal, unseal,
+  search or serve the API use this one.
+* `recipients_for(...)` — every organisation that may receive a record from a source, each
+  with the agreement, version and highest level that allows it (one query).
+
+An agreement allows a flow only while it is *active*: every party has signed its current
+version, `valid_from <= at < valid_until` (expiry takes effect on its own: it is computed
+from dates at decision time, not by a job), it is not suspended, and any notice to
+terminate has not yet run out.
+
+When several agreements allow the same flow the choice is deterministic: the highest
+`max_level`, then the access that ends earliest, then the lowest agreement id and version id.
+
+A denial's reason is the furthest check any matching agreement passed (see `_CHECKS`), so the
+audit log says "purpose not covered" rather than "no agreement" when an agreement exists.
+`SharingDenied`'s message never names the agreement or the other organisation: denied and
+missing look the same from outside; log `exc.reason` instead.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from agreements.models import AgreementFlow, Level, Purpose, RecordKind
+
+__all__ = [
+    "AllowReason",
+    "Decision",
+    "DenyReason",
+    "FlowTerms",
+    "Grant",
+    "Level",
+    "Purpose",
+    "RecordKind",
+    "SharingDenied",
+    "access_receive",
+    "can_receive",
+    "load_terms",
+    "recipients_for",
+]
+
+
+class AllowReason(enum.Enum):
+    ACTIVE_AGREEMENT = "active_agreement"
+
+
+class DenyReason(enum.Enum):
+    """Why a flow is denied, from "nothing at all" to "nearly allowed"."""
+
+    NO_AGREEMENT = "no_agreement"
+    SUPERSEDED = "superseded_version"
+    NOT_SIGNED = "not_signed_by_every_party"
+    TERMINATED = "terminated"
+    SUSPENDED = "suspended"
+    NOT_STARTED = "not_yet_started"
+    EXPIRED = "expired"
+    PURPOSE_NOT_COVERED = "purpose_not_covered"
+    LEVEL_TOO_HIGH = "level_too_high"
+
+
+@dataclass(frozen=True)
+class FlowTerms:
+    """One directed flow of one agreement version, with the state the decision needs."""
+
+    agreement_id: int
+    version_id: int
+    sender_id: int
+    recipient_id: int
+    kind: str
+    max_level: int
+    purposes: frozenset[str]
+    retention_days: int
+    valid_from: datetime
+    valid_until: datetime
+    is_current: bool
+    all_signed: bool
+    suspended: bool
+    terminates_at: datetime | None
+
+    def access_ends_at(self) -> datetime:
+        if self.terminates_at is not None and self.terminates_at < self.valid_until:
+            return self.terminates_at
+        return self.valid_until
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: AllowReason | DenyReason
+    agreement_id: int | None = None
+    agreement_version_id: int | None = None
+    max_level: Level | None = None
+    retention_days: int | None = None
+    access_ends_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    recipient_id: int
+    agreement_id: int
+    agreement_version_id: int
+    max_level: Level
+    retention_days: int
+    access_ends_at: datetime
+
+
+class SharingDenied(Exception):  # noqa: N818 (a denial, not an error in the program)
+    """Raised by `access_receive`. The message is the same for every reason, on purpose."""
+
+    def __init__(self, reason: DenyReason) -> None:
+        super().__init__("No active information-sharing agreement allows this.")
+        self.reason = reason
+
+
+# Checks in order; a denial reports the first failing check of the term that got furthest.
+_Check = Callable[[FlowTerms, int, str, datetime], bool]
+_CHECKS: list[tuple[DenyReason, _Check]] = [
+    (DenyReason.SUPERSEDED, lambda t, level, purpose, at: t.is_current),
+    (DenyReason.NOT_SIGNED, lambda t, level, purpose, at: t.all_signed),
+    (DenyReason.TERMINATED, lambda t, level, purpose, at: t.terminates_at is None or at < t.terminates_at),
+    (DenyReason.SUSPENDED, lambda t, level, purpose, at: not t.suspended),
+    (DenyReason.NOT_STARTED, lambda t, level, purpose, at: t.valid_from <= at),
+    (DenyReason.EXPIRED, lambda t, level, purpose, at: at < t.valid_until),
+    (DenyReason.PURPOSE_NOT_COVERED, lambda t, level, purpose, at: purpose in t.purposes),
+    (DenyReason.LEVEL_TOO_HIGH, lambda t, level, purpose, at: level <= t.max_level),
+]
+
+
+def _first_failure(terms: FlowTerms, level: int, purpose: str, at: datetime) -> int | None:
+    for index, (_, check) in enumerate(_CHECKS):
+        if not check(terms, level, purpose, at):
+            return index
+    return None
+
+
+def _preference(terms: FlowTerms) -> tuple[int, datetime, int, int]:
+    return (-terms.max_level, terms.access_ends_at(), terms.agreement_id, terms.version_id)
+
+
+def can_receive(
+    terms: Iterable[FlowTerms],
+    *,
+    source_id: int,
+    recipient_id: int,
+    kind: str,
+    level: int,
+    purpose: str,
+    at: datetime,
+) -> Decision:
+    """Decide over `terms` (any superset of the relevant flows; others are ignored). Pure.
+
+    `at` must be timezone-aware. `level` is a `Level` (or its int value).
+    """
+    furthest = -1
+    allowing: list[FlowTerms] = []
+    for t in terms:
+        if t.sender_id != source_id or t.recipient_id != recipient_id or t.kind != kind:
+            continue
+        failed = _first_failure(t, level, purpose, at)
+        if failed is None:
+            allowing.append(t)
+        else:
+            furthest = max(furthest, failed)
+    if allowing:
+        best = min(allowing, key=_preference)
+        return Decision(
+            allowed=True,
+            reason=AllowReason.ACTIVE_AGREEMENT,
+            agreement_id=best.agreement_id,
+            agreement_version_id=best.version_id,
+            max_level=Level(best.max_level),
+            retention_days=best.retention_days,
+            access_ends_at=best.access_ends_at(),
+        )
+    return Decision(allowed=False, reason=DenyReason.NO_AGREEMENT if furthest < 0 else _CHECKS[furthest][0])
+
+
+_TERM_FIELDS = (
+    "agreement_id",
+    "version_id",
+    "sender_id",
+    "recipient_id",
+    "kind",
+    "max_level",
+    "purposes",
+    "retention_days",
+    "valid_from",
+    "valid_until",
+    "is_current",
+    "all_signed",
+    "suspended",
+    "terminates_at",
+)
+
+
+def _terms_from_row(row: tuple[object, ...]) -> FlowTerms:
+    values = dict(zip(_TERM_FIELDS, row, strict=True))
+    values["purposes"] = frozenset(values["purposes"])  # type: ignore[arg-type]
+    return FlowTerms(**values)  # type: ignore[arg-type]
+
+
+def load_terms(*, source_id: int, kind: str, recipient_id: int | None = None) -> list[FlowTerms]:
+    """The flows from `source_id` of `kind` (to `recipient_id` if given): one query on the lookup index."""
+    rows = AgreementFlow.objects.filter(sender_id=source_id, kind=kind)
+    if recipient_id is not None:
+        rows = rows.filter(recipient_id=recipient_id)
+    return [_terms_from_row(row) for row in rows.values_list(*_TERM_FIELDS)]
+
+
+def access_receive(
+    *,
+    source_id: int,
+    recipient_id: int,
+    kind: str,
+    level: int,
+    purpose: str,
+    at: datetime | None = None,
+) -> Decision:
+    """The allowing decision for this flow now (or at `at`), or `SharingDenied` with the reason."""
+    decision = can_receive(
+        load_terms(source_id=source_id, kind=kind, recipient_id=recipient_id),
+        source_id=source_id,
+        recipient_id=recipient_id,
+        kind=kind,
+        level=level,
+        purpose=purpose,
+        at=at or timezone.now(),
+    )
+    if not decision.allowed:
+        assert isinstance(decision.reason, DenyReason)
+        raise SharingDenied(decision.reason)
+    return decision
+
+
+def recipients_for(*, source_id: int, kind: str, level: int, purpose: str, at: datetime | None = None) -> list[Grant]:
+    """Every organisation that may receive `kind` from `source_id` at `level` or more, ordered by id."""
+    at = at or timezone.now()
+    by_recipient: dict[int, list[FlowTerms]] = {}
+    for t in load_terms(source_id=source_id, kind=kind):
+        by_recipient.setdefault(t.recipient_id, []).append(t)
+    grants = []
+    for recipient_id in sorted(by_recipient):
+        decision = can_receive(
+            by_recipient[recipient_id],
+            source_id=source_id,
+            recipient_id=recipient_id,
+            kind=kind,
+            level=level,
+            purpose=purpose,
+            at=at,
+        )
+        if decision.allowed:
+            grants.append(_grant(recipient_id, decision))
+    return grants
+
+
+def _grant(recipient_id: int, decision: Decision) -> Grant:
+    assert decision.agreement_id is not None and decision.agreement_version_id is not None
+    assert decision.max_level is not None and decision.retention_days is not None
+    assert decision.access_ends_at is not None
+    return Grant(
+        recipient_id=recipient_id,
+        agreement_id=decision.agreement_id,
+        agreement_version_id=decision.agreement_version_id,
+        max_level=decision.max_level,
+        retention_days=decision.retention_days,
+        access_ends_at=decision.access_ends_at,
+    )

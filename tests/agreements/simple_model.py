@@ -1,0 +1,84 @@
+"""An independent, deliberately simple statement of the sharing rule, for checking the policy.
+
+It reads agreements as plain dicts, the way a person would read the issue: find every
+agreement that is active now, look through its current version's flows, and keep those
+that cover the request. Nothing here imports the policy.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+# The denial reasons, from "nothing" to "nearly allowed", as the policy documents them.
+REASONS = [
+    "superseded_version",
+    "not_signed_by_every_party",
+    "terminated",
+    "suspended",
+    "not_yet_started",
+    "expired",
+    "purpose_not_covered",
+    "level_too_high",
+]
+
+
+def covers(flow: dict[str, Any], source: int, recipient: int, kind: str) -> bool:
+    return (
+        flow["kind"] == kind and source in flow["senders"] and recipient in flow["recipients"] and source != recipient
+    )
+
+
+def problems(
+    agreement: dict[str, Any], version: dict[str, Any], level: int, purpose: str, at: datetime, flow_level: int
+) -> list[str]:
+    found = []
+    if version is not agreement["versions"][-1]:
+        found.append("superseded_version")
+    if not version["proposed"] or not set(version["parties"]) <= set(version["signed_by"]):
+        found.append("not_signed_by_every_party")
+    if agreement["terminates_at"] is not None and at >= agreement["terminates_at"]:
+        found.append("terminated")
+    if agreement["suspended"]:
+        found.append("suspended")
+    if at < version["start"]:
+        found.append("not_yet_started")
+    if at >= version["expiry"]:
+        found.append("expired")
+    if purpose not in version["purposes"]:
+        found.append("purpose_not_covered")
+    if level > flow_level:
+        found.append("level_too_high")
+    return found
+
+
+def decide(
+    agreements: list[dict[str, Any]], *, source: int, recipient: int, kind: str, level: int, purpose: str, at: datetime
+) -> dict[str, Any]:
+    """{"allowed": bool, "reason": str, and for an allowed flow: agreement, version, max_level, retention, ends}."""
+    candidates, nearest = [], -1
+    for agreement in agreements:
+        for version in agreement["versions"]:
+            levels = [f["max_level"] for f in version["flows"] if covers(f, source, recipient, kind)]
+            if not levels:
+                continue
+            found = problems(agreement, version, level, purpose, at, max(levels))
+            if found:
+                nearest = max(nearest, REASONS.index(found[0]))
+                continue
+            ends = version["expiry"]
+            if agreement["terminates_at"] is not None and agreement["terminates_at"] < ends:
+                ends = agreement["terminates_at"]
+            candidates.append((-max(levels), ends, agreement["id"], version["id"], version["retention"]))
+    if not candidates:
+        return {"allowed": False, "reason": "no_agreement" if nearest < 0 else REASONS[nearest]}
+    best = sorted(candidates)[0]
+    return {
+        "allowed": True,
+        "reason": "active_agreement",
+        "agreement": best[2],
+        "version": best[3],
+        "max_level": -best[0],
+        "retention": best[4],
+        "ends": best[1],
+    }

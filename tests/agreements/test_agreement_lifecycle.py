@@ -1,0 +1,153 @@
+"""Lifecycle: new versions need fresh signatures; suspension and notice tell the others; expiry is automatic."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from agreements import selectors, services
+from agreements.policy import SharingDenied, access_receive
+from agreements.states import State, agreement_state
+from core.models import AuditEvent
+from tests.agreements.conftest import TODAY, counts
+
+
+def _query(source, recipient, **overrides):
+    query = {
+        "source_id": source.pk,
+        "recipient_id": recipient.pk,
+        "kind": "speaker_check",
+        "level": 2,
+        "purpose": "speaker_due_diligence",
+    }
+    return {**query, **overrides}
+
+
+def _state(agreement, at=None):
+    agreement.refresh_from_db()
+    return agreement_state(agreement, at or timezone.now())
+
+
+def _edit(drafting, agreement, organisation, parties, **changes):
+    agreement.refresh_from_db()
+    version = agreement.current_version
+    return services.agreement_edit(
+        actor=drafting.lead(organisation),
+        organisation=organisation,
+        agreement=agreement,
+        parties=[o.slug for o in parties],
+        terms={**version.__dict__, **changes},
+        change_note="Edited",
+    )
+
+
+def test_editing_an_active_agreement_makes_a_new_version_that_needs_every_signature_again(drafting, org_a, org_b):
+    agreement = drafting.active([org_a, org_b])
+    first = agreement.current_version
+
+    second = _edit(drafting, agreement, org_a, [org_a, org_b], retention_days=365)
+
+    assert second.number == 2 and _state(agreement) == State.DRAFT
+    assert first.signatures.count() == 2  # earlier signatures stay on record against their version
+    with pytest.raises(SharingDenied):
+        access_receive(**_query(org_a, org_b))
+    drafting.propose(agreement)
+    drafting.sign(agreement, org_a)
+    drafting.sign(agreement, org_b)
+    assert access_receive(**_query(org_a, org_b)).retention_days == 365
+
+
+def test_editing_a_draft_changes_it_in_place(drafting, org_a, org_b):
+    agreement = drafting.draft([org_a, org_b])
+
+    version = _edit(drafting, agreement, org_a, [org_a, org_b], title="Renamed exchange")
+
+    assert version.number == 1 and agreement.versions.count() == 1
+    assert AuditEvent.objects.filter(action="agreement.edit", target_id=str(agreement.pk)).count() == 1
+
+
+def test_suspension_stops_sharing_at_once_tells_the_other_party_and_only_the_suspender_resumes(
+    drafting, org_a, org_b, django_capture_on_commit_callbacks
+):
+    agreement = drafting.active([org_a, org_b])
+    with mock.patch("agreements.services.send_after_commit") as send:
+        services.agreement_suspend(
+            actor=drafting.signatory(org_b),
+            organisation=org_b,
+            agreement=agreement,
+            reason="Reported breach under investigation",
+        )
+
+    assert _state(agreement) == State.SUSPENDED
+    assert agreement.suspension_reason == "Reported breach under investigation"
+    send.assert_called_once()
+    assert send.call_args.args[0] == f"{org_a.schema_name}.organisation"
+    assert send.call_args.args[1]["payload"]["event"] == "suspended"
+    with pytest.raises(SharingDenied) as denied:
+        access_receive(**_query(org_a, org_b))
+    assert denied.value.reason.value == "suspended"
+
+    with pytest.raises(ValidationError, match="Only"):
+        services.agreement_resume(actor=drafting.signatory(org_a), organisation=org_a, agreement=agreement)
+    services.agreement_resume(actor=drafting.signatory(org_b), organisation=org_b, agreement=agreement)
+    assert access_receive(**_query(org_a, org_b)).agreement_id == agreement.pk
+
+
+def test_notice_to_terminate_keeps_sharing_until_the_notice_ends(drafting, org_a, org_b):
+    agreement = drafting.active([org_a, org_b])
+
+    services.agreement_terminate(
+        actor=drafting.signatory(org_a),
+        organisation=org_a,
+        agreement=agreement,
+        reason="Partnership ending",
+        notice_days=30,
+    )
+
+    now = timezone.now()
+    assert access_receive(**_query(org_a, org_b), at=now + timedelta(days=29)).agreement_id == agreement.pk
+    with pytest.raises(SharingDenied) as denied:
+        access_receive(**_query(org_a, org_b), at=now + timedelta(days=31))
+    assert denied.value.reason.value == "terminated"
+    assert _state(agreement, now + timedelta(days=31)) == State.TERMINATED
+
+
+def test_suspending_or_terminating_without_a_reason_is_refused_and_changes_nothing(drafting, org_a, org_b):
+    agreement = drafting.active([org_a, org_b])
+    before = counts()
+
+    with pytest.raises(ValidationError) as no_reason:
+        services.agreement_suspend(actor=drafting.signatory(org_a), organisation=org_a, agreement=agreement, reason=" ")
+    with pytest.raises(ValidationError) as bad_notice:
+        services.agreement_terminate(
+            actor=drafting.signatory(org_a), organisation=org_a, agreement=agreement, reason="Because", notice_days=-3
+        )
+
+    assert "reason" in no_reason.value.message_dict and "notice_days" in bad_notice.value.message_dict
+    assert counts() == before and _state(agreement) == State.ACTIVE
+
+
+def test_an_agreement_past_its_expiry_stops_being_active_on_its_own(drafting, org_a, org_b):
+    agreement = drafting.active([org_a, org_b], review_date=TODAY, expiry_date=TODAY + timedelta(days=10))
+    later = timezone.now() + timedelta(days=12)
+
+    assert _state(agreement) == State.ACTIVE
+    assert _state(agreement, later) == State.EXPIRED
+    with pytest.raises(SharingDenied) as denied:
+        access_receive(**_query(org_a, org_b), at=later)
+    assert denied.value.reason.value == "expired"
+
+
+def test_review_reminders_appear_three_months_before_the_review_date(drafting, org_a, org_b, partner):
+    soon = drafting.active([org_a, org_b], review_date=TODAY + timedelta(days=80))
+    later = drafting.active([org_a, partner], review_date=TODAY + timedelta(days=120))
+
+    due = selectors.agreements_due_for_review(org_a)
+
+    assert soon in due and later not in due
+    assert later in selectors.agreements_due_for_review(org_a, TODAY + timedelta(days=40))
+    assert selectors.agreements_due_for_review(org_b) == [soon]

@@ -1,0 +1,163 @@
+"""The policy agrees with an independent simple model on thousands of generated situations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agreements.policy import FlowTerms, can_receive
+from tests.agreements import simple_model
+
+ORGS = [1, 2, 3, 4]
+KINDS = ["speaker_check", "referral"]
+PURPOSES = ["speaker_due_diligence", "safeguarding_referral"]
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+CASES: dict[str, int] = {"count": 0}
+
+
+def day(n: int) -> datetime:
+    return EPOCH + timedelta(days=n)
+
+
+def subset(mask: int, of: list[int]) -> list[int]:
+    return [item for bit, item in enumerate(of) if mask >> bit & 1]
+
+
+# Flat integer draws (bit masks for sets) keep generation cheap enough for thousands of examples.
+FLOW = st.tuples(st.integers(0, 1), st.integers(1, 15), st.integers(1, 15), st.integers(1, 3))
+VERSION = st.tuples(
+    st.integers(3, 15),  # parties (at least two organisations once masked)
+    st.booleans(),  # proposed
+    st.integers(0, 15),  # signed-by mask
+    st.lists(FLOW, min_size=1, max_size=3),
+    st.integers(1, 3),  # purposes mask
+    st.integers(0, 20),  # start day
+    st.integers(1, 20),  # length in days
+    st.integers(1, 5),  # retention (hundreds of days)
+)
+AGREEMENT = st.tuples(st.lists(VERSION, min_size=1, max_size=2), st.booleans(), st.none() | st.integers(0, 40))
+
+
+def version_of(raw: tuple, version_id: int) -> dict:
+    parties_mask, proposed, signed_mask, flows, purposes_mask, start, length, retention = raw
+    parties = subset(parties_mask, ORGS)
+    if len(parties) < 2:
+        parties = ORGS[:2]
+    return {
+        "id": version_id,
+        "parties": parties,
+        "proposed": proposed,
+        # Unsigned, partly or fully signed; a draft is never signed.
+        "signed_by": subset(signed_mask, parties) if proposed else [],
+        "flows": [
+            {
+                "kind": KINDS[k],
+                "senders": subset(s, parties) or parties[:1],
+                "recipients": subset(r, parties) or parties[-1:],
+                "max_level": level,
+            }
+            for k, s, r, level in flows
+        ],
+        "purposes": subset(purposes_mask, PURPOSES),
+        "start": day(start),
+        "expiry": day(start + length),
+        "retention": retention * 100,
+    }
+
+
+def world_of(raw: list[tuple]) -> list[dict]:
+    version_ids = iter(range(1, 1000))
+    return [
+        {
+            "id": agreement_id,
+            "versions": [version_of(v, next(version_ids)) for v in versions],
+            "suspended": suspended,
+            "terminates_at": None if terminates is None else day(terminates),
+        }
+        for agreement_id, (versions, suspended, terminates) in enumerate(raw, start=1)
+    ]
+
+
+worlds = st.lists(AGREEMENT, max_size=4).map(world_of)
+
+
+def terms_of(agreements: list[dict]) -> list[FlowTerms]:
+    """What the flow index holds for these agreements (built independently of `flows_sync`)."""
+    terms = []
+    for agreement in agreements:
+        for version in agreement["versions"]:
+            levels: dict[tuple[int, int, str], int] = {}
+            for flow in version["flows"]:
+                for s in flow["senders"]:
+                    for r in flow["recipients"]:
+                        if s != r:
+                            levels[(s, r, flow["kind"])] = max(flow["max_level"], levels.get((s, r, flow["kind"]), 0))
+            for (s, r, kind), level in levels.items():
+                terms.append(
+                    FlowTerms(
+                        agreement_id=agreement["id"],
+                        version_id=version["id"],
+                        sender_id=s,
+                        recipient_id=r,
+                        kind=kind,
+                        max_level=level,
+                        purposes=frozenset(version["purposes"]),
+                        retention_days=version["retention"],
+                        valid_from=version["start"],
+                        valid_until=version["expiry"],
+                        is_current=version is agreement["versions"][-1],
+                        all_signed=version["proposed"] and set(version["parties"]) <= set(version["signed_by"]),
+                        suspended=agreement["suspended"],
+                        terminates_at=agreement["terminates_at"],
+                    )
+                )
+    return terms
+
+
+def as_model_answer(decision) -> dict:
+    answer = {"allowed": decision.allowed, "reason": decision.reason.value}
+    if decision.allowed:
+        answer.update(
+            agreement=decision.agreement_id,
+            version=decision.agreement_version_id,
+            max_level=int(decision.max_level),
+            retention=decision.retention_days,
+            ends=decision.access_ends_at,
+        )
+    return answer
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    agreements=worlds,
+    kind=st.sampled_from(KINDS),
+    level=st.integers(1, 3),
+    purpose=st.sampled_from(PURPOSES),
+    at=st.integers(-2, 45).map(day),
+)
+def compare_policy_with_model(agreements, kind, level, purpose, at):
+    terms = terms_of(agreements)
+    for source in ORGS:
+        for recipient in ORGS:
+            expected = simple_model.decide(
+                agreements, source=source, recipient=recipient, kind=kind, level=level, purpose=purpose, at=at
+            )
+            decision = can_receive(
+                terms, source_id=source, recipient_id=recipient, kind=kind, level=level, purpose=purpose, at=at
+            )
+            assert as_model_answer(decision) == expected
+            CASES["count"] += 1
+            CASES[expected["reason"]] = CASES.get(expected["reason"], 0) + 1
+
+
+def test_the_policy_and_the_simple_model_never_disagree_over_thousands_of_generated_cases():
+    CASES.clear()
+    CASES["count"] = 0
+
+    compare_policy_with_model()  # 2,000 generated worlds × 16 source/recipient pairs
+
+    assert CASES["count"] >= 2000
+    every_answer = {"no_agreement", "active_agreement", *simple_model.REASONS}
+    assert every_answer <= set(CASES), every_answer - set(CASES)
