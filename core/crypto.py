@@ -203,7 +203,9 @@ def associated_data(**fields: str | int) -> bytes:
         # bool is an int subclass; True would silently stand in for 1.
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise TypeError(f"associated_data field {name!r} must be str or int")
-    return canonical_json(fields)
+    # The values are checked flat scalars, so this is canonical_json without its recursive
+    # walk (associated data is built for every key wrap on the bulk path).
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 # --- organisation key pairs: wrapping data keys for a recipient -----------------------

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from agreements import selectors as agreement_selectors
+from agreements.states import State
 from hub.hosts import organisation_url
+from sharing import selectors as sharing_selectors
+from sharing.models import DetailRequestStatus
+from speakers import selectors as speaker_selectors
+from speakers.choices import Status
 from tenants import selectors
 from tenants.models import LinkKind, Role
 
@@ -28,6 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for label in membership.role_labels():
             role_counts[label] += 1
     context = {
+        **_work_in_hand(request),
         "links": links,
         "members": members,
         "role_counts": [(label, count) for label, count in role_counts.items() if count],
@@ -36,6 +43,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else None,
     }
     return render(request, "hub/dashboard.html", context)
+
+
+def _work_in_hand(request: HttpRequest) -> dict[str, object]:
+    """What needs someone's attention today, from each app's own selectors."""
+    organisation, membership = request.tenant, request.membership
+    rows = agreement_selectors.agreement_rows(organisation)
+    visible = speaker_selectors.event_requests_visible_to(membership)
+    open_statuses = (Status.SUBMITTED, Status.ASSESSED, Status.ESCALATED)
+    return {
+        "agreements_active": [r for r in rows if r.state == State.ACTIVE],
+        "agreements_to_sign": [r for r in rows if r.needs_our_signature],
+        "agreements_to_review": [r for r in rows if r.review_due],
+        "requests_open": visible.filter(status__in=open_statuses).count(),
+        "requests_by_status": {label: visible.filter(status=value).count() for value, label in Status.choices
+                               if value in open_statuses},
+        "checks_shared": sharing_selectors.shared_checks_of(organisation).filter(is_current=True).count(),
+        "detail_requests_waiting": sharing_selectors.detail_requests_incoming(organisation)
+        .filter(status=DetailRequestStatus.PENDING).count(),
+    }
 
 
 _PHRASES = {

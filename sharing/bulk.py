@@ -20,7 +20,7 @@ from django.utils import timezone
 from agreements.policy import Level, recipients_for
 from core import crypto
 from core.audit import audit_record
-from sharing.keys import blind_tokens, channel_get_or_create, grants_ensure
+from sharing.keys import blind_index_key, blind_tokens, channel_get_or_create, grants_ensure
 from sharing.models import ChannelKey, envelope_key_context
 from sharing.names import index_tokens
 from sharing.services import KIND, PURPOSE, NothingToShare, Projection, _end_of_day, settings_for
@@ -92,6 +92,7 @@ def _write(actor: User | None, source: Organisation, records: list[tuple[str, di
     check_ids = _ids("sharing_sharedcheck", len(records))
     envelope_ids = _ids("sharing_envelope", 2 * len(records))
     checks, envelopes, keys, tokens = [], [], [], []
+    index_key = blind_index_key()
     for i, (ref, summary, full, expires_at) in enumerate(records):
         check = SharedCheck(pk=check_ids[i], source=source, source_ref=ref, version=1, expires_at=expires_at)
         checks.append((check.pk, source.pk, KIND, ref, 1, True, getattr(actor, "pk", None), now, expires_at))
@@ -105,7 +106,7 @@ def _write(actor: User | None, source: Organisation, records: list[tuple[str, di
                     ends = expires_at if channel.agreement_id is None else min(expires_at, now + dt.timedelta(days=retention))
                     wrapped = crypto.seal(secret, data_key, associated_data=envelope_key_context(envelope_id, channel.pk))
                     keys.append((envelope_id, channel.pk, wrapped, ends))
-        tokens.extend((check.pk, digest) for digest in blind_tokens(index_tokens(summary["speaker_name"])))
+        tokens.extend((check.pk, digest) for digest in blind_tokens(index_tokens(summary["speaker_name"]), key=index_key))
     _copy("sharing_sharedcheck", ["id", "source_id", "kind", "source_ref", "version", "is_current", "shared_by_id",
                                   "created_at", "expires_at"], checks)
     _copy("sharing_envelope", ["id", "check_id", "level", "sealed", "created_at"], envelopes)

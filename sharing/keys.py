@@ -19,9 +19,16 @@ from tenants.models import KeyPurpose, OrganisationKey
 INDEX_SECRET = "sharing.name-index.v1"
 
 
-def blind_tokens(tokens: Iterable[str]) -> list[str]:
-    """Keyed HMACs of normalised name tokens: what the database stores and searches instead of names."""
-    key = secret_get_or_create(INDEX_SECRET)
+def blind_index_key() -> bytes:
+    return secret_get_or_create(INDEX_SECRET)
+
+
+def blind_tokens(tokens: Iterable[str], *, key: bytes | None = None) -> list[str]:
+    """Keyed HMACs of normalised name tokens: what the database stores and searches instead of names.
+
+    Bulk callers pass `key` (from `blind_index_key()`) so it is unwrapped once per batch.
+    """
+    key = key or blind_index_key()
     return sorted({crypto.blind_index(key, token) for token in tokens})
 
 

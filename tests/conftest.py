@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+import pytest_django.fixtures as pytest_django_fixtures
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -20,6 +21,19 @@ from tenants.models import LinkKind, Organisation, OrganisationKind, User
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+# pytest-django creates test databases only for aliases that some collected test marks as
+# using the database. A run that collects only `committing_db` tests (no `db` marker)
+# would then commit into the development database. Always set up the default one.
+_databases_for_setup = pytest_django_fixtures._get_databases_for_setup
+
+
+def _default_database_always(items: list[pytest.Item]) -> tuple[set[str], set[str]]:
+    aliases, serialized = _databases_for_setup(items)
+    return aliases | {"default"}, serialized
+
+
+pytest_django_fixtures._get_databases_for_setup = _default_database_always
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,8 @@ def committing_db(django_db_setup: None, django_db_blocker: pytest.FixtureReques
     so the session's world stays as it was.
     """
     with django_db_blocker.unblock():
+        # Never commit into a real database, whatever the collection order did.
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         connection.set_schema_to_public()
         before = _public_high_water_marks()
         schemas_before = _schemas()
