@@ -30,6 +30,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -205,10 +206,10 @@ _TERM_FIELDS = (
 )
 
 
-def _terms_from_row(row: tuple[object, ...]) -> FlowTerms:
-    values = dict(zip(_TERM_FIELDS, row, strict=True))
-    values["purposes"] = frozenset(values["purposes"])  # type: ignore[arg-type]
-    return FlowTerms(**values)  # type: ignore[arg-type]
+def _terms_from_row(row: tuple[Any, ...]) -> FlowTerms:
+    values: dict[str, Any] = dict(zip(_TERM_FIELDS, row, strict=True))
+    values["purposes"] = frozenset(values["purposes"])
+    return FlowTerms(**values)
 
 
 def load_terms(*, source_id: int, kind: str, recipient_id: int | None = None) -> list[FlowTerms]:

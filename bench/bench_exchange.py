@@ -30,8 +30,32 @@ from typing import Any
 from bench.throwaway_db import ROOT, use_throwaway_database
 
 SEED = 20261129
-SYLLABLES = ["ka", "lo", "mi", "na", "ri", "se", "to", "vu", "an", "el", "or", "da", "fe", "ha", "jo", "ne", "sa", "ti",
-             "ba", "ku", "ye", "zo", "ma", "le"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "na",
+    "ri",
+    "se",
+    "to",
+    "vu",
+    "an",
+    "el",
+    "or",
+    "da",
+    "fe",
+    "ha",
+    "jo",
+    "ne",
+    "sa",
+    "ti",
+    "ba",
+    "ku",
+    "ye",
+    "zo",
+    "ma",
+    "le",
+]
 
 
 def fictional_name(rng: random.Random) -> str:
@@ -49,10 +73,17 @@ class Projection:
     decided_on: str = field(default="2026-11-01")
 
     def per_speaker(self, *, full: bool = False) -> list[dict[str, Any]]:
-        record = {"speaker_name": self.name, "request_id": self.request_id, "event_date": "2026-12-01",
-                  "event_format": "in_person", "open_to_public": True, "outcome": "approved_with_mitigations",
-                  "mitigations": ["Independent chair", "Recording"], "decided_on": self.decided_on,
-                  "expires_on": self.expires_on}
+        record = {
+            "speaker_name": self.name,
+            "request_id": self.request_id,
+            "event_date": "2026-12-01",
+            "event_format": "in_person",
+            "open_to_public": True,
+            "outcome": "approved_with_mitigations",
+            "mitigations": ["Independent chair", "Recording"],
+            "decided_on": self.decided_on,
+            "expires_on": self.expires_on,
+        }
         if full:
             record["rationale"] = "Lawful speech; independent chair and recording agreed with the organiser."
         return [record]
@@ -60,8 +91,10 @@ class Projection:
 
 def _percentiles(timings: list[float]) -> str:
     ordered = sorted(timings)
-    return (f"p50 {statistics.median(ordered) * 1000:.2f} ms, p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:.2f} ms"
-            f" over {len(ordered)}")
+    return (
+        f"p50 {statistics.median(ordered) * 1000:.2f} ms, p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:.2f} ms"
+        f" over {len(ordered)}"
+    )
 
 
 def seed(checks: int, rng: random.Random) -> tuple[list[Any], list[str], dict[str, int]]:
@@ -81,10 +114,16 @@ def seed(checks: int, rng: random.Random) -> tuple[list[Any], list[str], dict[st
     keys = []
     for org in orgs:
         private, public = crypto.generate_exchange_keypair()
-        keys.append(OrganisationKey(organisation=org, purpose="exchange", public_key=public,
-                                    wrapped_private_key=crypto.wrap_with_master(master, private,
-                                                                                context=_context(org.pk, "exchange")),
-                                    master_key_id=crypto.master_key_id(master), fingerprint=f"x{org.pk}"))
+        keys.append(
+            OrganisationKey(
+                organisation=org,
+                purpose="exchange",
+                public_key=public,
+                wrapped_private_key=crypto.wrap_with_master(master, private, context=_context(org.pk, "exchange")),
+                master_key_id=crypto.master_key_id(master),
+                fingerprint=f"x{org.pk}",
+            )
+        )
     OrganisationKey.objects.bulk_create(keys)
     names = [fictional_name(rng) for _ in range(max(checks // 4, 10))]
     per_org = checks // len(orgs)
@@ -105,8 +144,10 @@ def seed(checks: int, rng: random.Random) -> tuple[list[Any], list[str], dict[st
             rate = shared / (time.perf_counter() - start)
             print(f"  seeded {shared:,} checks ({rate:,.0f} items/s)", file=sys.stderr, flush=True)
     elapsed = time.perf_counter() - start
-    print(f"seeding (bulk path): {shared:,} checks in {elapsed:.0f} s = {shared / elapsed:,.0f} items/s "
-          f"(each: 2 envelopes, 3+ wrapped keys, 3 blind-index tokens)")
+    print(
+        f"seeding (bulk path): {shared:,} checks in {elapsed:.0f} s = {shared / elapsed:,.0f} items/s "
+        f"(each: 2 envelopes, 3+ wrapped keys, 3 blind-index tokens)"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         print(f"database size after seeding: {cursor.fetchone()[0]}")
@@ -130,8 +171,10 @@ def add_plaintext_floor(names: list[str]) -> None:
                 for digest in blind_tokens(index_tokens(name)):
                     copy.write_row((digest, " ".join(sorted(name_words(name)))))
         cursor.execute("CREATE INDEX ON bench_tokens (digest)")
-        cursor.execute("UPDATE sharing_sharedcheck s SET bench_name = t.name FROM sharing_nametoken n "
-                       "JOIN bench_tokens t ON t.digest = n.digest WHERE n.check_id = s.id")
+        cursor.execute(
+            "UPDATE sharing_sharedcheck s SET bench_name = t.name FROM sharing_nametoken n "
+            "JOIN bench_tokens t ON t.digest = n.digest WHERE n.check_id = s.id"
+        )
         cursor.execute("CREATE INDEX bench_name_idx ON sharing_sharedcheck (bench_name)")
         cursor.execute("ANALYZE sharing_sharedcheck")
 
@@ -159,10 +202,13 @@ def make_naive_schemas(orgs: list[Any], rng: random.Random, names: list[str], pe
         for org in orgs[:100]:
             schema = f"naive_{org.pk}"
             cursor.execute(f'CREATE SCHEMA "{schema}"')
-            cursor.execute(f'CREATE TABLE "{schema}".speaker_check (id serial primary key, name text, outcome text, '
-                           f'decided_on date, mitigations text)')
-            with cursor.cursor.copy(f'COPY "{schema}".speaker_check (name, outcome, decided_on, mitigations) '
-                                    f'FROM STDIN') as copy:
+            cursor.execute(
+                f'CREATE TABLE "{schema}".speaker_check (id serial primary key, name text, outcome text, '
+                f"decided_on date, mitigations text)"
+            )
+            with cursor.cursor.copy(
+                f'COPY "{schema}".speaker_check (name, outcome, decided_on, mitigations) FROM STDIN'
+            ) as copy:
                 for _ in range(per_org):
                     copy.write_row((rng.choice(names).lower(), "approved", "2026-11-01", "Independent chair"))
             cursor.execute(f'CREATE INDEX ON "{schema}".speaker_check (name)')
@@ -176,8 +222,9 @@ def naive_search(schemas: list[str], name: str) -> int:
     found = 0
     with connection.cursor() as cursor:
         for schema in schemas:
-            cursor.execute(f'SELECT id, outcome, decided_on FROM "{schema}".speaker_check WHERE name = %s',
-                           [name.lower()])
+            cursor.execute(
+                f'SELECT id, outcome, decided_on FROM "{schema}".speaker_check WHERE name = %s', [name.lower()]
+            )
             found += len(cursor.fetchall())
     return found
 
@@ -199,11 +246,15 @@ def compare(orgs: list[Any], names: list[str], searches: int, rng: random.Random
         start = time.perf_counter()
         naive_search(schemas, name)
         naive.append((time.perf_counter() - start) * (len(orgs) / len(schemas)))
-    print(f"(a) hub search, service layer (policy + index + unseal + audit): {_percentiles(hub)}; "
-          f"mean {statistics.mean(hits):.1f} visible results per search")
+    print(
+        f"(a) hub search, service layer (policy + index + unseal + audit): {_percentiles(hub)}; "
+        f"mean {statistics.mean(hits):.1f} visible results per search"
+    )
     print(f"(b) floor, raw SQL on an indexed plaintext column:                {_percentiles(floor)}")
-    print(f"(c) naive loop over tenant schemas ({len(schemas)} sampled, x{len(orgs) // len(schemas)} "
-          f"extrapolated):   {_percentiles(naive)}")
+    print(
+        f"(c) naive loop over tenant schemas ({len(schemas)} sampled, x{len(orgs) // len(schemas)} "
+        f"extrapolated):   {_percentiles(naive)}"
+    )
     ratio = sorted(hub)[int(len(hub) * 0.95) - 1] / sorted(floor)[int(len(floor) * 0.95) - 1]
     print(f"hub p95 / floor p95 = {ratio:.1f}x")
 
@@ -224,20 +275,56 @@ def http_load(orgs: list[Any], names: list[str], requests: int, concurrency: int
     _, token = tenant_services.api_token_create(actor=user, organisation=org, name="load")
     port = 8199
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="hub.settings.dev", DJANGO_DEBUG="0", HUB_LOG_LEVEL="WARNING")
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "hub.asgi:application", "--port", str(port),
-                               "--workers", "2", "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "hub.asgi:application",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         time.sleep(6)
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
             handle.write("\n".join(names[:5000]))
-        result = subprocess.run([sys.executable, "-m", "bench.http_load", "--port", str(port), "--host",
-                                 f"{org.slug}.hub.localhost", "--token", token, "--names", handle.name,
-                                 "-n", str(requests), "-c", str(concurrency)], cwd=ROOT, capture_output=True,
-                                text=True, check=True)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.http_load",
+                "--port",
+                str(port),
+                "--host",
+                f"{org.slug}.hub.localhost",
+                "--token",
+                token,
+                "--names",
+                handle.name,
+                "-n",
+                str(requests),
+                "-c",
+                str(concurrency),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         figures = json.loads(result.stdout)
-        print(f"HTTP GET /api/v1/exchange/search/ under load ({figures['concurrency']} concurrent clients in a second "
-              f"process, uvicorn with 2 workers): p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-              f"{figures['throughput_rps']} req/s, {figures['errors']} errors over {figures['requests']} requests")
+        print(
+            f"HTTP GET /api/v1/exchange/search/ under load ({figures['concurrency']} concurrent clients in a second "
+            f"process, uvicorn with 2 workers): p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
+            f"{figures['throughput_rps']} req/s, {figures['errors']} errors over {figures['requests']} requests"
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)

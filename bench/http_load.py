@@ -1,6 +1,6 @@
 """A fixed concurrent load from its own process: GET one URL pattern N times with C threads, print p50/p95.
 
-    python -m bench.http_load --port 8123 --host org.hub.localhost --token T --names names.txt -n 2000 -c 8
+python -m bench.http_load --port 8123 --host org.hub.localhost --token T --names names.txt -n 2000 -c 8
 """
 
 from __future__ import annotations
@@ -52,12 +52,18 @@ def main() -> None:
         thread.join()
     elapsed = time.perf_counter() - start
     timings.sort()
-    print(json.dumps({
-        "requests": len(timings), "concurrency": args.c, "errors": len(errors),
-        "p50_ms": round(statistics.median(timings) * 1000, 1),
-        "p95_ms": round(timings[int(len(timings) * 0.95) - 1] * 1000, 1),
-        "throughput_rps": round(len(timings) / elapsed, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "requests": len(timings),
+                "concurrency": args.c,
+                "errors": len(errors),
+                "p50_ms": round(statistics.median(timings) * 1000, 1),
+                "p95_ms": round(timings[int(len(timings) * 0.95) - 1] * 1000, 1),
+                "throughput_rps": round(len(timings) / elapsed, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -56,11 +56,13 @@ def _work_in_hand(request: HttpRequest) -> dict[str, object]:
         "agreements_to_sign": [r for r in rows if r.needs_our_signature],
         "agreements_to_review": [r for r in rows if r.review_due],
         "requests_open": visible.filter(status__in=open_statuses).count(),
-        "requests_by_status": {label: visible.filter(status=value).count() for value, label in Status.choices
-                               if value in open_statuses},
+        "requests_by_status": {
+            label: visible.filter(status=value).count() for value, label in Status.choices if value in open_statuses
+        },
         "checks_shared": sharing_selectors.shared_checks_of(organisation).filter(is_current=True).count(),
         "detail_requests_waiting": sharing_selectors.detail_requests_incoming(organisation)
-        .filter(status=DetailRequestStatus.PENDING).count(),
+        .filter(status=DetailRequestStatus.PENDING)
+        .count(),
     }
 
 

@@ -33,8 +33,17 @@ class SharedCheckSerializer(serializers.ModelSerializer[SharedCheck]):
 
     class Meta:
         model = SharedCheck
-        fields = ["id", "source_ref", "version", "is_current", "created_at", "expires_at", "withdrawn_at",
-                  "destroyed_at", "openings"]
+        fields = [
+            "id",
+            "source_ref",
+            "version",
+            "is_current",
+            "created_at",
+            "expires_at",
+            "withdrawn_at",
+            "destroyed_at",
+            "openings",
+        ]
 
 
 class OpeningSerializer(serializers.ModelSerializer[CheckOpened]):
@@ -58,8 +67,9 @@ class AnswerSerializer(serializers.Serializer[Any]):
 
 def _require_search_role(request: Request) -> None:
     if not any(request.membership.has_role(role) for role in SEARCH_ROLES):
-        raise PermissionDenied("Searching shared speaker checks needs the Prevent lead, reviewer or senior "
-                               "decision-maker role.")
+        raise PermissionDenied(
+            "Searching shared speaker checks needs the Prevent lead, reviewer or senior decision-maker role."
+        )
 
 
 def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
@@ -68,12 +78,16 @@ def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
 
 
 class SearchView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("name", str, required=True)], responses=CheckViewSerializer(many=True),
-                   summary="Shared checks of a speaker that this organisation may read")
+    @extend_schema(
+        parameters=[OpenApiParameter("name", str, required=True)],
+        responses=CheckViewSerializer(many=True),
+        summary="Shared checks of a speaker that this organisation may read",
+    )
     def get(self, request: Request) -> Response:
         _require_search_role(request)
-        views = selectors.speaker_check_search(organisation=request.tenant, user=request.user,
-                                               name=request.query_params.get("name", ""))
+        views = selectors.speaker_check_search(
+            organisation=request.tenant, user=request.user, name=request.query_params.get("name", "")
+        )
         return Response(CheckViewSerializer(views, many=True).data)
 
 
@@ -90,9 +104,12 @@ class DetailRequestCreateView(APIView):
     def post(self, request: Request, check_id: int) -> Response:
         _require_search_role(request)
         view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
-        detail = services.detail_request_create(actor=request.user, organisation=request.tenant,
-                                                check=SharedCheck.objects.get(pk=view.check_id),
-                                                **_valid(ReasonSerializer(data=request.data)))
+        detail = services.detail_request_create(
+            actor=request.user,
+            organisation=request.tenant,
+            check=SharedCheck.objects.get(pk=view.check_id),
+            **_valid(ReasonSerializer(data=request.data)),
+        )
         return Response({"id": detail.pk, "status": detail.status}, status=status.HTTP_201_CREATED)
 
 
@@ -123,8 +140,7 @@ class DetailAnswerView(APIView):
     @extend_schema(request=AnswerSerializer, responses={200: None}, summary="Approve or decline a request for detail")
     def post(self, request: Request, request_id: int) -> Response:
         detail = get_object_or_404(DetailRequest, pk=request_id, check_row__source=request.tenant)
-        detail = services.detail_request_decide(actor=request.user, request=detail,
-                                                **_valid(AnswerSerializer(data=request.data)))
+        detail = services.detail_request_decide(
+            actor=request.user, request=detail, **_valid(AnswerSerializer(data=request.data))
+        )
         return Response({"id": detail.pk, "status": detail.status})
-
-

@@ -45,8 +45,10 @@ def checks_share_bulk(*, actor: User | None, source: Organisation, projections: 
     """Share new checks in bulk; returns how many. Raises NothingToShare (nothing stored) as check_share does."""
     grants = recipients_for(source_id=source.pk, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE)
     if not grants:
-        raise NothingToShare(f"No active information-sharing agreement lets another organisation receive speaker "
-                             f"checks from {source}; nothing was shared.")
+        raise NothingToShare(
+            f"No active information-sharing agreement lets another organisation receive speaker "
+            f"checks from {source}; nothing was shared."
+        )
     automatic = Level(settings_for(source).automatic_level)
     records = [
         (f"request:{p.request_id}/speaker:{n}", summary, full, _end_of_day(p.expires_on))
@@ -56,16 +58,27 @@ def checks_share_bulk(*, actor: User | None, source: Organisation, projections: 
     with transaction.atomic():
         refs = [r[0] for r in records]
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM sharing_sharedcheck WHERE source_id = %s AND source_ref = ANY(%s) LIMIT 1",
-                           [source.pk, refs])
+            cursor.execute(
+                "SELECT 1 FROM sharing_sharedcheck WHERE source_id = %s AND source_ref = ANY(%s) LIMIT 1",
+                [source.pk, refs],
+            )
             if cursor.fetchone():
-                raise ValidationError({"records": "Some of these requests were shared before; correct them one by "
-                                                  "one (check_share), not in bulk."})
+                raise ValidationError(
+                    {
+                        "records": "Some of these requests were shared before; correct them one by "
+                        "one (check_share), not in bulk."
+                    }
+                )
         channels = _channels(source, grants, automatic)
         _write(actor, source, records, channels)
-        audit_record(action="exchange.share_bulk", actor=actor, organisation_id=source.pk,
-                     target_type="sharing.sharedcheck", target_id="bulk",
-                     detail={"count": len(records), "recipients": sorted({g.recipient_id for g in grants})})
+        audit_record(
+            action="exchange.share_bulk",
+            actor=actor,
+            organisation_id=source.pk,
+            target_type="sharing.sharedcheck",
+            target_id="bulk",
+            detail={"count": len(records), "recipients": sorted({g.recipient_id for g in grants})},
+        )
     return len(records)
 
 
@@ -84,9 +97,13 @@ def _channels(source: Organisation, grants: list[Any], automatic: Level) -> list
     return result
 
 
-def _write(actor: User | None, source: Organisation, records: list[tuple[str, dict[str, Any], dict[str, Any],
-           dt.datetime]], channels: list[tuple[ChannelKey, bytes, int, int]]) -> None:
-    from sharing.models import envelope_identity, SharedCheck
+def _write(
+    actor: User | None,
+    source: Organisation,
+    records: list[tuple[str, dict[str, Any], dict[str, Any], dt.datetime]],
+    channels: list[tuple[ChannelKey, bytes, int, int]],
+) -> None:
+    from sharing.models import SharedCheck, envelope_identity
 
     now = timezone.now()
     check_ids = _ids("sharing_sharedcheck", len(records))
@@ -99,16 +116,34 @@ def _write(actor: User | None, source: Organisation, records: list[tuple[str, di
         for offset, (level, record) in enumerate(((Level.SUMMARY, summary), (Level.FULL, full))):
             envelope_id, data_key = envelope_ids[2 * i + offset], crypto.new_data_key()
             payload = crypto.canonical_json({**record, "level": level.code})
-            envelopes.append((envelope_id, check.pk, int(level),
-                              crypto.seal(data_key, payload, associated_data=envelope_identity(check, level)), now))
+            envelopes.append(
+                (
+                    envelope_id,
+                    check.pk,
+                    int(level),
+                    crypto.seal(data_key, payload, associated_data=envelope_identity(check, level)),
+                    now,
+                )
+            )
             for channel, secret, channel_level, retention in channels:
                 if channel.agreement_id is None or channel_level == level:
-                    ends = expires_at if channel.agreement_id is None else min(expires_at, now + dt.timedelta(days=retention))
-                    wrapped = crypto.seal(secret, data_key, associated_data=envelope_key_context(envelope_id, channel.pk))
+                    ends = (
+                        expires_at
+                        if channel.agreement_id is None
+                        else min(expires_at, now + dt.timedelta(days=retention))
+                    )
+                    wrapped = crypto.seal(
+                        secret, data_key, associated_data=envelope_key_context(envelope_id, channel.pk)
+                    )
                     keys.append((envelope_id, channel.pk, wrapped, ends))
-        tokens.extend((check.pk, digest) for digest in blind_tokens(index_tokens(summary["speaker_name"]), key=index_key))
-    _copy("sharing_sharedcheck", ["id", "source_id", "kind", "source_ref", "version", "is_current", "shared_by_id",
-                                  "created_at", "expires_at"], checks)
+        tokens.extend(
+            (check.pk, digest) for digest in blind_tokens(index_tokens(summary["speaker_name"]), key=index_key)
+        )
+    _copy(
+        "sharing_sharedcheck",
+        ["id", "source_id", "kind", "source_ref", "version", "is_current", "shared_by_id", "created_at", "expires_at"],
+        checks,
+    )
     _copy("sharing_envelope", ["id", "check_id", "level", "sealed", "created_at"], envelopes)
     _copy("sharing_envelopekey", ["envelope_id", "channel_id", "wrapped_data_key", "expires_at"], keys)
     _copy("sharing_nametoken", ["check_id", "digest"], tokens)

@@ -23,10 +23,14 @@ def demo_exchange(by_slug: dict[str, Organisation]) -> int:
         with tenant_context(organisation):
             decided = EventRequest.objects.filter(decision__outcome__in=DECISION_OUTCOMES).select_related("decision")
             for request in decided:
-                if SharedCheck.objects.filter(source=organisation, source_ref__startswith=f"request:{request.pk}/").exists():
+                if SharedCheck.objects.filter(
+                    source=organisation, source_ref__startswith=f"request:{request.pk}/"
+                ).exists():
                     continue
                 try:
-                    shared += len(check_share(actor=None, source=organisation, projection=project_decided_request(request)))
+                    shared += len(
+                        check_share(actor=None, source=organisation, projection=project_decided_request(request))
+                    )
                 except NothingToShare:
                     break
     return shared

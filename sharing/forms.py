@@ -28,8 +28,10 @@ class SettingsForm(forms.Form):
     share_mode = forms.ChoiceField(label="When to share", choices=ShareMode.choices, widget=forms.RadioSelect)
     automatic_level = forms.TypedChoiceField(
         label="Level shared automatically",
-        choices=[(Level.SUMMARY, "Summary (recommended: the least that serves the purpose)"),
-                 (Level.FULL, "Full, where an agreement allows it")],
+        choices=[
+            (Level.SUMMARY, "Summary (recommended: the least that serves the purpose)"),
+            (Level.FULL, "Full, where an agreement allows it"),
+        ],
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -16,7 +16,7 @@ from sharing.models import ChannelGrant, ChannelKey, channel_context
 from tenants.keys import current_key, private_key
 from tenants.models import KeyPurpose, OrganisationKey
 
-INDEX_SECRET = "sharing.name-index.v1"
+INDEX_SECRET = "sharing.name-index.v1"  # noqa: S105 (the name of a secret, not a secret)
 
 
 def blind_index_key() -> bytes:

@@ -186,7 +186,9 @@ class DetailRequestStatus(models.TextChoices):
 class DetailRequest(models.Model):
     """A searcher asks the source of a summary for its full detail."""
 
-    check_row = models.ForeignKey(SharedCheck, on_delete=models.CASCADE, related_name="detail_requests", db_column="check_id")
+    check_row = models.ForeignKey(
+        SharedCheck, on_delete=models.CASCADE, related_name="detail_requests", db_column="check_id"
+    )
     requester_organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     requester = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     reason = models.TextField()

@@ -81,8 +81,9 @@ class CheckView:
         return str(self.content.get("event_format", "")).replace("_", " ")
 
 
-def speaker_check_search(*, organisation: Organisation, user: User | None, name: str,
-                         at: dt.datetime | None = None) -> list[CheckView]:
+def speaker_check_search(
+    *, organisation: Organisation, user: User | None, name: str, at: dt.datetime | None = None
+) -> list[CheckView]:
     """Every current shared check of a speaker that `organisation` may read, newest decision first."""
     try:
         tokens = query_tokens(name)
@@ -106,13 +107,15 @@ def check_open(*, organisation: Organisation, user: User | None, check_id: int) 
 
 def _readable_checks(checks: QuerySet[SharedCheck], at: dt.datetime) -> list[SharedCheck]:
     return list(
-        checks.filter(is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True, expires_at__gt=at)
-        .select_related("source")
+        checks.filter(
+            is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True, expires_at__gt=at
+        ).select_related("source")
     )
 
 
-def _open_all(organisation: Organisation, user: User | None, checks: list[SharedCheck],
-              at: dt.datetime) -> list[CheckView]:
+def _open_all(
+    organisation: Organisation, user: User | None, checks: list[SharedCheck], at: dt.datetime
+) -> list[CheckView]:
     if not checks:
         return []
     keys = _usable_keys(organisation, checks, at)
@@ -127,21 +130,31 @@ def _open_all(organisation: Organisation, user: User | None, checks: list[Shared
         views.append(view)
         events.append(_event(organisation, user, check, view))
         if not view.error and check.source_id != organisation.pk:  # the source's own reads are audited only
-            openings.append(CheckOpened(check_row=check, reader_organisation=organisation, reader=user,
-                                        agreement_id=view.agreement_id, level=view.level))
+            openings.append(
+                CheckOpened(
+                    check_row=check,
+                    reader_organisation=organisation,
+                    reader=user,
+                    agreement_id=view.agreement_id,
+                    level=view.level,
+                )
+            )
     CheckOpened.objects.bulk_create(openings)
     audit_record_many(events)
     _attach_agreement_titles(views)
     return views
 
 
-def _usable_keys(organisation: Organisation, checks: list[SharedCheck],
-                 at: dt.datetime) -> dict[int, tuple[EnvelopeKey, ChannelGrant]]:
+def _usable_keys(
+    organisation: Organisation, checks: list[SharedCheck], at: dt.datetime
+) -> dict[int, tuple[EnvelopeKey, ChannelGrant]]:
     """For each check, the highest-level key this organisation holds whose agreement the policy allows now."""
     grants = {
         g.channel_id: g
-        for g in ChannelGrant.objects.filter(recipient=organisation).select_related("channel")
-        .filter(channel__envelope_keys__envelope__check_row__in=checks).distinct()
+        for g in ChannelGrant.objects.filter(recipient=organisation)
+        .select_related("channel")
+        .filter(channel__envelope_keys__envelope__check_row__in=checks)
+        .distinct()
     }
     candidates = (
         EnvelopeKey.objects.filter(envelope__check_row__in=checks, channel_id__in=grants, expires_at__gt=at)
@@ -159,8 +172,9 @@ def _usable_keys(organisation: Organisation, checks: list[SharedCheck],
     return chosen
 
 
-def _allowed(organisation: Organisation, check: SharedCheck, key: EnvelopeKey,
-             terms: dict[int, list[FlowTerms]], at: dt.datetime) -> bool:
+def _allowed(
+    organisation: Organisation, check: SharedCheck, key: EnvelopeKey, terms: dict[int, list[FlowTerms]], at: dt.datetime
+) -> bool:
     channel = key.channel
     if channel.agreement_id is None:
         return check.source_id == organisation.pk  # the source's own archive
@@ -169,23 +183,44 @@ def _allowed(organisation: Organisation, check: SharedCheck, key: EnvelopeKey,
     if check.source_id not in terms:
         terms[check.source_id] = load_terms(source_id=check.source_id, kind=KIND, recipient_id=organisation.pk)
     under_this_agreement = [t for t in terms[check.source_id] if t.agreement_id == channel.agreement_id]
-    return can_receive(under_this_agreement, source_id=check.source_id, recipient_id=organisation.pk, kind=KIND,
-                       level=key.envelope.level, purpose=PURPOSE, at=at).allowed
+    return can_receive(
+        under_this_agreement,
+        source_id=check.source_id,
+        recipient_id=organisation.pk,
+        kind=KIND,
+        level=key.envelope.level,
+        purpose=PURPOSE,
+        at=at,
+    ).allowed
 
 
-def _unseal(check: SharedCheck, chosen: tuple[EnvelopeKey, ChannelGrant], private_keys: dict[int, bytes],
-            channel_secrets: dict[int, bytes]) -> CheckView:
+def _unseal(
+    check: SharedCheck,
+    chosen: tuple[EnvelopeKey, ChannelGrant],
+    private_keys: dict[int, bytes],
+    channel_secrets: dict[int, bytes],
+) -> CheckView:
     key, grant = chosen
-    view = CheckView(check_id=check.pk, source_id=check.source_id, source_name=check.source.name,
-                     version=check.version, level=key.envelope.level, agreement_id=key.channel.agreement_id,
-                     agreement_title="")
+    view = CheckView(
+        check_id=check.pk,
+        source_id=check.source_id,
+        source_name=check.source.name,
+        version=check.version,
+        level=key.envelope.level,
+        agreement_id=key.channel.agreement_id,
+        agreement_title="",
+    )
     try:
         if grant.channel_id not in channel_secrets:
             channel_secrets[grant.channel_id] = channel_key_for_recipient(grant, private_keys[grant.recipient_key_id])
-        data_key = crypto.open_sealed(channel_secrets[grant.channel_id], bytes(key.wrapped_data_key),
-                                      associated_data=envelope_key_context(key.envelope_id, key.channel_id))
-        plaintext = crypto.open_sealed(data_key, bytes(key.envelope.sealed),
-                                       associated_data=envelope_identity(check, key.envelope.level))
+        data_key = crypto.open_sealed(
+            channel_secrets[grant.channel_id],
+            bytes(key.wrapped_data_key),
+            associated_data=envelope_key_context(key.envelope_id, key.channel_id),
+        )
+        plaintext = crypto.open_sealed(
+            data_key, bytes(key.envelope.sealed), associated_data=envelope_identity(check, key.envelope.level)
+        )
         view.content = json.loads(plaintext)
     except (crypto.CryptoError, KeyError, ValueError):
         view.error = INTEGRITY_FAILURE
@@ -204,8 +239,9 @@ def _event(organisation: Organisation, user: User | None, check: SharedCheck, vi
 
 def _attach_agreement_titles(views: Iterable[CheckView]) -> None:
     views = list(views)
-    titles = dict(Agreement.objects.filter(pk__in={v.agreement_id for v in views if v.agreement_id})
-                  .values_list("pk", "title"))
+    titles = dict(
+        Agreement.objects.filter(pk__in={v.agreement_id for v in views if v.agreement_id}).values_list("pk", "title")
+    )
     for view in views:
         view.agreement_title = titles.get(view.agreement_id, "") if view.agreement_id else "shared by you"
 
@@ -214,19 +250,24 @@ def shared_checks_of(organisation: Organisation) -> QuerySet[SharedCheck]:
     """The source's own register of what it shared, all versions, with how often each was opened."""
     from django.db.models import Count
 
-    return (SharedCheck.objects.filter(source=organisation).annotate(openings_count=Count("openings"))
-            .order_by("source_ref", "-version"))
+    return (
+        SharedCheck.objects.filter(source=organisation)
+        .annotate(openings_count=Count("openings"))
+        .order_by("source_ref", "-version")
+    )
 
 
 def check_openings(*, organisation: Organisation, check_id: int) -> QuerySet[CheckOpened]:
     """Who opened one of `organisation`'s checks, when, under which agreement (source only)."""
-    return (CheckOpened.objects.filter(check_row_id=check_id, check_row__source=organisation)
-            .select_related("reader_organisation", "reader", "agreement"))
+    return CheckOpened.objects.filter(check_row_id=check_id, check_row__source=organisation).select_related(
+        "reader_organisation", "reader", "agreement"
+    )
 
 
 def detail_requests_incoming(organisation: Organisation) -> QuerySet[DetailRequest]:
     return DetailRequest.objects.filter(check_row__source=organisation).select_related(
-        "requester_organisation", "requester", "check_row")
+        "requester_organisation", "requester", "check_row"
+    )
 
 
 def detail_requests_outgoing(organisation: Organisation) -> QuerySet[DetailRequest]:

@@ -67,10 +67,14 @@ def settings_for(organisation: Organisation) -> ExchangeSettings:
     return ExchangeSettings.objects.get_or_create(organisation=organisation)[0]
 
 
-def exchange_settings_update(*, actor: User, organisation: Organisation, share_mode: str, automatic_level: int) -> ExchangeSettings:
+def exchange_settings_update(
+    *, actor: User, organisation: Organisation, share_mode: str, automatic_level: int
+) -> ExchangeSettings:
     """How this organisation shares: on decision or when asked; at summary (default) or the highest level allowed."""
     if not any(
-        m.has_role(r) for m in actor.memberships.filter(organisation=organisation) for r in (Role.PREVENT_LEAD, Role.ORG_ADMIN)
+        m.has_role(r)
+        for m in actor.memberships.filter(organisation=organisation)
+        for r in (Role.PREVENT_LEAD, Role.ORG_ADMIN)
     ):
         raise PermissionDenied("Only the Prevent lead or an organisation admin can change how checks are shared.")
     errors = {}
@@ -84,8 +88,14 @@ def exchange_settings_update(*, actor: User, organisation: Organisation, share_m
         settings = settings_for(organisation)
         settings.share_mode, settings.automatic_level = share_mode, automatic_level
         settings.save()
-        audit_record(action="exchange.settings", actor=actor, organisation_id=organisation.pk, target=settings,
-                     target_id=organisation.pk, detail={"share_mode": share_mode, "automatic_level": automatic_level})
+        audit_record(
+            action="exchange.settings",
+            actor=actor,
+            organisation_id=organisation.pk,
+            target=settings,
+            target_id=organisation.pk,
+            detail={"share_mode": share_mode, "automatic_level": automatic_level},
+        )
     return settings
 
 
@@ -145,7 +155,16 @@ def check_share(
     expires_at = _end_of_day(projection.expires_on)
     with transaction.atomic():
         checks = [
-            _share_one(actor, source, f"request:{projection.request_id}/speaker:{n}", summary, full, grants, automatic, expires_at)
+            _share_one(
+                actor,
+                source,
+                f"request:{projection.request_id}/speaker:{n}",
+                summary,
+                full,
+                grants,
+                automatic,
+                expires_at,
+            )
             for n, (summary, full) in enumerate(zip(summaries, fulls, strict=True), start=1)
         ]
         for recipient_id in {g.recipient_id for g in grants}:
@@ -192,8 +211,11 @@ def _share_one(
         actor=actor,
         organisation_id=source.pk,
         target=check,
-        detail={"version": check.version, "recipients": sorted({g.recipient_id for g in grants}),
-                "agreements": sorted({g.agreement_id for g in grants})},
+        detail={
+            "version": check.version,
+            "recipients": sorted({g.recipient_id for g in grants}),
+            "agreements": sorted({g.agreement_id for g in grants}),
+        },
     )
     return check
 
@@ -224,8 +246,13 @@ def check_withdraw(*, actor: User, check: SharedCheck, reason: str) -> SharedChe
         _close_to_recipients(check)
         check.withdrawn_at = timezone.now()
         check.save(update_fields=["withdrawn_at"])
-        audit_record(action="exchange.withdraw", actor=actor, organisation_id=check.source_id, target=check,
-                     detail={"reason": reason.strip()[:500]})
+        audit_record(
+            action="exchange.withdraw",
+            actor=actor,
+            organisation_id=check.source_id,
+            target=check,
+            detail={"reason": reason.strip()[:500]},
+        )
     return check
 
 
@@ -233,14 +260,20 @@ def detail_request_create(*, actor: User, organisation: Organisation, check: Sha
     """Ask a check's source for full detail. Only for checks the asker may already see in summary."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why you need the full detail (e.g. the event you are deciding on)."})
-    access_receive(source_id=check.source_id, recipient_id=organisation.pk, kind=KIND, level=Level.SUMMARY,
-                   purpose=PURPOSE)
+    access_receive(
+        source_id=check.source_id, recipient_id=organisation.pk, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE
+    )
     with transaction.atomic():
         request = DetailRequest.objects.create(
             check_row=check, requester_organisation=organisation, requester=actor, reason=reason.strip()
         )
-        audit_record(action="exchange.detail_request", actor=actor, organisation_id=organisation.pk, target=request,
-                     detail={"check": check.pk, "source": check.source_id})
+        audit_record(
+            action="exchange.detail_request",
+            actor=actor,
+            organisation_id=organisation.pk,
+            target=request,
+            detail={"check": check.pk, "source": check.source_id},
+        )
         _notify(check.source_id, {"event": "exchange.detail_requested", "request": request.pk})
     return request
 
@@ -254,19 +287,33 @@ def detail_request_decide(*, actor: User, request: DetailRequest, approve: bool,
     decision = None
     if approve:
         try:
-            decision = access_receive(source_id=check.source_id, recipient_id=request.requester_organisation_id,
-                                      kind=KIND, level=Level.FULL, purpose=PURPOSE)
+            decision = access_receive(
+                source_id=check.source_id,
+                recipient_id=request.requester_organisation_id,
+                kind=KIND,
+                level=Level.FULL,
+                purpose=PURPOSE,
+            )
         except SharingDenied as denied:
-            raise ValidationError({"request": "No active agreement allows full detail to this organisation; "
-                                              "decline, or agree a full-level flow first."}) from denied
+            raise ValidationError(
+                {
+                    "request": "No active agreement allows full detail to this organisation; "
+                    "decline, or agree a full-level flow first."
+                }
+            ) from denied
     with transaction.atomic():
         if decision is not None:
             _share_full_to(check, request.requester_organisation_id, decision.agreement_id, decision.retention_days)
         request.status = DetailRequestStatus.APPROVED if approve else DetailRequestStatus.DECLINED
         request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note.strip()
         request.save()
-        audit_record(action=f"exchange.detail_{request.status}", actor=actor, organisation_id=check.source_id,
-                     target=request, detail={"check": check.pk, "agreement": decision.agreement_id if decision else None})
+        audit_record(
+            action=f"exchange.detail_{request.status}",
+            actor=actor,
+            organisation_id=check.source_id,
+            target=request,
+            detail={"check": check.pk, "agreement": decision.agreement_id if decision else None},
+        )
         _notify(request.requester_organisation_id, {"event": "exchange.detail_answered", "request": request.pk})
     return request
 
@@ -277,14 +324,19 @@ def _share_full_to(check: SharedCheck, recipient_id: int, agreement_id: int, ret
         envelope=envelope, channel__agreement__isnull=True
     )
     archive_secret = channel_key_for_sender(archive.channel)
-    data_key = crypto.open_sealed(archive_secret, bytes(archive.wrapped_data_key),
-                                  associated_data=envelope_key_context(envelope.pk, archive.channel_id))
-    channel, secret = channel_get_or_create(agreement_id=agreement_id, sender_id=check.source_id, level=Level.FULL,
-                                            recipient_id=recipient_id)
+    data_key = crypto.open_sealed(
+        archive_secret,
+        bytes(archive.wrapped_data_key),
+        associated_data=envelope_key_context(envelope.pk, archive.channel_id),
+    )
+    channel, secret = channel_get_or_create(
+        agreement_id=agreement_id, sender_id=check.source_id, level=Level.FULL, recipient_id=recipient_id
+    )
     grants_ensure(channel, secret, [recipient_id])
     expires = min(check.expires_at, timezone.now() + dt.timedelta(days=retention_days))
-    EnvelopeKey.objects.bulk_create([_wrap(_Sealed(envelope, data_key), channel, secret, expires)],
-                                    ignore_conflicts=True)
+    EnvelopeKey.objects.bulk_create(
+        [_wrap(_Sealed(envelope, data_key), channel, secret, expires)], ignore_conflicts=True
+    )
 
 
 def _notify(organisation_id: int, payload: dict[str, Any]) -> None:

@@ -20,8 +20,9 @@ SEARCH_ROLES = (Role.PREVENT_LEAD, Role.REVIEWER, Role.SENIOR_DECISION_MAKER)
 
 def _require_search_role(request: HttpRequest) -> None:
     if not any(request.membership.has_role(role) for role in SEARCH_ROLES):
-        raise PermissionDenied("Searching shared speaker checks needs the Prevent lead, reviewer or senior "
-                               "decision-maker role.")
+        raise PermissionDenied(
+            "Searching shared speaker checks needs the Prevent lead, reviewer or senior decision-maker role."
+        )
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -68,9 +69,16 @@ def shared_register(request: HttpRequest) -> HttpResponse:
 def shared_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
     openings = selectors.check_openings(organisation=request.tenant, check_id=check.pk)
-    view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check.pk) if check.is_readable else None
-    return render(request, "sharing/shared_detail.html",
-                  {"check": check, "openings": openings, "view": view, "withdraw_form": ReasonForm()})
+    view = (
+        selectors.check_open(organisation=request.tenant, user=request.user, check_id=check.pk)
+        if check.is_readable
+        else None
+    )
+    return render(
+        request,
+        "sharing/shared_detail.html",
+        {"check": check, "openings": openings, "view": view, "withdraw_form": ReasonForm()},
+    )
 
 
 @require_POST
@@ -103,8 +111,9 @@ def detail_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
         messages.error(request, "Choose approve or decline.")
         return redirect("sharing:requests")
     try:
-        services.detail_request_decide(actor=request.user, request=detail, approve=form.cleaned_data["approve"],
-                                       note=form.cleaned_data["note"])
+        services.detail_request_decide(
+            actor=request.user, request=detail, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -114,8 +123,9 @@ def detail_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
 
 def exchange_settings(request: HttpRequest) -> HttpResponse:
     current = services.settings_for(request.tenant)
-    form = SettingsForm(request.POST or None,
-                        initial={"share_mode": current.share_mode, "automatic_level": current.automatic_level})
+    form = SettingsForm(
+        request.POST or None, initial={"share_mode": current.share_mode, "automatic_level": current.automatic_level}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -4,8 +4,8 @@ validation error leaves nothing behind."""
 
 from speakers.services.audit_sample import audit_sample_run
 from speakers.services.csv_export import event_requests_export
-from speakers.services.exchange import event_request_share, event_request_share_on_decision
 from speakers.services.csv_import import ImportRejected, event_requests_import
+from speakers.services.exchange import event_request_share, event_request_share_on_decision
 from speakers.services.mitigations import (
     mitigation_create,
     mitigation_update,

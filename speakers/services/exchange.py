@@ -41,7 +41,9 @@ def event_request_share_on_decision(*, actor: User, event_request: EventRequest)
 def event_request_share(*, actor: User, event_request: EventRequest) -> int:
     """Share (or re-share as a correction) a decided request now; NothingToShare says why not."""
     if not _shareable(event_request):
-        raise ValidationError({"request": "Only a request decided approved, approved with mitigations or rejected is shared."})
+        raise ValidationError(
+            {"request": "Only a request decided approved, approved with mitigations or rejected is shared."}
+        )
     checks = check_share(
         actor=actor, source=rights.current_organisation(), projection=project_decided_request(event_request)
     )

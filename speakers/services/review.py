@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from speakers.services.exchange import event_request_share_on_decision
 from speakers import rights
 from speakers.choices import MitigationBasis, RiskLevel, Status
 from speakers.models import Assessment, Decision, EventRequest, Mitigation, RequestMitigation, RiskFactor
 from speakers.selectors import procedure_config
 from speakers.services.decision_rules import DecisionInput, validate_decision
+from speakers.services.exchange import event_request_share_on_decision
 from tenants.models import Membership, User
 
 __all__ = ["DecisionInput", "event_request_assess", "event_request_decide", "event_request_escalate"]

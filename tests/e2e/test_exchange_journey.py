@@ -53,8 +53,9 @@ def test_a_decided_check_is_found_by_a_partner_under_agreement_and_not_by_an_out
     _submit_and_approve(signed_in_page, hub_server)
 
     # when: Eastbrook's Prevent lead searches a variant of the name
-    eastbrook = _search(signed_in_page("priya.raman@eastbrook.example"), hub_server, "eastbrook",
-                        "aigerim nakashima ostrowski")
+    eastbrook = _search(
+        signed_in_page("priya.raman@eastbrook.example"), hub_server, "eastbrook", "aigerim nakashima ostrowski"
+    )
 
     # then: she sees who assessed, the outcome and mitigation, and under which agreement
     result = eastbrook.locator("article.result").filter(has_text="Aigerim")
@@ -64,7 +65,8 @@ def test_a_decided_check_is_found_by_a_partner_under_agreement_and_not_by_an_out
     assert result.get_by_test_id("agreement").inner_text().startswith("Visible to you under agreement")
 
     # and the Riverside Silver Group, which has no agreement with Northmoor, finds nothing
-    silver = _search(signed_in_page("amara.okafor@northmoor.example"), hub_server, "riverside-silver",
-                     "Aigerim Nakashima-Ostrowski")
+    silver = _search(
+        signed_in_page("amara.okafor@northmoor.example"), hub_server, "riverside-silver", "Aigerim Nakashima-Ostrowski"
+    )
     assert silver.get_by_test_id("no-results").is_visible()
     assert "Aigerim" not in silver.locator("main").inner_text().replace("Aigerim Nakashima-Ostrowski", "", 1)

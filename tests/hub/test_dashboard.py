@@ -28,7 +28,7 @@ def test_the_dashboard_shows_links_people_agreements_and_shared_checks(org_a, or
     assert "Ottilie Achebe-Strand" in page
     assert "1 speaker request</a> waiting" in page
     assert "1 agreement</a> waiting for our signature" in page
-    assert f"1 active agreement: <a href=\"/agreements/{agreement.pk}/\">" in page
+    assert f'1 active agreement: <a href="/agreements/{agreement.pk}/">' in page
     assert "1 speaker check</a> currently shared by us" in page
 
 

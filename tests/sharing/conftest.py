@@ -45,5 +45,12 @@ def drafting(member) -> Drafting:
 
 
 def speaker_flow(senders, recipients, level="summary"):
-    return {"kind": "speaker_check", "senders": [o.slug for o in senders], "recipients": [o.slug for o in recipients],
-            "max_level": level}
+    return {
+        "kind": "speaker_check",
+        "senders": [o.slug for o in senders],
+        "recipients": [o.slug for o in recipients],
+        "max_level": level,
+    }
+
+
+from tests.speakers.conftest import cast  # noqa: E402,F401 (the speakers' cast fixture, for decision tests here)

@@ -14,8 +14,9 @@ NAMES = ["Amira El-Masri", "Jonas Okafor-Reid", "Siân Nakamura", "Tomasz Wilcze
 def test_bulk_shares_open_for_recipients_exactly_like_single_shares(drafting, org_a, org_b, partner):
     drafting.active([org_a, org_b])
 
-    count = checks_share_bulk(actor=None, source=org_a,
-                              projections=[FakeProjection(n, (name,)) for n, name in enumerate(NAMES, start=1)])
+    count = checks_share_bulk(
+        actor=None, source=org_a, projections=[FakeProjection(n, (name,)) for n, name in enumerate(NAMES, start=1)]
+    )
 
     assert count == 4
     for name in NAMES:
@@ -39,7 +40,10 @@ def test_bulk_refuses_requests_shared_before_and_stores_nothing_more(drafting, o
     before = (SharedCheck.objects.count(), EnvelopeKey.objects.count())
 
     with pytest.raises(ValidationError):
-        checks_share_bulk(actor=None, source=org_a,
-                          projections=[FakeProjection(2, ("Jonas Okafor-Reid",)), FakeProjection(1, ("Amira El-Masri",))])
+        checks_share_bulk(
+            actor=None,
+            source=org_a,
+            projections=[FakeProjection(2, ("Jonas Okafor-Reid",)), FakeProjection(1, ("Amira El-Masri",))],
+        )
 
     assert (SharedCheck.objects.count(), EnvelopeKey.objects.count()) == before

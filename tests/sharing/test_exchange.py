@@ -138,7 +138,11 @@ def test_termination_ends_access_at_once_and_the_sweep_destroys_the_recipients_k
     (check,) = services.check_share(actor=None, source=org_a, projection=FakeProjection(1, ("Amira El-Masri",)))
 
     agreement_services.agreement_terminate(
-        actor=drafting.signatory(org_a), organisation=org_a, agreement=network_ab, reason="Network closed", notice_days=0
+        actor=drafting.signatory(org_a),
+        organisation=org_a,
+        agreement=network_ab,
+        reason="Network closed",
+        notice_days=0,
     )
     assert _search(org_b, "Amira El-Masri") == []
     report = exchange_sweep()
@@ -246,7 +250,9 @@ def test_an_organisation_without_an_agreement_cannot_ask_for_detail(org_a, partn
     (check,) = services.check_share(actor=None, source=org_a, projection=FakeProjection(1, ("Amira El-Masri",)))
 
     with pytest.raises(SharingDenied):
-        services.detail_request_create(actor=member(partner, "prevent_lead"), organisation=partner, check=check, reason="x")
+        services.detail_request_create(
+            actor=member(partner, "prevent_lead"), organisation=partner, check=check, reason="x"
+        )
 
 
 def test_decided_today_expires_within_a_year(org_a, network_ab):

@@ -9,7 +9,6 @@ active, speaker-check agreement with the source. Each example rolls back.
 
 from datetime import date, timedelta
 
-import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,8 +26,17 @@ SPEAKERS = [
     ("Jonas Okafor-Reid", ["jonas okafor reid", "Prof. Jonas Okafor-Reid", "Okafor Reid Jonas"]),
     ("Siân Nakamura", ["Sian Nakamura", "Ms Siân Nakamura", "nakamura sian"]),
 ]
-STATES = ["draft", "partly_signed", "active", "suspended", "terminated", "expired", "not_started", "superseded",
-          "other_purpose"]
+STATES = [
+    "draft",
+    "partly_signed",
+    "active",
+    "suspended",
+    "terminated",
+    "expired",
+    "not_started",
+    "superseded",
+    "other_purpose",
+]
 ACTIVE_STATES = {"active"}
 
 
@@ -46,11 +54,17 @@ share_strategy = st.tuples(st.integers(0, 3), st.integers(0, len(SPEAKERS) - 1))
 def _agreement_in_state(drafting: Drafting, parties, state: str):
     overrides = {}
     if state == "expired":
-        overrides = {"start_date": TODAY - timedelta(days=400), "review_date": TODAY - timedelta(days=100),
-                     "expiry_date": TODAY - timedelta(days=1)}
+        overrides = {
+            "start_date": TODAY - timedelta(days=400),
+            "review_date": TODAY - timedelta(days=100),
+            "expiry_date": TODAY - timedelta(days=1),
+        }
     elif state == "not_started":
-        overrides = {"start_date": TODAY + timedelta(days=10), "review_date": TODAY + timedelta(days=100),
-                     "expiry_date": TODAY + timedelta(days=400)}
+        overrides = {
+            "start_date": TODAY + timedelta(days=10),
+            "review_date": TODAY + timedelta(days=100),
+            "expiry_date": TODAY + timedelta(days=400),
+        }
     elif state == "other_purpose":
         overrides = {"purposes": ["network_reporting"]}
     agreement = drafting.draft(parties, **overrides)
@@ -64,14 +78,19 @@ def _agreement_in_state(drafting: Drafting, parties, state: str):
     if state == "suspended":
         agreement_services.agreement_suspend(actor=lead, organisation=parties[0], agreement=agreement, reason="Review")
     elif state == "terminated":
-        agreement_services.agreement_terminate(actor=lead, organisation=parties[0], agreement=agreement,
-                                               reason="Ended", notice_days=0)
+        agreement_services.agreement_terminate(
+            actor=lead, organisation=parties[0], agreement=agreement, reason="Ended", notice_days=0
+        )
     elif state == "superseded":
         agreement.refresh_from_db()
-        agreement_services.agreement_edit(actor=drafting.lead(parties[0]), organisation=parties[0],
-                                          agreement=agreement, parties=[o.slug for o in parties],
-                                          terms={**_current_terms(agreement), "retention_days": 100},
-                                          change_note="Shorter retention")
+        agreement_services.agreement_edit(
+            actor=drafting.lead(parties[0]),
+            organisation=parties[0],
+            agreement=agreement,
+            parties=[o.slug for o in parties],
+            terms={**_current_terms(agreement), "retention_days": 100},
+            change_note="Shorter retention",
+        )
 
 
 def _current_terms(agreement):
@@ -107,18 +126,26 @@ def test_every_search_result_equals_the_models(org_a, org_b, partner, network, m
                 shared = []  # (source index, speaker index)
                 for request_id, (source, speaker) in enumerate(shares, start=1):
                     try:
-                        services.check_share(actor=None, source=organisations[source],
-                                             projection=FakeProjection(request_id, (SPEAKERS[speaker][0],)))
+                        services.check_share(
+                            actor=None,
+                            source=organisations[source],
+                            projection=FakeProjection(request_id, (SPEAKERS[speaker][0],)),
+                        )
                         shared.append((source, speaker))
                     except services.NothingToShare:
                         assert not any(model_visible(o, source, agreements) for o in range(4) if o != source)
                 exchange_sweep()
                 for searcher, organisation in enumerate(organisations):
                     for speaker, (_, variants) in enumerate(SPEAKERS):
-                        found = selectors.speaker_check_search(organisation=organisation, user=None,
-                                                               name=variants[variant])
-                        expected = sorted(s for s, k in shared if k == speaker and model_visible(searcher, s, agreements))
-                        assert sorted(organisations.index(_by_pk(organisations, v.source_id)) for v in found) == expected
+                        found = selectors.speaker_check_search(
+                            organisation=organisation, user=None, name=variants[variant]
+                        )
+                        expected = sorted(
+                            s for s, k in shared if k == speaker and model_visible(searcher, s, agreements)
+                        )
+                        assert (
+                            sorted(organisations.index(_by_pk(organisations, v.source_id)) for v in found) == expected
+                        )
                         assert all(not v.error for v in found)
                         cases.append(1)
                 raise Rollback

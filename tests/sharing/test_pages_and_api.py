@@ -12,7 +12,9 @@ from tests.sharing.conftest import FakeProjection
 @pytest.fixture
 def shared_check(drafting, org_a, org_b):
     agreement = drafting.active([org_a, org_b])
-    (check,) = services.check_share(actor=None, source=org_a, projection=FakeProjection(3, ("Rabbi Ezra Halevi-Stone",)))
+    (check,) = services.check_share(
+        actor=None, source=org_a, projection=FakeProjection(3, ("Rabbi Ezra Halevi-Stone",))
+    )
     return check, agreement
 
 
@@ -54,7 +56,10 @@ def test_the_api_search_returns_the_same_result_with_a_token(shared_check, org_b
     assert found.status_code == 200
     (result,) = found.json()
     assert (result["source_name"], result["level"], result["content"]["speaker_name"]) == (
-        "Alderley University", "summary", "Rabbi Ezra Halevi-Stone")
+        "Alderley University",
+        "summary",
+        "Rabbi Ezra Halevi-Stone",
+    )
     assert bad.status_code == 400 and "name" in bad.json()
 
 
@@ -86,14 +91,20 @@ def test_asking_for_detail_and_the_source_answering_over_the_api(shared_check, o
     check, _ = shared_check
     asker, source_lead = member(org_b, "prevent_lead"), member(org_a, "prevent_lead")
 
-    asked = client_on(org_b, asker).post(f"/api/v1/exchange/checks/{check.pk}/detail-requests/",
-                                         {"reason": "Event next month"}, content_type="application/json")
+    asked = client_on(org_b, asker).post(
+        f"/api/v1/exchange/checks/{check.pk}/detail-requests/",
+        {"reason": "Event next month"},
+        content_type="application/json",
+    )
     request_id = asked.json()["id"]
-    refused = client_on(org_a, source_lead).post(f"/api/v1/exchange/detail-requests/{request_id}/decision/",
-                                                 {"approve": True}, content_type="application/json")
-    declined = client_on(org_a, source_lead).post(f"/api/v1/exchange/detail-requests/{request_id}/decision/",
-                                                  {"approve": False, "note": "Summary is enough"},
-                                                  content_type="application/json")
+    refused = client_on(org_a, source_lead).post(
+        f"/api/v1/exchange/detail-requests/{request_id}/decision/", {"approve": True}, content_type="application/json"
+    )
+    declined = client_on(org_a, source_lead).post(
+        f"/api/v1/exchange/detail-requests/{request_id}/decision/",
+        {"approve": False, "note": "Summary is enough"},
+        content_type="application/json",
+    )
 
     assert asked.status_code == 201
     assert refused.status_code == 400 and "full detail" in str(refused.json())
@@ -110,7 +121,8 @@ def test_the_source_sees_the_opening_on_its_shared_check_page(shared_check, org_
 
     assert "Hafsa Lindqvist" in page and "Brackenford University" in page
     assert [(o["organisation"], o["reader"], o["agreement"]) for o in openings] == [
-        ("Brackenford University", "Hafsa Lindqvist", agreement.title)]
+        ("Brackenford University", "Hafsa Lindqvist", agreement.title)
+    ]
 
 
 def test_another_organisations_shared_check_page_is_404(shared_check, org_b, member, client_on):
@@ -123,9 +135,11 @@ def test_another_organisations_shared_check_page_is_404(shared_check, org_b, mem
 
 def test_settings_change_to_ask_each_time_needs_the_role(org_a, member, client_on, world):
     refused = client_on(org_a, member(org_a, "reviewer")).post(
-        "/exchange/settings/", {"share_mode": "ask_each_time", "automatic_level": 2})
+        "/exchange/settings/", {"share_mode": "ask_each_time", "automatic_level": 2}
+    )
     saved = client_on(org_a, member(org_a, "prevent_lead")).post(
-        "/exchange/settings/", {"share_mode": "ask_each_time", "automatic_level": 2})
+        "/exchange/settings/", {"share_mode": "ask_each_time", "automatic_level": 2}
+    )
 
     assert refused.status_code == 403
     assert saved.status_code == 302

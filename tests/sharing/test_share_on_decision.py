@@ -7,9 +7,11 @@ from sharing import selectors, services
 from sharing.models import SharedCheck
 from speakers.services import SpeakerDetails
 from tests.sharing.conftest import speaker_flow
-from tests.speakers.conftest import approve, assess, cast, submit  # noqa: F401 (cast is a fixture)
+from tests.speakers.conftest import approve, assess, submit
 
-SPEAKER = SpeakerDetails(name="Dr Oluwadamilare Ferreira-Kaur", affiliation="Lakeside Institute", topic="Urban resilience")
+SPEAKER = SpeakerDetails(
+    name="Dr Oluwadamilare Ferreira-Kaur", affiliation="Lakeside Institute", topic="Urban resilience"
+)
 
 
 @pytest.fixture
@@ -20,16 +22,21 @@ def decided_in_a(cast, org_a):
         with tenant_context(org_a):
             request = submit(people.organiser, speakers=[SPEAKER])
             assess(people.reviewer, request, mitigations=("Independent chair",))
-            decision = approve(people.reviewer, request, outcome="approved_with_mitigations",
-                               imposed_mitigation_ids=list(request.mitigations.values_list("pk", flat=True)),
-                               **overrides)
+            decision = approve(
+                people.reviewer,
+                request,
+                outcome="approved_with_mitigations",
+                imposed_mitigation_ids=list(request.mitigations.values_list("pk", flat=True)),
+                **overrides,
+            )
         return request, decision
 
     return decide
 
 
-def test_a_decision_is_shared_at_once_with_the_organisations_an_agreement_allows(drafting, org_a, org_b, partner,
-                                                                                   decided_in_a):
+def test_a_decision_is_shared_at_once_with_the_organisations_an_agreement_allows(
+    drafting, org_a, org_b, partner, decided_in_a
+):
     drafting.active([org_a, org_b])
 
     request, decision = decided_in_a()
@@ -67,8 +74,9 @@ def test_an_organisation_that_asks_each_time_shares_only_when_someone_presses_sh
 
 def test_a_full_level_agreement_with_automatic_full_shares_the_rationale(drafting, org_a, org_b, decided_in_a, member):
     drafting.active([org_a, org_b], flows=[speaker_flow([org_a], [org_b], "full")])
-    services.exchange_settings_update(actor=member(org_a, "org_admin"), organisation=org_a,
-                                      share_mode="on_decision", automatic_level=3)
+    services.exchange_settings_update(
+        actor=member(org_a, "org_admin"), organisation=org_a, share_mode="on_decision", automatic_level=3
+    )
 
     decided_in_a()
 

@@ -33,21 +33,26 @@ def _recipient_key(check):
 
 TAMPERS = {
     "ciphertext byte": lambda a, b: Envelope.objects.filter(pk=_summary_envelope(a).pk).update(
-        sealed=_flip(bytes(_summary_envelope(a).sealed))),
+        sealed=_flip(bytes(_summary_envelope(a).sealed))
+    ),
     "nonce byte": lambda a, b: Envelope.objects.filter(pk=_summary_envelope(a).pk).update(
-        sealed=_flip(bytes(_summary_envelope(a).sealed), 3)),
-    "sealed blobs swapped between checks": lambda a, b: (
-        Envelope.objects.filter(pk=_summary_envelope(a).pk).update(sealed=bytes(_summary_envelope(b).sealed))),
+        sealed=_flip(bytes(_summary_envelope(a).sealed), 3)
+    ),
+    "sealed blobs swapped between checks": lambda a, b: Envelope.objects.filter(pk=_summary_envelope(a).pk).update(
+        sealed=bytes(_summary_envelope(b).sealed)
+    ),
     "record version": lambda a, b: SharedCheck.objects.filter(pk=a.pk).update(version=5),
     "record reference": lambda a, b: SharedCheck.objects.filter(pk=a.pk).update(source_ref="request:99/speaker:1"),
     "record kind": lambda a, b: SharedCheck.objects.filter(pk=a.pk).update(kind="referral"),
     "wrapped data key byte": lambda a, b: EnvelopeKey.objects.filter(pk=_recipient_key(a).pk).update(
-        wrapped_data_key=_flip(bytes(_recipient_key(a).wrapped_data_key))),
+        wrapped_data_key=_flip(bytes(_recipient_key(a).wrapped_data_key))
+    ),
     "wrapped data keys swapped": lambda a, b: EnvelopeKey.objects.filter(pk=_recipient_key(a).pk).update(
-        wrapped_data_key=bytes(_recipient_key(b).wrapped_data_key)),
-    "wrapped channel key byte": lambda a, b: ChannelGrant.objects.filter(
-        channel=_recipient_key(a).channel).update(wrapped=_flip(bytes(ChannelGrant.objects.filter(
-            channel=_recipient_key(a).channel).first().wrapped))),
+        wrapped_data_key=bytes(_recipient_key(b).wrapped_data_key)
+    ),
+    "wrapped channel key byte": lambda a, b: ChannelGrant.objects.filter(channel=_recipient_key(a).channel).update(
+        wrapped=_flip(bytes(ChannelGrant.objects.filter(channel=_recipient_key(a).channel).first().wrapped))
+    ),
 }
 
 

@@ -16,5 +16,7 @@ class Command(BaseCommand):
         keys = master_key_rewrap()
         secrets = secrets_rewrap()
         self.stdout.write(
-            self.style.SUCCESS(f"Re-wrapped {keys} private key(s) and {secrets} secret(s) under the current master key.")
+            self.style.SUCCESS(
+                f"Re-wrapped {keys} private key(s) and {secrets} secret(s) under the current master key."
+            )
         )
