@@ -20,10 +20,9 @@ from django.utils import timezone
 from agreements.policy import Level, recipients_for
 from core import crypto
 from core.audit import audit_record
-from sharing.keys import blind_index_key, blind_tokens, channel_get_or_create, grants_ensure
+from sharing.keys import blind_index_key, channel_get_or_create, grants_ensure
 from sharing.models import ChannelKey, envelope_key_context
-from sharing.names import index_tokens
-from sharing.services import KIND, PURPOSE, NothingToShare, Projection, _end_of_day, settings_for
+from sharing.services import KIND, PURPOSE, NothingToShare, Projection, _end_of_day, name_digests, settings_for
 from tenants.models import Organisation, User
 
 
@@ -136,9 +135,7 @@ def _write(
                         secret, data_key, associated_data=envelope_key_context(envelope_id, channel.pk)
                     )
                     keys.append((envelope_id, channel.pk, wrapped, ends))
-        tokens.extend(
-            (check.pk, digest) for digest in blind_tokens(index_tokens(summary["speaker_name"]), key=index_key)
-        )
+        tokens.extend((check.pk, digest) for digest in name_digests(summary, key=index_key))
     _copy(
         "sharing_sharedcheck",
         ["id", "source_id", "kind", "source_ref", "version", "is_current", "shared_by_id", "created_at", "expires_at"],

@@ -33,7 +33,7 @@ from sharing.models import (
     envelope_identity,
     envelope_key_context,
 )
-from sharing.names import index_tokens
+from sharing.names import MAX_NAME_LENGTH, NameQueryError, index_tokens
 from tenants.models import Organisation, Role, User
 from tenants.services import require_role
 
@@ -203,9 +203,7 @@ def _share_one(
         retention = min(expires_at, timezone.now() + dt.timedelta(days=min(g.retention_days for g in channel_grants)))
         keys.append(_wrap(sealed[Level(level)], channel, secret, retention))
     EnvelopeKey.objects.bulk_create(keys)
-    NameToken.objects.bulk_create(
-        NameToken(check_row=check, digest=digest) for digest in blind_tokens(index_tokens(summary["speaker_name"]))
-    )
+    NameToken.objects.bulk_create(NameToken(check_row=check, digest=digest) for digest in name_digests(summary))
     audit_record(
         action="exchange.share" if previous is None else "exchange.correct",
         actor=actor,
@@ -218,6 +216,14 @@ def _share_one(
         },
     )
     return check
+
+
+def name_digests(record: dict[str, Any], *, key: bytes | None = None) -> list[str]:
+    """Blind-index digests of a record's speaker name; none (unsearchable) for a name with no letters."""
+    try:
+        return blind_tokens(index_tokens(str(record.get("speaker_name", ""))[:MAX_NAME_LENGTH]), key=key)
+    except NameQueryError:
+        return []
 
 
 def _archive_keys(source: Organisation, sealed: dict[Level, _Sealed], expires_at: dt.datetime) -> list[EnvelopeKey]:
