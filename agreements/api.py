@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -228,3 +229,25 @@ class DiffView(APIView):
             raise Http404
         rows = selectors.version_diff(old, new)
         return Response([{"field": r.field, "old": r.old, "new": r.new, "changed": r.changed} for r in rows])
+
+
+class RegisterVersionSerializer(VersionSerializer):
+    agreement = serializers.CharField(source="agreement.reference")
+    current = serializers.SerializerMethodField()
+
+    class Meta(VersionSerializer.Meta):
+        fields = ["agreement", "current", *VersionSerializer.Meta.fields]
+
+    def get_current(self, version: AgreementVersion) -> bool:
+        return version.agreement.current_version_id == version.pk
+
+
+class RegisterView(APIView):
+    @extend_schema(
+        responses=RegisterVersionSerializer(many=True),
+        summary="The register: every version of every agreement this organisation is party to",
+    )
+    def get(self, request: Request) -> Response:
+        if not selectors.can_see_register(request.membership):
+            raise PermissionDenied("The register is for the data protection officer, auditors and organisation admins.")
+        return Response(RegisterVersionSerializer(selectors.agreement_register(request.tenant), many=True).data)

@@ -6,6 +6,7 @@ from agreements import api
 
 urlpatterns = [
     path("", api.AgreementsView.as_view(), name="api_agreements"),
+    path("register/", api.RegisterView.as_view(), name="api_agreement_register"),
     path("<int:agreement_id>/", api.AgreementView.as_view(), name="api_agreement"),
     path("<int:agreement_id>/versions/", api.VersionsView.as_view(), name="api_agreement_versions"),
     path("<int:agreement_id>/propose/", api.ProposeView.as_view(), name="api_agreement_propose"),

@@ -93,3 +93,19 @@ def test_signing_a_superseded_version_gets_400_naming_the_version(drafting, clie
     assert response.status_code == 400
     assert "superseded by version 2" in response.json()["errors"]["version"][0]
     assert counts() == before
+
+
+def test_the_register_api_lists_every_version_for_a_dpo_and_refuses_a_reviewer(
+    drafting, org_a, org_b, member, client_on
+):
+    agreement = drafting.active([org_a, org_b])
+
+    listed = client_on(org_a, member(org_a, "dpo")).get("/api/v1/agreements/register/")
+    refused = client_on(org_a, member(org_a, "reviewer")).get("/api/v1/agreements/register/")
+
+    assert listed.status_code == 200
+    assert [(row["agreement"], row["number"], row["current"]) for row in listed.json()] == [
+        (agreement.reference, 1, True)
+    ]
+    assert len(listed.json()[0]["signatures"]) == 2
+    assert refused.status_code == 403

@@ -34,9 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# Playwright's sync API runs an event loop in this thread; these tests never touch the test DB.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @dataclass(frozen=True)
 class RunningHub:
@@ -96,7 +93,10 @@ def _server_env(hub: RunningHub) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
+# Package scope: the server and the browser stop when the browser tests are done, so the event
+# loop Playwright's sync API keeps in this thread does not outlive them (async_to_sync refuses
+# to run while one exists).
+@pytest.fixture(scope="package")
 def hub_server() -> Iterator[RunningHub]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (python3 dev.py test installs it when run as root)")
@@ -139,14 +139,20 @@ def _wait_until_up(hub: RunningHub, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("hub server did not start within 30 s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(hub_server: RunningHub) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # Playwright's loop in this thread would trip Django's async-safety check; these tests
+    # never touch the test database themselves.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
