@@ -49,6 +49,7 @@ __all__ = [
     "access_receive",
     "can_receive",
     "load_terms",
+    "load_terms_for_recipient",
     "recipients_for",
 ]
 
@@ -218,6 +219,16 @@ def load_terms(*, source_id: int, kind: str, recipient_id: int | None = None) ->
     if recipient_id is not None:
         rows = rows.filter(recipient_id=recipient_id)
     return [_terms_from_row(row) for row in rows.values_list(*_TERM_FIELDS)]
+
+
+def load_terms_for_recipient(*, recipient_id: int, kind: str, source_ids: Iterable[int]) -> dict[int, list[FlowTerms]]:
+    """The flows of `kind` to `recipient_id` from each of `source_ids`, grouped by source: one query."""
+    by_source: dict[int, list[FlowTerms]] = {}
+    rows = AgreementFlow.objects.filter(sender_id__in=list(source_ids), kind=kind, recipient_id=recipient_id)
+    for row in rows.values_list(*_TERM_FIELDS):
+        terms = _terms_from_row(row)
+        by_source.setdefault(terms.sender_id, []).append(terms)
+    return by_source
 
 
 def access_receive(

@@ -58,6 +58,7 @@ def main() -> None:
                 "requests": len(timings),
                 "concurrency": args.c,
                 "errors": len(errors),
+                "error_statuses": {str(code): errors.count(code) for code in sorted(set(errors))},
                 "p50_ms": round(statistics.median(timings) * 1000, 1),
                 "p95_ms": round(timings[int(len(timings) * 0.95) - 1] * 1000, 1),
                 "throughput_rps": round(len(timings) / elapsed, 1),

@@ -48,7 +48,6 @@ def embedded_database_settings() -> dict[str, Any]:
         "PASSWORD": parsed.password or "",
         "HOST": host or parsed.hostname or "",
         "PORT": str(parsed.port or ""),
-        "CONN_MAX_AGE": 60,
     }
 
 

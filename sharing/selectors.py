@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from agreements.models import Agreement, Level
-from agreements.policy import FlowTerms, can_receive, load_terms
+from agreements.policy import FlowTerms, can_receive, load_terms_for_recipient
 from core import crypto
 from core.audit import audit_record_many
 from sharing.keys import blind_tokens, channel_key_for_recipient, own_exchange_private
@@ -29,7 +30,6 @@ from sharing.models import (
     CheckOpened,
     DetailRequest,
     EnvelopeKey,
-    NameToken,
     SharedCheck,
     envelope_identity,
     envelope_key_context,
@@ -90,8 +90,8 @@ def speaker_check_search(
     except NameQueryError as exc:
         raise ValidationError({"name": str(exc)}) from exc
     at = at or timezone.now()
-    check_ids = NameToken.objects.filter(digest__in=blind_tokens(tokens)).values_list("check_row_id", flat=True)
-    checks = _readable_checks(SharedCheck.objects.filter(pk__in=check_ids), at)
+    matching = SharedCheck.objects.filter(tokens__digest__in=blind_tokens(tokens)).distinct()
+    checks = _readable_checks(matching, at)
     views = _open_all(organisation, user, checks, at)
     return sorted(views, key=lambda v: (v.content.get("decided_on", ""), v.check_id), reverse=True)
 
@@ -119,6 +119,8 @@ def _open_all(
     if not checks:
         return []
     keys = _usable_keys(organisation, checks, at)
+    if not keys:
+        return []
     private_keys = own_exchange_private(organisation.pk)
     channel_secrets: dict[int, bytes] = {}
     views, openings, events = [], [], []
@@ -139,8 +141,9 @@ def _open_all(
                     level=view.level,
                 )
             )
-    CheckOpened.objects.bulk_create(openings)
-    audit_record_many(events)
+    with transaction.atomic():  # one commit for the opening records and their audit events
+        CheckOpened.objects.bulk_create(openings)
+        audit_record_many(events)
     _attach_agreement_titles(views)
     return views
 
@@ -148,41 +151,65 @@ def _open_all(
 def _usable_keys(
     organisation: Organisation, checks: list[SharedCheck], at: dt.datetime
 ) -> dict[int, tuple[EnvelopeKey, ChannelGrant]]:
-    """For each check, the highest-level key this organisation holds whose agreement the policy allows now."""
-    grants = {
-        g.channel_id: g
-        for g in ChannelGrant.objects.filter(recipient=organisation)
-        .select_related("channel")
-        .filter(channel__envelope_keys__envelope__check_row__in=checks)
-        .distinct()
-    }
-    candidates = (
-        EnvelopeKey.objects.filter(envelope__check_row__in=checks, channel_id__in=grants, expires_at__gt=at)
+    """For each check, the highest-level key this organisation holds whose agreement the policy allows now.
+
+    The policy goes first, over one query of this organisation's terms: checks from sources
+    that allow it nothing are dropped before any key is read.
+    """
+    terms = load_terms_for_recipient(
+        recipient_id=organisation.pk,
+        kind=KIND,
+        source_ids={c.source_id for c in checks if c.source_id != organisation.pk},
+    )
+    candidates = [c for c in checks if c.source_id == organisation.pk or _summary_allowed(organisation, c, terms, at)]
+    if not candidates:
+        return {}
+    keys = list(
+        EnvelopeKey.objects.filter(
+            envelope__check_row__in=candidates, expires_at__gt=at, channel__grants__recipient=organisation
+        )
         .select_related("envelope", "channel")
         .order_by("-envelope__level")
     )
-    terms: dict[int, list[FlowTerms]] = {}
+    grants = {
+        g.channel_id: g
+        for g in ChannelGrant.objects.filter(
+            recipient=organisation, channel_id__in={k.channel_id for k in keys}
+        ).select_related("channel")
+    }
+    by_id = {c.pk: c for c in candidates}
     chosen: dict[int, tuple[EnvelopeKey, ChannelGrant]] = {}
-    by_id = {c.pk: c for c in checks}
-    for key in candidates:
+    for key in keys:
         check = by_id[key.envelope.check_row_id]
-        if check.pk in chosen or not _allowed(organisation, check, key, terms, at):
-            continue
-        chosen[check.pk] = (key, grants[key.channel_id])
+        if check.pk not in chosen and _allowed(organisation, check, key, terms, at):
+            chosen[check.pk] = (key, grants[key.channel_id])
     return chosen
+
+
+def _summary_allowed(
+    organisation: Organisation, check: SharedCheck, terms: dict[int, list[FlowTerms]], at: dt.datetime
+) -> bool:
+    return can_receive(
+        terms.get(check.source_id, []),
+        source_id=check.source_id,
+        recipient_id=organisation.pk,
+        kind=KIND,
+        level=Level.SUMMARY,
+        purpose=PURPOSE,
+        at=at,
+    ).allowed
 
 
 def _allowed(
     organisation: Organisation, check: SharedCheck, key: EnvelopeKey, terms: dict[int, list[FlowTerms]], at: dt.datetime
 ) -> bool:
+    """Whether the policy allows this key's own agreement, at this envelope's level, now."""
     channel = key.channel
     if channel.agreement_id is None:
         return check.source_id == organisation.pk  # the source's own archive
     if channel.recipient_id not in (None, organisation.pk):
         return False
-    if check.source_id not in terms:
-        terms[check.source_id] = load_terms(source_id=check.source_id, kind=KIND, recipient_id=organisation.pk)
-    under_this_agreement = [t for t in terms[check.source_id] if t.agreement_id == channel.agreement_id]
+    under_this_agreement = [t for t in terms.get(check.source_id, []) if t.agreement_id == channel.agreement_id]
     return can_receive(
         under_this_agreement,
         source_id=check.source_id,

@@ -7,6 +7,7 @@ and every test runs inside a transaction that is rolled back. Tests that need re
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -15,12 +16,19 @@ import pytest_django.fixtures as pytest_django_fixtures
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from tenants import services
 from tenants.models import LinkKind, Organisation, OrganisationKind, User
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+# In CI the property tests run the same (still thousands of) cases every time, so a landing
+# never depends on a lucky draw; locally they explore new cases on each run.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 # pytest-django creates test databases only for aliases that some collected test marks as
 # using the database. A run that collects only `committing_db` tests (no `db` marker)

@@ -19,9 +19,6 @@ STORAGES = {
 # One test database per run, so several runs (two developers, or CI and a developer) can
 # share one PostgreSQL server without dropping each other's database.
 DATABASES["default"]["TEST"] = {"NAME": env_str("HUB_TEST_DATABASE_NAME", f"test_hub_{os.getpid()}")}  # noqa: F405
-# Threads (channels' database_sync_to_async, concurrency tests) close their connections when
-# done, so the test database can be dropped at the end of the run.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 # Serve static files straight from the apps (no collectstatic step), whatever DEBUG says.
 WHITENOISE_USE_FINDERS = True
