@@ -351,7 +351,7 @@ def http_load(orgs: list[Any], names: list[str], requests: int, concurrency: int
         )
         figures = json.loads(result.stdout)
         print(
-            f"HTTP GET /api/v1/exchange/search/ under load ({figures['concurrency']} concurrent clients in a second "
+            f"HTTP POST /api/v1/exchange/search/ under load ({figures['concurrency']} concurrent clients in a second "
             f"process, uvicorn with 2 workers): p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
             f"{figures['throughput_rps']} req/s, {figures['errors']} errors {figures['error_statuses']} over "
             f"{figures['requests']} requests"

@@ -1,4 +1,4 @@
-"""A fixed concurrent load from its own process: GET one URL pattern N times with C threads, print p50/p95.
+"""A fixed concurrent load from its own process: POST a name search N times with C threads, print p50/p95.
 
 python -m bench.http_load --port 8123 --host org.hub.localhost --token T --names names.txt -n 2000 -c 8
 """
@@ -12,16 +12,16 @@ import random
 import statistics
 import threading
 import time
-from urllib.parse import urlencode
 
 
 def _worker(args: argparse.Namespace, names: list[str], count: int, out: list[float], errors: list[int]) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
     rng = random.Random(threading.get_ident())
     for _ in range(count):
-        path = f"{args.path}?{urlencode({'name': rng.choice(names)})}"
+        body = json.dumps({"name": rng.choice(names)})
+        headers = {"Host": args.host, "Authorization": f"Bearer {args.token}", "Content-Type": "application/json"}
         start = time.perf_counter()
-        connection.request("GET", path, headers={"Host": args.host, "Authorization": f"Bearer {args.token}"})
+        connection.request("POST", args.path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
         out.append(time.perf_counter() - start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -77,16 +77,21 @@ def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
+class NameSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(allow_blank=True, max_length=200)
+
+
 class SearchView(APIView):
+    # POST with a JSON body, not GET: a speaker's name must not end up in URLs or access logs.
     @extend_schema(
-        parameters=[OpenApiParameter("name", str, required=True)],
+        request=NameSerializer,
         responses=CheckViewSerializer(many=True),
         summary="Shared checks of a speaker that this organisation may read",
     )
-    def get(self, request: Request) -> Response:
+    def post(self, request: Request) -> Response:
         _require_search_role(request)
         views = selectors.speaker_check_search(
-            organisation=request.tenant, user=request.user, name=request.query_params.get("name", "")
+            organisation=request.tenant, user=request.user, **_valid(NameSerializer(data=request.data))
         )
         return Response(CheckViewSerializer(views, many=True).data)
 

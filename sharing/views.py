@@ -28,9 +28,10 @@ def _require_search_role(request: HttpRequest) -> None:
 def search(request: HttpRequest) -> HttpResponse:
     """Has anyone in our network assessed this speaker, and what did they do?"""
     _require_search_role(request)
-    form = SearchForm(request.GET or None)
+    # POST, not GET: a speaker's name must not end up in URLs, access logs or browser history.
+    form = SearchForm(request.POST or None)
     results, status = None, 200
-    if form.is_valid() and "name" in request.GET:
+    if request.method == "POST" and form.is_valid():
         try:
             results = selectors.speaker_check_search(
                 organisation=request.tenant, user=request.user, name=form.cleaned_data["name"]

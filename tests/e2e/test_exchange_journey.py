@@ -1,6 +1,7 @@
 """Northmoor decides a speaker check; Eastbrook, under the network agreement, finds it by a name variant;
 the Riverside Silver Group, with no agreement, finds nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -44,7 +45,8 @@ def _search(page, hub_server, slug: str, name: str):
     page.goto(hub_server.url(slug, "/exchange/"))
     page.get_by_label("Speaker's name").fill(name)
     page.get_by_role("button", name="Search").click()
-    page.wait_for_url("**/exchange/?name=*")
+    page.get_by_role("heading", name=re.compile("shared checks? found")).wait_for()
+    assert "name=" not in page.url  # the name never goes into the URL
     return page
 
 

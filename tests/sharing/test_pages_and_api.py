@@ -24,7 +24,7 @@ def test_a_prevent_lead_searches_the_page_and_sees_who_assessed_and_under_which_
     _, agreement = shared_check
     lead = member(org_b, "prevent_lead")
 
-    response = client_on(org_b, lead).get("/exchange/", {"name": "ezra halevi stone"})
+    response = client_on(org_b, lead).post("/exchange/", {"name": "ezra halevi stone"})
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -33,14 +33,14 @@ def test_a_prevent_lead_searches_the_page_and_sees_who_assessed_and_under_which_
 
 
 def test_an_empty_search_on_the_page_is_a_400_with_the_field_named(org_b, member, client_on, world):
-    response = client_on(org_b, member(org_b, "prevent_lead")).get("/exchange/", {"name": "x"})
+    response = client_on(org_b, member(org_b, "prevent_lead")).post("/exchange/", {"name": "x"})
 
     assert response.status_code == 400
     assert "two letters" in response.context["form"].errors["name"][0]
 
 
 def test_a_role_that_does_not_search_gets_403(org_b, member, client_on, world):
-    response = client_on(org_b, member(org_b, "auditor")).get("/exchange/", {"name": "Ezra Halevi"})
+    response = client_on(org_b, member(org_b, "auditor")).post("/exchange/", {"name": "Ezra Halevi"})
 
     assert response.status_code == 403
 
@@ -50,8 +50,9 @@ def test_the_api_search_returns_the_same_result_with_a_token(shared_check, org_b
     _, raw = tenant_services.api_token_create(actor=lead, organisation=org_b, name="script")
     api = Client(HTTP_HOST="brackenford.hub.localhost", HTTP_AUTHORIZATION=f"Bearer {raw}")
 
-    found = api.get("/api/v1/exchange/search/", {"name": "Ezra Halevi-Stone"})
-    bad = api.get("/api/v1/exchange/search/", {"name": ""})
+    found = api.post("/api/v1/exchange/search/", {"name": "Ezra Halevi-Stone"}, content_type="application/json")
+    bad = api.post("/api/v1/exchange/search/", {"name": ""}, content_type="application/json")
+    as_get = api.get("/api/v1/exchange/search/", {"name": "Ezra Halevi-Stone"})
 
     assert found.status_code == 200
     (result,) = found.json()
@@ -61,6 +62,7 @@ def test_the_api_search_returns_the_same_result_with_a_token(shared_check, org_b
         "Rabbi Ezra Halevi-Stone",
     )
     assert bad.status_code == 400 and "name" in bad.json()
+    assert as_get.status_code == 405  # names never travel in URLs
 
 
 def test_a_check_by_id_is_404_for_an_organisation_without_an_agreement_and_nothing_is_recorded(
@@ -114,7 +116,7 @@ def test_asking_for_detail_and_the_source_answering_over_the_api(shared_check, o
 def test_the_source_sees_the_opening_on_its_shared_check_page(shared_check, org_a, org_b, member, client_on):
     check, agreement = shared_check
     reader = member(org_b, "prevent_lead", full_name="Hafsa Lindqvist")
-    client_on(org_b, reader).get("/exchange/", {"name": "Ezra Halevi-Stone"})
+    client_on(org_b, reader).post("/exchange/", {"name": "Ezra Halevi-Stone"})
 
     page = client_on(org_a, member(org_a, "prevent_lead")).get(f"/exchange/shared/{check.pk}/").content.decode()
     openings = client_on(org_a, member(org_a, "reviewer")).get(f"/api/v1/exchange/shared/{check.pk}/openings/").json()
