@@ -35,7 +35,7 @@ from sharing.models import (
     envelope_key_context,
 )
 from sharing.names import NameQueryError, query_tokens
-from sharing.services import KIND, PURPOSE
+from sharing.services import KIND, PURPOSE, allowed_under_agreement
 from tenants.models import Organisation, User
 
 INTEGRITY_FAILURE = (
@@ -209,16 +209,14 @@ def _allowed(
         return check.source_id == organisation.pk  # the source's own archive
     if channel.recipient_id not in (None, organisation.pk):
         return False
-    under_this_agreement = [t for t in terms.get(check.source_id, []) if t.agreement_id == channel.agreement_id]
-    return can_receive(
-        under_this_agreement,
+    return allowed_under_agreement(
+        terms.get(check.source_id, []),
+        agreement_id=channel.agreement_id,
         source_id=check.source_id,
         recipient_id=organisation.pk,
-        kind=KIND,
         level=key.envelope.level,
-        purpose=PURPOSE,
         at=at,
-    ).allowed
+    )
 
 
 def _unseal(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,7 +16,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from agreements.policy import Grant, Level, Purpose, RecordKind, SharingDenied, access_receive, recipients_for
+from agreements.policy import (
+    FlowTerms,
+    Grant,
+    Level,
+    Purpose,
+    RecordKind,
+    SharingDenied,
+    access_receive,
+    can_receive,
+    recipients_for,
+)
 from core import crypto
 from core.after_commit import send_after_commit
 from core.audit import audit_record
@@ -54,6 +65,25 @@ class Projection(Protocol):
 
 class NothingToShare(ValidationError):
     pass
+
+
+def allowed_under_agreement(
+    terms: Iterable[FlowTerms], *, agreement_id: int, source_id: int, recipient_id: int, level: int, at: dt.datetime
+) -> bool:
+    """The policy's answer for one agreement alone: does *this* agreement (not the best one) allow the flow?
+
+    A key wraps a record under one agreement's channel, so opening it (or keeping it) needs that
+    agreement to allow it, whatever else may allow the same flow.
+    """
+    return can_receive(
+        [t for t in terms if t.agreement_id == agreement_id],
+        source_id=source_id,
+        recipient_id=recipient_id,
+        kind=KIND,
+        level=level,
+        purpose=PURPOSE,
+        at=at,
+    ).allowed
 
 
 def _require_sharing_role(actor: User | None, organisation: Organisation) -> None:

@@ -28,7 +28,7 @@ from sharing.models import (
     SharedCheck,
     envelope_key_context,
 )
-from sharing.services import KIND, PURPOSE
+from sharing.services import KIND, PURPOSE, allowed_under_agreement
 
 # Denials that never lift by themselves; suspension and a pending re-signature do.
 PERMANENT = {DenyReason.EXPIRED, DenyReason.TERMINATED, DenyReason.NO_AGREEMENT}
@@ -71,7 +71,14 @@ def _reconcile_grants(now: dt.datetime, report: SweepReport) -> None:
             if (
                 not decision.allowed
                 and decision.reason in PERMANENT
-                and not _allowed_elsewhere(terms, grant, channel, now)
+                and not allowed_under_agreement(
+                    terms,
+                    agreement_id=channel.agreement_id,
+                    source_id=channel.sender_id,
+                    recipient_id=grant.recipient_id,
+                    level=channel.level,
+                    at=now,
+                )
             ):
                 grant.delete()
                 report.grants_ended += 1
@@ -85,20 +92,6 @@ def _reconcile_grants(now: dt.datetime, report: SweepReport) -> None:
         if allowed:
             report.grants_added += grants_ensure(channel, channel_key_for_sender(channel), allowed)
     _backfill_new_agreements(now, report)
-
-
-def _allowed_elsewhere(terms, grant: ChannelGrant, channel: ChannelKey, now: dt.datetime) -> bool:  # noqa: ANN001
-    """Whether this channel's own agreement still allows the recipient (the best one may be another)."""
-    own = [t for t in terms if t.agreement_id == channel.agreement_id]
-    return can_receive(
-        own,
-        source_id=channel.sender_id,
-        recipient_id=grant.recipient_id,
-        kind=KIND,
-        level=channel.level,
-        purpose=PURPOSE,
-        at=now,
-    ).allowed
 
 
 def _backfill_new_agreements(now: dt.datetime, report: SweepReport) -> None:
