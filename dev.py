@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
-REQUIREMENTS = [ROOT / "requirements" / "base.txt", ROOT / "requirements" / "test.txt"]
+REQUIREMENTS = [ROOT / "requirements" / name for name in ("base.txt", "test.txt", "constraints.txt")]
 STAMP = VENV / ".requirements.sha256"
 CHROMIUM = Path(os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium"))
 
@@ -47,7 +47,8 @@ def ensure_virtualenv() -> None:
     say("installing dependencies (first run takes a minute or two)")
     pip = [str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-r", str(ROOT / "requirements" / "test.txt")], check=True)
+    requirements = ROOT / "requirements"
+    subprocess.run([*pip, "-r", str(requirements / "test.txt"), "-c", str(requirements / "constraints.txt")], check=True)
     STAMP.write_text(wanted)
 
 

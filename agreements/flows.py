@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from agreements.events import flows_changed
 from agreements.models import Agreement, AgreementFlow, AgreementVersion, Level
 
 
@@ -57,3 +58,4 @@ def flows_sync(agreement: Agreement) -> None:
         slug_to_id = {p.organisation.slug: p.organisation_id for p in version.parties.all()}
         rows.extend(_version_rows(agreement, version, slug_to_id))
     AgreementFlow.objects.bulk_create(rows)
+    flows_changed(agreement.pk)
