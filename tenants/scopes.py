@@ -15,9 +15,12 @@ membership ends the right at once, with nothing to clean up.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
 from tenants.models import Membership, Organisation, Role, User
 
@@ -85,6 +88,29 @@ def scopes_for_roles(roles: Iterable[str]) -> frozenset[Scope]:
     return frozenset(scope for scope, granted in SCOPE_ROLES.items() if held & granted)
 
 
+# Apps whose rights depend on an organisation's own settings (e.g. which roles review speaker
+# requests under its procedure) register a provider: `provider(membership) -> extra scopes`.
+# Providers run inside the organisation's schema and must be cheap (one indexed query at most).
+ScopeProvider = Callable[[Membership], Iterable[Scope]]
+_providers: list[ScopeProvider] = []
+
+
+def register_scope_provider(provider: ScopeProvider) -> ScopeProvider:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def scopes_of(membership: Membership | None) -> frozenset[Scope]:
+    """Every scope a membership holds now: the table's, plus what registered providers add."""
+    if membership is None:
+        return frozenset()
+    scopes = set(scopes_for_roles(membership.roles))
+    for provider in _providers:
+        scopes.update(provider(membership))
+    return frozenset(scopes)
+
+
 def membership_get(user: User | None, organisation: Organisation) -> Membership | None:
     """The person's current membership here, or None (anonymous, inactive, or not a member)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -93,14 +119,38 @@ def membership_get(user: User | None, organisation: Organisation) -> Membership 
 
 
 def has_scope(user: User | None, organisation: Organisation, scope: Scope) -> bool:
-    membership = membership_get(user, organisation)
-    return membership is not None and scope in scopes_for_roles(membership.roles)
+    return scope in scopes_of(membership_get(user, organisation))
 
 
 def require_scope(user: User | None, organisation: Organisation, scope: Scope) -> Membership:
     """The membership if it holds `scope` now; raises PermissionDenied naming the right otherwise."""
     membership = membership_get(user, organisation)
-    if membership is None or scope not in scopes_for_roles(membership.roles):
-        roles = ", ".join(sorted(Role(r).label for r in SCOPE_ROLES[scope])) or "the roles your procedure names"
-        raise PermissionDenied(f"This needs the '{scope.value}' right, which comes with: {roles}.")
+    if membership is None or scope not in scopes_of(membership):
+        raise PermissionDenied(denied_message(scope))
     return membership
+
+
+def denied_message(scope: Scope) -> str:
+    roles = ", ".join(sorted(Role(r).label for r in SCOPE_ROLES[scope])) or "the roles your procedure names"
+    return f"This needs the '{scope.value}' right, which comes with: {roles}."
+
+
+def scope_required(scope: Scope) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Page decorator: the view runs only for a member holding `scope` now (403 with the reason otherwise).
+
+    Relies on `request.membership`, set by `hub.middleware.MembershipMiddleware` on organisation
+    hosts. The scope is kept on the view as `required_scope`, so tests can build the
+    role × page matrix from the URL configuration.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if scope not in scopes_of(getattr(request, "membership", None)):
+                raise PermissionDenied(denied_message(scope))
+            return view(request, *args, **kwargs)
+
+        wrapped.required_scope = scope  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
