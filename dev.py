@@ -48,7 +48,9 @@ def ensure_virtualenv() -> None:
     pip = [str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
     requirements = ROOT / "requirements"
-    subprocess.run([*pip, "-r", str(requirements / "test.txt"), "-c", str(requirements / "constraints.txt")], check=True)
+    subprocess.run(
+        [*pip, "-r", str(requirements / "test.txt"), "-c", str(requirements / "constraints.txt")], check=True
+    )
     STAMP.write_text(wanted)
 
 
