@@ -25,7 +25,15 @@ from collections import Counter
 from importlib import resources
 from typing import Any, Final
 
-__all__ = ["DEFAULT_IGNORABLE_RANGES", "SCRIPT_LETTER_VARIANTS", "fold", "is_invisible", "unmix_scripts"]
+__all__ = [
+    "DEFAULT_IGNORABLE_RANGES",
+    "SCRIPT_LETTER_VARIANTS",
+    "fold",
+    "has_spellings",
+    "is_invisible",
+    "script_of",
+    "unmix_scripts",
+]
 
 # Unicode 15.1.0 DerivedCoreProperties.txt, Default_Ignorable_Code_Point (inclusive ranges).
 DEFAULT_IGNORABLE_RANGES: Final = (
@@ -117,6 +125,12 @@ def _base_fold(text: str, *, spell_out: bool) -> str:
     return text.translate(_SPELT_OUT if spell_out else _DROPPED).translate(_SCRIPT_VARIANTS)
 
 
+def has_spellings(text: str) -> bool:
+    """True if ``text`` has a letter that :func:`fold` spells differently with ``spell_out``."""
+    folded = text.casefold()
+    return "ø" in folded or bool(_UMLAUT.search(unicodedata.normalize("NFKD", folded)))
+
+
 def fold(text: str, *, spell_out: bool = False) -> str:
     """Lower-case, accent-free, apostrophe-free text; other punctuation is left to split on.
 
@@ -125,7 +139,9 @@ def fold(text: str, *, spell_out: bool = False) -> str:
     first, without a space ("Tobi\\u200bas" is "tobias"); a word mixing scripts is then
     read in its main script (see :func:`unmix_scripts`).
     """
-    text = _JOINERS.sub("", "".join(ch for ch in text if not is_invisible(ch)))
+    if not text.isascii():  # ASCII has no default-ignorable or format characters
+        text = "".join(ch for ch in text if ch < "\x80" or not is_invisible(ch))
+    text = _JOINERS.sub("", text)
     text = _JOINERS.sub("", _base_fold(text, spell_out=spell_out))
     return unmix_scripts(text)
 
@@ -154,6 +170,7 @@ def _prototypes() -> dict[str, list[str]]:
     return {str(char): [str(h["c"]) for h in entries] for char, entries in data.items()}
 
 
+@functools.lru_cache(maxsize=4096)
 def script_of(ch: str) -> str:
     """The Unicode script of ``ch`` (``LATIN``, ``CYRILLIC``, ``ARABIC``, ``COMMON``, …)."""
     starts, ranges = _script_table()
@@ -223,9 +240,9 @@ def unmix_scripts(text: str) -> str:
     """
 
     def unmix(match: re.Match[str]) -> str:
-        counts = _scripts(match[0])
-        if len(counts) <= 1:
-            return match[0]
-        return _to_script(match[0], _main_script(match[0], counts), whole=False)
+        word = match[0]
+        if word.isascii() or len({script_of(ch) for ch in word if ch.isalpha()} - _NOT_SCRIPTS) <= 1:
+            return word
+        return _to_script(word, _main_script(word, _scripts(word)), whole=False)
 
-    return _RUN.sub(unmix, text)
+    return text if text.isascii() else _RUN.sub(unmix, text)

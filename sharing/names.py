@@ -20,11 +20,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from sharing.name_folding import fold
+from sharing.name_folding import fold, has_spellings
 
 __all__ = [
     "MAX_MIDDLE_NAMES",
     "MAX_NAME_LENGTH",
+    "MAX_SPELT_NAMES",
     "NAMES_VERSION",
     "VERSION_TOKEN",
     "POST_NOMINALS",
@@ -44,6 +45,8 @@ VERSION_TOKEN: Final = f"version:{NAMES_VERSION}"
 # Middle names that may each be left out or given as an initial; beyond this many, the middle
 # names are given in full or left out all together (keeps a name's tokens under 30).
 MAX_MIDDLE_NAMES: Final = 3
+# Names with an umlaut that may each be spelt either way (see `_forms`).
+MAX_SPELT_NAMES: Final = 3
 
 TOO_SHORT: Final = "Enter at least two letters of the speaker's name."
 ONLY_TITLE: Final = "Enter the speaker's name, not only a title."
@@ -157,10 +160,28 @@ def _canonical(groups: list[list[Unit]]) -> list[Unit]:
 
 
 def _forms(name: str) -> list[list[Unit]]:
-    """The names of ``name`` with accents dropped and, if different, with umlauts spelt out."""
+    """The names of ``name`` with accents dropped, then with umlauts spelt out in each mix.
+
+    Each name with an umlaut (or å, ø) may be spelt either way independently of the others
+    ("Jorg Mueller" for Jörg Müller), for up to ``MAX_SPELT_NAMES`` such names; beyond that,
+    all one way or all the other. Within one name the choice is all or nothing.
+    """
     dropped = _canonical(_parts(name))
+    if not has_spellings(name):
+        return [dropped]
     spelt = _canonical(_parts(name, spell_out=True))
-    return [dropped] if spelt == dropped else [dropped, spelt]
+    differ = [i for i, (a, b) in enumerate(zip(dropped, spelt, strict=False)) if a != b]
+    if not differ:
+        return [dropped]
+    if len(dropped) != len(spelt) or len(differ) > MAX_SPELT_NAMES:
+        return [dropped, spelt]
+    forms = []
+    for choice in itertools.product((False, True), repeat=len(differ)):
+        form = list(dropped)
+        for i, spell in zip(differ, choice, strict=True):
+            form[i] = spelt[i] if spell else dropped[i]
+        forms.append(form)
+    return forms
 
 
 def name_units(name: str) -> list[Unit]:
@@ -206,7 +227,7 @@ def index_tokens(name: str) -> frozenset[str]:
 
     Raises :class:`NameQueryError` if ``name`` is too long or has no letters or digits, so
     callers must handle it when importing records. Every token is lower-case and free of
-    combining marks. At most 2 x (3^MAX_MIDDLE_NAMES + 3) tokens.
+    combining marks. Typically 3 to 10 tokens; at most 2^MAX_SPELT_NAMES x (3^MAX_MIDDLE_NAMES + 3).
     """
     forms = _forms(name)
     if not forms[0]:

@@ -95,6 +95,8 @@ MUST_MATCH = [
     ("Zoë Müller-Okafor", "Zoe Muller-Okafor"),
     ("Joerg Haeberlein", "Jörg Häberlein"),
     ("Jorg Haberlein", "Jörg Häberlein"),
+    ("Joerg Haberlein", "Jörg Häberlein"),  # each name may be spelt its own way
+    ("Jorg Haeberlein", "Jörg Häberlein"),
     ("Uenal Oezdemir", "Ünal Özdemir"),
     ("Unal Ozdemir", "Ünal Özdemir"),
     ("Soeren Aaberg", "Søren Åberg"),
@@ -154,6 +156,7 @@ MUST_MATCH = [
     ("J.-P. Delacroix", "Jean-Pierre Delacroix"),
     # -- word order and "Surname, Given"
     ("Lianhua Zhou", "Zhou Lianhua"),
+    ("Huda Khalid Saleh", "Khalid Huda Saleh"),  # any order: the known cost of "Zhou Lianhua"
     ("Brennick, Aoife", "Aoife Siobhan Brennick"),
     ("Brennick, Dr Aoife", "Aoife Brennick"),
     ("Brennick, A.", "Aoife Brennick"),
@@ -241,6 +244,9 @@ MUST_NOT_MATCH = [
     ("Michal Rafalski", "Michael Rafalski"),
     ("Rafal Nowicki-Adeyemi", "Rafael Nowicki-Adeyemi"),
     ("Manul Ferreira", "Manuel Ferreira"),
+    ("Unal Oztuerk", "Ünal Öztürk"),  # within one name, all its umlauts are spelt one way
+    # -- a known cost: a title word between names is dropped, so "Sheikh Awan" is "Awan"
+    ("Zainab Sheikh Awan", "Zainab Sheikh-Awan"),
     # -- spellings that are different names, and romanisations that are not merged
     ("Alexander Velichko", "Aleksandr Velichko"),
     ("Hasan Tennerby", "Husayn Tennerby"),
