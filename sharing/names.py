@@ -5,19 +5,29 @@ here; a search HMACs :func:`query_tokens` and looks them up. A query matches a s
 when ``query_tokens(query) & index_tokens(stored)`` is non-empty. ``sharing/NAMES.md`` lists
 which variations match and why the others deliberately do not.
 
-Pure and stdlib-only. Any change to the output changes the index: every stored token has to
-be recomputed from the source records, so treat an edit here as a migration.
+In short: the query's words must be the stored name's first and last names (a hyphenated
+name is one name) plus any of its middle names, in any order; or every word of it, with
+hyphens read as spaces. Characters are folded first by :mod:`sharing.name_folding`.
+
+Pure (no database). Any change to the output changes the index: bump ``NAMES_VERSION`` and
+run ``manage.py exchange_reindex``, which recomputes every stored check's tokens.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Final
 
+from sharing.name_folding import fold, has_spellings
+
 __all__ = [
+    "MAX_MIDDLE_NAMES",
     "MAX_NAME_LENGTH",
+    "MAX_SPELT_NAMES",
+    "NAMES_VERSION",
+    "VERSION_TOKEN",
     "POST_NOMINALS",
     "TITLES",
     "VARIANTS",
@@ -28,6 +38,15 @@ __all__ = [
 ]
 
 MAX_NAME_LENGTH: Final = 200
+# Version of the rules below. Every stored check carries VERSION_TOKEN among its tokens, so
+# `exchange_reindex` can tell which checks still have tokens made by older rules.
+NAMES_VERSION: Final = 2
+VERSION_TOKEN: Final = f"version:{NAMES_VERSION}"
+# Middle names that may each be left out or given as an initial; beyond this many, the middle
+# names are given in full or left out all together (keeps a name's tokens under 30).
+MAX_MIDDLE_NAMES: Final = 3
+# Names with an umlaut that may each be spelt either way (see `_forms`).
+MAX_SPELT_NAMES: Final = 3
 
 TOO_SHORT: Final = "Enter at least two letters of the speaker's name."
 ONLY_TITLE: Final = "Enter the speaker's name, not only a title."
@@ -78,113 +97,149 @@ VARIANTS: Final[dict[str, tuple[str, ...]]] = {
 }
 _CANONICAL: Final = {variant: canonical for canonical, group in VARIANTS.items() for variant in group}
 
-# Letters in their own right, so NFKD leaves them whole; fold them the way English text does.
-_LETTER_FOLDS: Final = str.maketrans(
-    {"ø": "o", "æ": "ae", "ł": "l", "đ": "d", "ð": "d", "ı": "i", "œ": "oe", "þ": "th", "ħ": "h"}
-)
-# Removed without a space so O'Brien is one word. The acute accent (´) must go before NFKD,
-# which would turn it into a space; ŉ and fullwidth ＇ only produce one after NFKD.
-_JOINERS: Final = re.compile("['’‘ʼʻ`´′·]")
 _COMMAS: Final = re.compile("[,،]")
-_WORD: Final = re.compile(r"[^\W_]+")
+# One name may be several parts joined by hyphens (Müller-Okafor, Anne-Marie, Min-jun): the
+# hyphen-minus, the Unicode hyphens and dashes, and the Hebrew maqaf.
+_UNIT: Final = re.compile(r"[^\W_]+(?:[-‐‑‒–־][^\W_]+)*")
+_PART: Final = re.compile(r"[^\W_]+")
+
+Unit = tuple[str, ...]
+"""One name: its hyphen-joined parts ("Müller-Okafor" is ("muller", "okafor"))."""
 
 
-def _fold(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-free text; other punctuation is left to split on."""
-    text = _JOINERS.sub("", text)
-    # Fold case before decomposing: full folding turns ᾳ into αι, and decomposing first
-    # would strip its iota as a mark instead.
-    text = unicodedata.normalize("NFKD", text.casefold())
-    # Decomposition can surface capitals (ℌ -> H), and casefold maps Cherokee small letters
-    # to capitals, so fold again and finish with lower().
-    text = "".join(ch for ch in text.casefold().lower() if not unicodedata.combining(ch))
-    return _JOINERS.sub("", text.translate(_LETTER_FOLDS))
+def _units(text: str) -> list[Unit]:
+    return [tuple(_PART.findall(unit)) for unit in _UNIT.findall(text)]
 
 
-def _parts(name: str) -> list[list[str]]:
-    """The folded words of ``name``, grouped by comma; empty groups are dropped."""
+def _parts(name: str, *, spell_out: bool = False) -> list[list[Unit]]:
+    """The folded names of ``name``, grouped by comma; empty groups are dropped."""
     if len(name) > MAX_NAME_LENGTH:
         raise NameQueryError(TOO_LONG)
-    groups = (_WORD.findall(part) for part in _COMMAS.split(_fold(name)))
-    return [words for words in groups if words]
+    groups = (_units(part) for part in _COMMAS.split(fold(name, spell_out=spell_out)))
+    return [units for units in groups if units]
 
 
-def _strip_leading_titles(words: list[str]) -> list[str]:
-    """``words`` without its leading titles, keeping at least the last word."""
+def _is(unit: Unit, words: frozenset[str]) -> bool:
+    return len(unit) == 1 and unit[0] in words
+
+
+def _strip_leading_titles(units: list[Unit]) -> list[Unit]:
+    """``units`` without its leading titles, keeping at least the last one."""
     start = 0
-    while start < len(words) - 1 and words[start] in TITLES:
+    while start < len(units) - 1 and _is(units[start], TITLES):
         start += 1
-    return words[start:]
+    return units[start:]
 
 
-def _given_names_first(parts: list[list[str]]) -> list[str]:
-    """One word list from comma groups, with "Surname, Given Names" turned round."""
+def _given_names_first(groups: list[list[Unit]]) -> list[Unit]:
+    """One list from comma groups, with "Surname, Given Names" turned round."""
     # A later group made only of honorifics is "Jane Doe, PhD" or "Doe, Jane, Dr". The first
     # group always stays: a lone "Bishop" or "Lord" there is a surname.
-    kept = parts[:1] + [words for words in parts[1:] if not set(words) <= TITLES | POST_NOMINALS]
-    kept = [_strip_leading_titles(words) for words in kept]
+    honorifics = TITLES | POST_NOMINALS
+    kept = groups[:1] + [units for units in groups[1:] if not all(_is(u, honorifics) for u in units)]
+    kept = [_strip_leading_titles(units) for units in kept]
     if len(kept) == 2:
-        # Given names first, so the first/last-word and initial tokens line up with "Jane Doe".
+        # Given names first, so the first/last-name and initial tokens line up with "Jane Doe".
         kept.reverse()
-    return [word for words in kept for word in words]
+    return [unit for units in kept for unit in units]
 
 
-def _drop_honorifics(words: list[str]) -> list[str]:
-    """``words`` without titles and post-nominals; never empties a non-empty list."""
-    # Post-nominals only from the third word on: the first two words are the name even when
-    # they spell Ma or Ba (Wei Ma) or Md (Md Rahman).
-    words = [word for i, word in enumerate(words) if i < 2 or word not in POST_NOMINALS]
-    # The last word stays even if it is a title: there it is a surname (Jane Bishop, Aisha Sheikh).
-    last = len(words) - 1
-    return [word for i, word in enumerate(words) if i == last or word not in TITLES]
+def _drop_honorifics(units: list[Unit]) -> list[Unit]:
+    """``units`` without titles and post-nominals; never empties a non-empty list."""
+    # Post-nominals only from the third name on: the first two are the name even when they
+    # spell Ma or Ba (Wei Ma) or Md (Md Rahman).
+    units = [unit for i, unit in enumerate(units) if i < 2 or not _is(unit, POST_NOMINALS)]
+    # The last stays even if it is a title: there it is a surname (Jane Bishop, Aisha Sheikh).
+    last = len(units) - 1
+    return [unit for i, unit in enumerate(units) if i == last or not _is(unit, TITLES)]
 
 
-def _words(parts: list[list[str]]) -> list[str]:
-    words = _drop_honorifics(_given_names_first(parts))
-    return [_CANONICAL.get(word, word) for word in words]
+def _canonical(groups: list[list[Unit]]) -> list[Unit]:
+    units = _drop_honorifics(_given_names_first(groups))
+    return [tuple(_CANONICAL.get(part, part) for part in unit) for unit in units]
+
+
+def _forms(name: str) -> list[list[Unit]]:
+    """The names of ``name`` with accents dropped, then with umlauts spelt out in each mix.
+
+    Each name with an umlaut (or å, ø) may be spelt either way independently of the others
+    ("Jorg Mueller" for Jörg Müller), for up to ``MAX_SPELT_NAMES`` such names; beyond that,
+    all one way or all the other. Within one name the choice is all or nothing.
+    """
+    dropped = _canonical(_parts(name))
+    if not has_spellings(name):
+        return [dropped]
+    spelt = _canonical(_parts(name, spell_out=True))
+    differ = [i for i, (a, b) in enumerate(zip(dropped, spelt, strict=False)) if a != b]
+    if not differ:
+        return [dropped]
+    if len(dropped) != len(spelt) or len(differ) > MAX_SPELT_NAMES:
+        return [dropped, spelt]
+    forms = []
+    for choice in itertools.product((False, True), repeat=len(differ)):
+        form = list(dropped)
+        for i, spell in zip(differ, choice, strict=True):
+            form[i] = spelt[i] if spell else dropped[i]
+        forms.append(form)
+    return forms
+
+
+def name_units(name: str) -> list[Unit]:
+    """The normalised names of ``name``, in order (given names first for "Surname, Given").
+
+    Accents are dropped (Müller is ``("muller",)``). Callers may pass any text of at most
+    ``MAX_NAME_LENGTH`` characters (longer raises :class:`NameQueryError`). The result may be
+    empty (no letters) and is otherwise never empty: a name made only of titles keeps its last.
+    """
+    return _forms(name)[0]
 
 
 def name_words(name: str) -> list[str]:
-    """The normalised words of ``name``, in order (given names first for "Surname, Given").
-
-    Callers may pass any text of at most ``MAX_NAME_LENGTH`` characters (longer raises
-    :class:`NameQueryError`). The result may be empty (no letters) and is otherwise never
-    empty: a name made only of titles keeps its last word.
-    """
-    return _words(_parts(name))
+    """The words of :func:`name_units`, hyphenated names split into their parts."""
+    return [part for unit in name_units(name) for part in unit]
 
 
-def _name_tokens(words: list[str]) -> set[str]:
-    tokens = {"all:" + " ".join(sorted(words))}
-    if len(words) >= 2:
-        # Only for two or more words: a one-word name already has its all: token, and a pair
-        # token there would let the query "Ahmad" find "Ahmad Ali Ahmad".
-        tokens.add("pair:" + " ".join(sorted({words[0], words[-1]})))
+def _token(words: Iterable[str]) -> str:
+    return "name:" + " ".join(sorted(words))
+
+
+def _middle_choices(middles: list[str]) -> Iterator[list[str]]:
+    """Each middle name left out, given in full, or given as its initial."""
+    if len(middles) > MAX_MIDDLE_NAMES:
+        yield from ([], middles)
+        return
+    for chosen in itertools.product(*[("", middle, middle[0]) for middle in middles]):
+        yield [middle for middle in chosen if middle]
+
+
+def _stored_tokens(units: list[Unit]) -> set[str]:
+    joined = ["".join(unit) for unit in units]
+    tokens = {_token(part for unit in units for part in unit), _token(joined)}
+    if len(units) >= 2:
+        first, last = joined[0], joined[-1]
+        tokens.update(_token([first, *chosen, last]) for chosen in _middle_choices(joined[1:-1]))
+        tokens.add(f"init:{first[0]} {last}")
     return tokens
 
 
-def _initial_token(words: list[str]) -> str:
-    return f"init:{words[0][0]} {words[-1]}"
-
-
 def index_tokens(name: str) -> frozenset[str]:
-    """The tokens to HMAC and store for a speaker's ``name``.
+    """The tokens to HMAC and store for a speaker's ``name``, with :data:`VERSION_TOKEN`.
 
     Raises :class:`NameQueryError` if ``name`` is too long or has no letters or digits, so
     callers must handle it when importing records. Every token is lower-case and free of
-    combining marks; the set is the same for any ordering of the words' ``all:`` part.
+    combining marks. Typically 3 to 10 tokens; at most 2^MAX_SPELT_NAMES x (3^MAX_MIDDLE_NAMES + 3).
     """
-    words = name_words(name)
-    if not words:
+    forms = _forms(name)
+    if not forms[0]:
         raise NameQueryError(TOO_SHORT)
-    tokens = _name_tokens(words)
-    if len(words) >= 2:
-        tokens.add(_initial_token(words))
+    tokens = {VERSION_TOKEN}
+    for units in forms:
+        tokens |= _stored_tokens(units)
     return frozenset(tokens)
 
 
-def _letters(words: Iterable[str]) -> int:
-    return sum(ch.isalpha() for word in words for ch in word)
+def _letters(units: Iterable[Unit]) -> int:
+    return sum(ch.isalpha() for unit in units for part in unit for ch in part)
 
 
 def query_tokens(name: str) -> frozenset[str]:
@@ -192,16 +247,21 @@ def query_tokens(name: str) -> frozenset[str]:
 
     Raises :class:`NameQueryError`, with a message for the user, for a query over
     ``MAX_NAME_LENGTH`` characters, with fewer than two letters once titles are removed, or
-    made only of titles. A one-word query only finds one-word stored names, never a surname
+    made only of titles. A one-name query only finds one-name stored names, never a surname
     across everyone who shares it; "J. Doe" finds every stored name with first initial J
-    and last word Doe, and nothing else.
+    and last name Doe, and nothing else.
     """
-    parts = _parts(name)
-    words = _words(parts)
-    if _letters(words) < 2:
+    forms = _forms(name)
+    if _letters(forms[0]) < 2:
         raise NameQueryError(TOO_SHORT)
-    if all(word in TITLES for words_ in parts for word in words_):
+    if all(_is(unit, TITLES) for units in _parts(name) for unit in units):
         raise NameQueryError(ONLY_TITLE)
-    if len(words) >= 2 and len(words[0]) == 1:
-        return frozenset({_initial_token(words)})
-    return frozenset(_name_tokens(words))
+    initial = len(forms[0]) >= 2 and len("".join(forms[0][0])) == 1
+    tokens = set()
+    for units in forms:
+        joined = ["".join(unit) for unit in units]
+        if initial:
+            tokens.add(f"init:{joined[0][0]} {joined[-1]}")
+        else:
+            tokens |= {_token(joined), _token(part for unit in units for part in unit)}
+    return frozenset(tokens)
