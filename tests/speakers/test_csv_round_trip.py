@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from speakers import services
-from speakers.choices import Outcome, Status
+from speakers.choices import WITHDRAWAL_OUTCOMES, Outcome, Status
 from speakers.models import Assessment, Decision, EventRequest, RequestMitigation, Speaker
 from tenants.models import Role
 
@@ -53,7 +53,7 @@ def requests(draw):
             "livestreamed": draw(st.booleans()), "recorded": draw(st.booleans()),
             "expected_audience": draw(st.none() | st.integers(0, 10**6)), "organising_body": draw(text(200)),
             "submitted_at": draw(st.none() | WHEN), "short_notice_reason": draw(text(300)),
-            "status": Status.WITHDRAWN if outcome in (Outcome.WITHDRAWN, Outcome.SPEAKER_NOT_INVITED) else Status.DECIDED,
+            "status": Status.WITHDRAWN if outcome in WITHDRAWAL_OUTCOMES else Status.DECIDED,
         },
         "assessment": draw(st.none() | st.fixed_dictionaries({
             "risk_level": st.sampled_from(["low", "medium", "high"]), "is_higher_risk": st.booleans(),
@@ -63,7 +63,8 @@ def requests(draw):
             "outcome": outcome, "decided_at": draw(WHEN), "reasons": draw(text(300, required=True)),
             "decider_roles": draw(st.lists(st.sampled_from(Role.values), max_size=3, unique=True)),
             "rejection_category": "procedural" if outcome == Outcome.REJECTED else "",
-            "rejection_explanation": draw(text(300)), "speech_within_law": draw(st.sampled_from(["", "yes", "unclear"])),
+            "rejection_explanation": draw(text(300)),
+            "speech_within_law": draw(st.sampled_from(["", "yes", "unclear"])),
             "free_speech_steps": draw(text(300)), "restriction_proportionality": draw(text(300)),
             "not_offence_or_reputation_alone": draw(st.booleans()), "security_costs_passed_on": draw(st.booleans()),
             "security_costs_circumstances": draw(text(300)),
@@ -105,10 +106,11 @@ def test_any_decided_request_exports_and_reimports_unchanged(a, b, org_a, org_b,
 
 
 def test_the_export_lists_an_undecided_request_but_only_decided_ones_round_trip(a, org_a):
+    details = services.EventDetails(title="Open evening", starts_at=datetime.now(UTC) + timedelta(days=60),
+                                    venue="Hall", expected_audience=10, organising_body="Careers")  # fmt: skip
+    speakers = [services.SpeakerDetails("Ana Folau", topic="Jobs")]
     with tenant_context(org_a):
-        services.event_request_submit(actor=a.organiser, details=services.EventDetails(
-            title="Open evening", starts_at=datetime.now(UTC) + timedelta(days=60), venue="Hall",
-            expected_audience=10, organising_body="Careers"), speakers=[services.SpeakerDetails("Ana Folau", topic="Jobs")])  # fmt: skip
+        services.event_request_submit(actor=a.organiser, details=details, speakers=speakers)
         exported = services.event_requests_export(actor=a.auditor)
 
     assert '"submitted","Open evening"' in exported
