@@ -14,6 +14,7 @@ from speakers.choices import (
     Status,
     WithinLaw,
 )
+from speakers.selectors import REGISTER_SORTS
 from tenants.models import Role
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -136,6 +137,7 @@ class RegisterForm(forms.Form):
     risk = forms.ChoiceField(label="Risk", required=False, choices=[("", "Any")] + RiskLevel.choices)
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label="Order", required=False, choices=list(REGISTER_SORTS.items()))
 
 
 class ProcedureForm(forms.Form):

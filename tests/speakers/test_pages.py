@@ -1,9 +1,12 @@
 """The workflow through the pages: accessible forms, field errors, 403/404 as the rules say."""
 
+from datetime import timedelta
+
 from django_tenants.utils import tenant_context
 
+from speakers import services
 from speakers.models import Decision, EventRequest, Mitigation
-from tests.speakers.conftest import in_days
+from tests.speakers.conftest import SPEAKERS, approve, assess, details, in_days, submit
 
 EVENT = {
     "title": "Faith and the city", "starts_at": in_days(40).strftime("%Y-%m-%dT%H:%M"), "venue": "Room 4",
@@ -95,3 +98,91 @@ def test_procedure_audit_sample_and_import_pages_answer(a, org_a, client_on):
     assert client_on(org_a, a.organiser).post(
         "/speakers/procedure/", {"minimum_notice_working_days": "1"}
     ).status_code in (400, 403)
+
+
+# -- issue 9 §6: the register is paged, sortable and ordered by urgency, with flags ---------------
+
+
+def _many(organiser, count, **fields):
+    from django.utils import timezone
+
+    from speakers.choices import Status
+
+    now = timezone.now()
+    rows = [EventRequest(organiser=organiser, title=f"Seminar {i:03d}", reference=f"R-{i:03d}", status=Status.DECIDED,
+                         starts_at=now - timedelta(days=i), **fields) for i in range(count)]  # fmt: skip
+    return EventRequest.objects.bulk_create(rows)
+
+
+def test_a_long_register_is_paged_25_at_a_time_and_keeps_its_filters(a, org_a, client_on):
+    with tenant_context(org_a):
+        _many(a.organiser, 60)
+    reviewer = client_on(org_a, a.reviewer)
+
+    first = reviewer.get("/speakers/?q=Seminar").content.decode()
+    last = reviewer.get("/speakers/?q=Seminar&page=3").content.decode()
+
+    assert first.count('data-testid="register-row"') == 25 and "Page 1 of 3" in first
+    assert "Showing 1 to 25 of 60" in first and 'href="?q=Seminar&amp;page=2"' in first
+    assert last.count('data-testid="register-row"') == 10 and "Showing 51 to 60 of 60" in last
+    assert reviewer.get("/speakers/?page=999").status_code == 200
+
+
+def test_the_register_sorts_by_a_column_and_says_how(a, org_a, client_on):
+    with tenant_context(org_a):
+        _many(a.organiser, 3)
+    reviewer = client_on(org_a, a.reviewer)
+
+    by_reference = reviewer.get("/speakers/?sort=reference").content.decode()
+    reversed_ = reviewer.get("/speakers/?sort=-reference").content.decode()
+
+    assert by_reference.index("R-000") < by_reference.index("R-002") and 'aria-sort="ascending"' in by_reference
+    assert reversed_.index("R-002") < reversed_.index("R-000") and 'aria-sort="descending"' in reversed_
+    assert "reference, z to a" in reversed_
+    assert reviewer.get("/speakers/?sort=shoe-size").status_code == 400
+
+
+def test_the_register_puts_waiting_requests_first_soonest_event_first_with_risk_and_notice_flags(a, org_a, client_on):
+    with tenant_context(org_a):
+        decided = submit(a.organiser, title="Decided last week")
+        assess(a.reviewer, decided)
+        approve(a.reviewer, decided)
+        later = submit(a.organiser, title="Waiting, in two months", starts_at=in_days(60))
+        soon = services.event_request_submit(
+            actor=a.organiser, details=details(title="Waiting, in three days", starts_at=in_days(3)),
+            speakers=SPEAKERS, short_notice_reason="The speaker confirmed late.",
+        )  # fmt: skip
+        risky = submit(a.organiser, title="Escalated, in a month", starts_at=in_days(30))
+        assess(a.reviewer, risky, risk_level="high")
+        services.event_request_escalate(actor=a.reviewer, event_request=risky, decision_maker=a.senior, note="High.")
+        assert later and soon
+
+    body = client_on(org_a, a.reviewer).get("/speakers/").content.decode()
+
+    order = [body.index(t) for t in ("Waiting, in three days", "Escalated, in a month", "Waiting, in two months",
+                                     "Decided last week")]  # fmt: skip
+    assert order == sorted(order)
+    titles = ("Waiting, in three days", "Escalated, in a month", "Waiting, in two months")
+    row_of = {t: body[body.index(t) : body.index("</tr>", body.index(t))] for t in titles}
+    assert "Short notice (" in row_of["Waiting, in three days"]
+    assert "Higher risk" in row_of["Escalated, in a month"] and "Higher risk" not in row_of["Waiting, in two months"]
+    assert "Short notice" not in row_of["Waiting, in two months"]
+
+
+def test_the_register_api_lists_in_urgency_order_and_sorts_on_request(a, org_a, client_on):
+    with tenant_context(org_a):
+        submit(a.organiser, title="Later", starts_at=in_days(60))
+        submit(a.organiser, title="Sooner", starts_at=in_days(30))
+    reviewer = client_on(org_a, a.reviewer)
+
+    default = reviewer.get("/api/v1/speakers/requests/").json()
+    by_title = reviewer.get("/api/v1/speakers/requests/?sort=-title").json()
+    by_title_a_to_z = reviewer.get("/api/v1/speakers/requests/?sort=title").json()
+
+    def titles(payload):
+        rows = payload["results"] if isinstance(payload, dict) else payload
+        return [r["title"] for r in rows]
+
+    assert titles(default) == ["Sooner", "Later"]
+    assert titles(by_title) == ["Sooner", "Later"] and titles(by_title_a_to_z) == ["Later", "Sooner"]
+    assert reviewer.get("/api/v1/speakers/requests/?sort=shoe-size").status_code == 400
