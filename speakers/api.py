@@ -53,7 +53,7 @@ class RequestListView(APIView):
     @extend_schema(
         responses=s.EventRequestSerializer(many=True),
         summary="Requests you may see",
-        parameters=[OpenApiParameter("sort", str, enum=list(selectors.REGISTER_SORTS), description="Default: urgency.")],
+        parameters=[OpenApiParameter("sort", str, enum=list(selectors.REGISTER_SORTS), description="Default: urgency")],
     )
     def get(self, request: Request) -> Response:
         filters = selectors.RegisterFilter(search=request.query_params.get("q", ""),
