@@ -47,7 +47,9 @@ class SpeakerForm(forms.Form):
     topic = forms.CharField(max_length=300, required=False)
 
 
-SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=0, min_num=3, max_num=10)
+# Any number of speakers: one block to start, "Add another speaker" and "Remove speaker N" post
+# the form back to the page (no JavaScript needed). Django's absolute maximum (1,000) still applies.
+SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=0, min_num=1)
 
 
 class AssessmentForm(forms.Form):

@@ -83,12 +83,34 @@ def _initial(event_request: EventRequest | None) -> tuple[dict, list[dict]]:
     return event, speakers
 
 
+def _change_speakers(post: dict, formset: SpeakerFormSet) -> tuple[SpeakerFormSet, str]:
+    """The speaker blocks after 'Add another speaker' or 'Remove speaker N', and what changed.
+    Nothing is saved: the values typed so far are carried into the re-rendered page."""
+    blocks = [{name: form[name].value() or "" for name in form.fields} for form in formset.forms]
+    removing = post.get("remove_speaker", "")
+    if removing.isdigit() and int(removing) < len(blocks):
+        blocks.pop(int(removing))
+        message = f"Speaker {int(removing) + 1} removed. Save the draft or submit to keep the change."
+    else:
+        blocks.append({})
+        message = f"Speaker {len(blocks)} added: fill in their details below."
+    changed = SpeakerFormSet(initial=blocks, prefix="speakers")
+    if "remove_speaker" not in post:
+        changed.forms[-1].fields["name"].widget.attrs["autofocus"] = True
+    return changed, message
+
+
 def request_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """New request, or the organiser's draft: 'Save draft' keeps it, 'Submit for review' sends it."""
+    """New request, or the organiser's draft: 'Save draft' keeps it, 'Submit for review' sends it;
+    'Add another speaker' and 'Remove speaker N' redraw the form with the values typed so far."""
     event_request = selectors.event_request_get(membership=request.membership, pk=pk) if pk else None
     event_initial, speaker_initial = _initial(event_request)
     form = EventForm(request.POST or None, initial=event_initial)
     formset = SpeakerFormSet(request.POST or None, initial=speaker_initial, prefix="speakers")
+    if request.method == "POST" and ("add_speaker" in request.POST or "remove_speaker" in request.POST):
+        formset, message = _change_speakers(request.POST, formset)
+        context = {"form": form, "formset": formset, "event_request": event_request, "speakers_message": message}
+        return render(request, "speakers/request_form.html", context)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         submitting = "submit" in request.POST
         try:

@@ -186,3 +186,71 @@ def test_the_register_api_lists_in_urgency_order_and_sorts_on_request(a, org_a, 
     assert titles(default) == ["Sooner", "Later"]
     assert titles(by_title) == ["Sooner", "Later"] and titles(by_title_a_to_z) == ["Later", "Sooner"]
     assert reviewer.get("/api/v1/speakers/requests/?sort=shoe-size").status_code == 400
+
+
+# -- issue 9 §6: the request form takes any number of speakers, added and removed without JavaScript --
+
+
+def _speaker_fields(names):
+    fields = {"speakers-TOTAL_FORMS": str(len(names)), "speakers-INITIAL_FORMS": "0",
+              "speakers-MIN_NUM_FORMS": "1", "speakers-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    for i, name in enumerate(names):
+        fields |= {f"speakers-{i}-name": name, f"speakers-{i}-topic": f"Topic of {name}" if name else ""}
+    return fields
+
+
+EVENT_ONLY = {k: v for k, v in EVENT.items() if not k.startswith("speakers-")}
+NAMES = ["Łucja Wróblewska", "Nguyễn Thị Minh Khai", "Tavita Leota-Brandt", "Aroha Ngata-Singh", "Dawit Bekele Haile"]
+
+
+def test_a_new_request_starts_with_one_speaker_and_enter_saves_a_draft(a, org_a, client_on):
+    body = client_on(org_a, a.organiser).get("/speakers/new/").content.decode()
+
+    assert body.count("<legend>Speaker ") == 1 and "Add another speaker" in body
+    assert "Remove speaker 1" not in body
+    first_button = body[body.index("<button", body.index('<form method="post" novalidate>')) :]
+    assert first_button.startswith('<button type="submit" name="draft"')
+
+
+def test_add_another_speaker_keeps_what_was_typed_and_a_request_can_have_five_speakers(a, org_a, client_on):
+    organiser = client_on(org_a, a.organiser)
+
+    page = organiser.post("/speakers/new/", {**EVENT_ONLY, **_speaker_fields(NAMES[:4]), "add_speaker": "1"})
+
+    body = page.content.decode()
+    assert page.status_code == 200 and body.count("<legend>Speaker ") == 5
+    assert "Speaker 5 added" in body and all(name in body for name in NAMES[:4])
+    assert 'name="speakers-4-name"' in body and "autofocus" in body
+    with tenant_context(org_a):
+        assert not EventRequest.objects.exists()
+
+    organiser.post("/speakers/new/", {**EVENT_ONLY, **_speaker_fields(NAMES), "submit": "1"})
+    with tenant_context(org_a):
+        assert [s.name for s in EventRequest.objects.get().speakers.all()] == NAMES
+
+
+def test_remove_speaker_takes_out_that_block_and_keeps_the_others(a, org_a, client_on):
+    organiser = client_on(org_a, a.organiser)
+
+    page = organiser.post("/speakers/new/", {**EVENT_ONLY, **_speaker_fields(NAMES[:3]), "remove_speaker": "1"})
+
+    body = page.content.decode()
+    assert body.count("<legend>Speaker ") == 2 and "Speaker 2 removed" in body
+    assert NAMES[0] in body and NAMES[2] in body and NAMES[1] not in body
+    assert 'value="Faith and the city"' in body
+    with tenant_context(org_a):
+        assert not EventRequest.objects.exists()
+
+
+def test_a_speaker_removed_from_a_draft_is_gone_when_the_draft_is_saved(a, org_a, client_on):
+    organiser = client_on(org_a, a.organiser)
+    organiser.post("/speakers/new/", {**EVENT_ONLY, **_speaker_fields(NAMES[:2]), "draft": "1"})
+    with tenant_context(org_a):
+        draft = EventRequest.objects.get()
+    edit = organiser.get(f"/speakers/{draft.pk}/edit/").content.decode()
+    assert "Remove speaker 2" in edit and NAMES[1] in edit
+
+    organiser.post(f"/speakers/{draft.pk}/edit/", {**EVENT_ONLY, **_speaker_fields(NAMES[:1]), "draft": "1"})
+
+    with tenant_context(org_a):
+        assert [s.name for s in draft.speakers.all()] == NAMES[:1]
