@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,11 +50,18 @@ def _detail(request: Request, pk: int) -> Response:
 
 
 class RequestListView(APIView):
-    @extend_schema(responses=s.EventRequestSerializer(many=True), summary="Requests you may see")
+    @extend_schema(
+        responses=s.EventRequestSerializer(many=True),
+        summary="Requests you may see",
+        parameters=[OpenApiParameter("sort", str, enum=list(selectors.REGISTER_SORTS), description="Default: urgency")],
+    )
     def get(self, request: Request) -> Response:
         filters = selectors.RegisterFilter(search=request.query_params.get("q", ""),
                                            status=request.query_params.get("status", ""))  # fmt: skip
-        rows = selectors.register_requests(membership=request.membership, filters=filters)
+        sort = request.query_params.get("sort") or "urgency"  # most urgent first (see selectors.register_order)
+        if sort not in selectors.REGISTER_SORTS:
+            raise drf.ValidationError({"sort": f"Sort by one of: {', '.join(selectors.REGISTER_SORTS)}."})
+        rows = selectors.register_requests(membership=request.membership, filters=filters, sort=sort)
         return Response(s.EventRequestSerializer(rows.prefetch_related("mitigations"), many=True).data)
 
     @extend_schema(request=s.SubmitSerializer, responses=s.EventRequestSerializer, summary="Submit or save a draft")

@@ -14,6 +14,7 @@ from speakers.choices import (
     Status,
     WithinLaw,
 )
+from speakers.selectors import REGISTER_SORTS
 from tenants.models import Role
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -46,7 +47,9 @@ class SpeakerForm(forms.Form):
     topic = forms.CharField(max_length=300, required=False)
 
 
-SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=0, min_num=3, max_num=10)
+# Any number of speakers: one block to start, "Add another speaker" and "Remove speaker N" post
+# the form back to the page (no JavaScript needed). Django's absolute maximum (1,000) still applies.
+SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=0, min_num=1)
 
 
 class AssessmentForm(forms.Form):
@@ -136,6 +139,7 @@ class RegisterForm(forms.Form):
     risk = forms.ChoiceField(label="Risk", required=False, choices=[("", "Any")] + RiskLevel.choices)
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label="Order", required=False, choices=list(REGISTER_SORTS.items()))
 
 
 class ProcedureForm(forms.Form):

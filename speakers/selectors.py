@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 
-from speakers.choices import MitigationTiming, Status
+from speakers.choices import MitigationTiming, RiskLevel, Status
 from speakers.models import EventRequest, EventRequestUserObjectPermission, Mitigation, ProcedureConfig
 from tenants.models import Membership, Role
 
@@ -91,8 +91,65 @@ class RegisterFilter:
     date_to: date | None = None
 
 
-def register_requests(*, membership: Membership, filters: RegisterFilter) -> QuerySet[EventRequest]:
-    """The register: search by title, speaker or organiser; filter by status, event date and risk."""
+OPEN_STATUSES = (Status.SUBMITTED, Status.ASSESSED, Status.ESCALATED)
+# The register's orders: key -> label. Urgency is the default (see `_urgency_order`).
+REGISTER_SORTS = {
+    "urgency": "Most urgent first",
+    "date": "Event date, soonest first",
+    "-date": "Event date, latest first",
+    "reference": "Reference, A to Z",
+    "-reference": "Reference, Z to A",
+    "title": "Event title, A to Z",
+    "-title": "Event title, Z to A",
+    "risk": "Highest risk first",
+    "-risk": "Lowest risk first",
+}
+_RISK_RANK = Case(
+    When(assessment__is_higher_risk=True, then=Value(4)),
+    When(assessment__risk_level=RiskLevel.HIGH, then=Value(3)),
+    When(assessment__risk_level=RiskLevel.MEDIUM, then=Value(2)),
+    When(assessment__risk_level=RiskLevel.LOW, then=Value(1)),
+    default=Value(0),
+)
+
+
+def _urgency_order(requests: QuerySet[EventRequest]) -> QuerySet[EventRequest]:
+    """Requests awaiting review or a decision first, soonest event first (an event already past
+    comes top), and among those on one day the higher-risk or short-notice ones first; then
+    drafts, soonest first; then decided and withdrawn ones, latest event first."""
+    waiting = Q(status__in=OPEN_STATUSES)
+    return requests.annotate(
+        urgency_group=Case(When(waiting, then=Value(0)), When(status=Status.DRAFT, then=Value(1)), default=Value(2)),
+        open_date=Case(When(waiting | Q(status=Status.DRAFT), then=F("starts_at"))),
+        closed_date=Case(When(status__in=(Status.DECIDED, Status.WITHDRAWN), then=F("starts_at"))),
+        flagged=Case(
+            When(Q(assessment__is_higher_risk=True) | Q(notice_met=False), then=Value(0)), default=Value(1)
+        ),
+    ).order_by(
+        "urgency_group", F("open_date").asc(nulls_last=True), "flagged",
+        F("closed_date").desc(nulls_last=True), "-pk",
+    )  # fmt: skip
+
+
+def register_order(requests: QuerySet[EventRequest], sort: str) -> QuerySet[EventRequest]:
+    """`requests` in one of REGISTER_SORTS (ValueError for another key); ties by newest first."""
+    if sort not in REGISTER_SORTS:
+        raise ValueError(f"Sort by one of: {', '.join(REGISTER_SORTS)}.")
+    if sort == "urgency":
+        return _urgency_order(requests)
+    if sort.lstrip("-") == "risk":
+        ranked = requests.annotate(risk_rank=_RISK_RANK)
+        return ranked.order_by("-risk_rank" if sort == "risk" else "risk_rank", "starts_at", "-pk")
+    field = {"date": "starts_at", "reference": "reference", "title": "title"}[sort.lstrip("-")]
+    descending = sort.startswith("-")
+    return requests.order_by(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True), "-pk")
+
+
+def register_requests(
+    *, membership: Membership, filters: RegisterFilter, sort: str = "urgency"
+) -> QuerySet[EventRequest]:
+    """The register: search by title, speaker or organiser; filter by status, event date and risk;
+    ordered by `sort` (a key of REGISTER_SORTS; urgency by default)."""
     requests = event_requests_visible_to(membership).select_related("assessment", "decision", "organiser")
     if filters.search:
         term = filters.search.strip()
@@ -110,7 +167,7 @@ def register_requests(*, membership: Membership, filters: RegisterFilter) -> Que
         requests = requests.filter(starts_at__date__gte=filters.date_from)
     if filters.date_to:
         requests = requests.filter(starts_at__date__lte=filters.date_to)
-    return requests.prefetch_related("speakers")
+    return register_order(requests, sort).prefetch_related("speakers")
 
 
 def register_counts(*, membership: Membership, date_from: date | None, date_to: date | None) -> dict[str, int]:

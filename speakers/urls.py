@@ -15,6 +15,7 @@ urlpatterns = [
     path("procedure/mitigations/", admin.mitigation_add, name="mitigation_add"),
     path("procedure/mitigations/<int:mitigation_id>/toggle/", admin.mitigation_toggle, name="mitigation_toggle"),
     path("audit-sample/", admin.audit_sample, name="audit_sample"),
+    path("audit-sample/export.csv", admin.audit_sample_export, name="audit_sample_export"),
     path("<int:pk>/", requests.detail, name="detail"),
     path("<int:pk>/edit/", requests.request_form, name="edit"),
     path("<int:pk>/withdraw/", requests.withdraw, name="withdraw"),

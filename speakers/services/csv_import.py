@@ -3,8 +3,6 @@ rows are saved in one transaction or none is."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -16,7 +14,8 @@ from django.utils import timezone
 from core.audit import audit_record
 from speakers import rights
 from speakers.choices import WITHDRAWAL_OUTCOMES, Status
-from speakers.csv_format import COLUMNS, ParsedRow, RowError, parse_row
+from speakers.csv_file import read_csv
+from speakers.csv_format import Layout, ParsedRow, RowError, parse_row, read_header
 from speakers.models import Assessment, Decision, EventRequest, Mitigation, RequestMitigation, Speaker
 from speakers.notice import working_days_notice
 from speakers.selectors import procedure_config
@@ -40,22 +39,23 @@ class ImportResult:
     request_ids: tuple[int, ...]
 
 
-def _read(text: str) -> tuple[list[dict[str, str]], list[RowError]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = reader.fieldnames or []
-    errors = [RowError(1, c, "Unknown column.") for c in header if c not in COLUMNS]
-    errors += [
-        RowError(1, c, "Missing column.") for c in ("title", "starts_at", "speakers", "outcome") if c not in header
-    ]
-    return (list(reader) if not errors else []), errors
+def _read(text: str) -> tuple[Layout | None, list[tuple[int, list[str]]], list[RowError]]:
+    header, rows, problems = read_csv(text)
+    errors = [RowError(p.row, p.column, p.message) for p in problems]
+    if not header:
+        return None, [], errors + [RowError(1, "title", "The file is empty: the first row must name the columns.")]
+    layout, header_errors = read_header(header)
+    return (layout if not header_errors else None), rows, header_errors + errors
 
 
-def _parse_all(rows: list[dict[str, str]], progress: Progress | None) -> tuple[list[ParsedRow], list[RowError]]:
+def _parse_all(
+    layout: Layout, rows: list[tuple[int, list[str]]], progress: Progress | None
+) -> tuple[list[ParsedRow], list[RowError]]:
     parsed, errors, seen = [], [], set()
-    for index, raw in enumerate(rows):
-        row, row_errors = parse_row(index + 2, raw)
+    for index, (number, cells) in enumerate(rows):
+        row, row_errors = parse_row(number, layout, cells)
         reference = row.values["reference"]
-        if reference and (reference in seen or EventRequest.objects.filter(reference=reference).exists()):
+        if reference.strip() and (reference in seen or EventRequest.objects.filter(reference=reference).exists()):
             row_errors.append(RowError(row.row, "reference", f"'{reference}' is already in the register."))
         seen.add(reference)
         parsed.append(row)
@@ -72,22 +72,24 @@ def _save(actor: User, row: ParsedRow, senior_role: str) -> EventRequest:
     minimum_notice = procedure_config().minimum_notice_working_days
     notice = working_days_notice(v["submitted_on"], v["starts_at"].date()) if v["submitted_on"] else None
     request = EventRequest.objects.create(
-        reference=v["reference"] or None, imported=True, organiser=actor, submitted_at=submitted_at,
+        reference=v["reference"] if v["reference"].strip() else None, imported=True, organiser=actor,
+        submitted_at=submitted_at,
         status=Status.WITHDRAWN if v["outcome"] in WITHDRAWAL_OUTCOMES else Status.DECIDED,
         notice_working_days=notice, notice_met=None if notice is None else notice >= minimum_notice,
         **{k: v[k] for k in ("title", "starts_at", "venue", "format", "open_to_public", "livestreamed", "recorded",
-                             "expected_audience", "organising_body", "short_notice_reason")},
+                             "expected_audience", "organising_body", "short_notice_reason", "description")},
     )  # fmt: skip
     if not request.reference:
         request.reference = f"SR-{request.pk:05d}"
         request.save(update_fields=["reference"])
     Speaker.objects.bulk_create(
-        Speaker(request=request, name=n, affiliation=a, topic=t, position=i) for i, (n, a, t) in enumerate(row.speakers)
+        Speaker(request=request, position=i, **speaker) for i, speaker in enumerate(row.speakers)
     )
     if v["risk_level"]:
         Assessment.objects.create(
             request=request, assessed_by=actor, assessed_at=submitted_at or decided_at, risk_level=v["risk_level"],
             is_higher_risk=v["higher_risk"], free_speech_considerations=v["free_speech_considerations"],
+            risk_summary=v["risk_summary"],
         )  # fmt: skip
     _save_decision(actor, request, row, decided_at, senior_role)
     return request
@@ -96,10 +98,10 @@ def _save(actor: User, row: ParsedRow, senior_role: str) -> EventRequest:
 def _save_decision(actor: User, request: EventRequest, row: ParsedRow, decided_at: datetime, senior_role: str) -> None:
     v = row.values
     catalogue = {m.label.lower(): m for m in Mitigation.objects.all()}
-    for label, basis in row.mitigations:
-        entry = catalogue.get(label.lower())
+    for label, basis, progress in row.mitigations:
+        entry = catalogue.get(label.strip().lower())
         RequestMitigation.objects.create(
-            request=request, mitigation=entry, label=label, basis=basis, imposed=True,
+            request=request, mitigation=entry, label=label, basis=basis, imposed=True, progress=progress,
             timing=entry.timing if entry else "before",
         )  # fmt: skip
     Decision.objects.create(
@@ -107,19 +109,23 @@ def _save_decision(actor: User, request: EventRequest, row: ParsedRow, decided_a
         decider_roles=v["decider_roles"], as_senior_decision_maker=senior_role in v["decider_roles"],
         **{k: v[k] for k in ("reasons", "rejection_category", "rejection_explanation", "speech_within_law",
                              "free_speech_steps", "restriction_proportionality", "security_costs_passed_on",
-                             "security_costs_circumstances")},
+                             "security_costs_circumstances", "not_offence_or_reputation_alone")},
     )  # fmt: skip
 
 
 def event_requests_import(*, actor: User, csv_text: str, progress: Progress | None = None) -> ImportResult:
-    """Check every row, then save all of them or none. Raises ImportRejected listing each problem."""
+    """Check every row, then save all of them or none. Raises ImportRejected listing each problem.
+
+    `csv_text` is the file's text (decoded from UTF-8; a byte-order mark is allowed); the layout is in
+    speakers/csv_format.py and the file rules (separators, blank rows, formulas) in speakers/csv_file.py.
+    """
     try:
         require_procedure_owner(actor)
     except PermissionDenied as exc:
         raise PermissionDenied("Only an organisation admin or the Prevent lead can import requests.") from exc
-    rows, errors = _read(csv_text)
-    parsed, row_errors = _parse_all(rows, progress)
-    errors += row_errors
+    layout, rows, errors = _read(csv_text)
+    parsed, row_errors = _parse_all(layout, rows, progress) if layout else ([], [])
+    errors = sorted(errors + row_errors, key=lambda e: e.row)
     if not parsed and not errors:
         errors.append(RowError(2, "title", "The file has no rows to import."))
     if errors:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,6 +13,8 @@ from speakers import csv_format, selectors, services
 from speakers.forms import AuditSampleForm, ImportForm, MitigationForm, ProcedureForm
 from speakers.models import Mitigation
 from speakers.services import ImportRejected
+from speakers.services.audit_sample import audit_sample_csv
+from tenants.scopes import Scope, scope_required
 
 
 def _procedure_initial() -> dict:
@@ -80,6 +82,22 @@ def audit_sample(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
     return render(request, "speakers/audit_sample.html", {"form": form, "report": report})
+
+
+@scope_required(Scope.SPEAKERS_AUDIT)
+def audit_sample_export(request: HttpRequest) -> HttpResponse:
+    """The same sample as the page (same period, size and seed), as a CSV file."""
+    form = AuditSampleForm(request.GET)
+    if not form.is_valid() or form.cleaned_data["seed"] is None:
+        return HttpResponseBadRequest("Draw the sample on the audit page first, then download it from there.")
+    try:
+        report = services.audit_sample_run(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    response = HttpResponse(audit_sample_csv(report).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    name = f"audit-sample-{report.date_from}-{report.date_to}-seed-{report.seed}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def import_csv(request: HttpRequest) -> HttpResponse:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hub.forms_util import add_service_errors
@@ -15,26 +17,52 @@ from speakers.forms import EventForm, ProgressForm, RegisterForm, SpeakerFormSet
 from speakers.models import EventRequest, RequestMitigation
 from speakers.services import EventDetails, SpeakerDetails
 
+REGISTER_PAGE_SIZE = 25
+# Column headings that sort: (heading, key of the first click, key of the second click).
+SORTABLE_COLUMNS = {"reference": "Reference", "title": "Event", "date": "Date", "risk": "Risk"}
+
+
+def _sort_links(sort: str) -> list[dict[str, str]]:
+    """Each sortable heading: the key its link asks for, and its aria-sort if it is the current order."""
+    links = []
+    for key, heading in SORTABLE_COLUMNS.items():
+        # "risk" (without a minus) puts the highest first; the other bare keys go A to Z, soonest first.
+        bare_is_ascending = key != "risk"
+        state = ""
+        if sort.lstrip("-") == key:
+            ascending = (sort == key) == bare_is_ascending
+            state = "ascending" if ascending else "descending"
+        links.append({"key": key, "heading": heading, "next": f"-{key}" if sort == key else key, "aria_sort": state})
+    return links
+
 
 def register(request: HttpRequest) -> HttpResponse:
-    """Search and filter the requests this person may see, with counts by outcome for the period."""
+    """Search, filter and sort the requests this person may see, most urgent first, a page at a
+    time, with counts by outcome for the period."""
     form = RegisterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.RegisterFilter(
         search=data.get("q", ""), status=data.get("status", ""), risk=data.get("risk", ""),
         date_from=data.get("date_from"), date_to=data.get("date_to"),
     )  # fmt: skip
+    sort = data.get("sort") or "urgency"
     counts = selectors.register_counts(
         membership=request.membership, date_from=filters.date_from, date_to=filters.date_to
     )
+    rows = selectors.register_requests(membership=request.membership, filters=filters, sort=sort)
+    page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "requests": selectors.register_requests(membership=request.membership, filters=filters)[:500],
+        "page": page,
+        "requests": page.object_list,
+        "sort": sort,
+        "sort_label": selectors.REGISTER_SORTS[sort],
+        "sort_links": _sort_links(sort),
+        "today": timezone.localdate(),
         "counts": [(label, counts.get(value, 0)) for value, label in Outcome.choices],
         "can_submit": request.membership.has_role("organiser"),
-        "query": request.GET.urlencode(),
     }
-    return render(request, "speakers/register.html", context)
+    return render(request, "speakers/register.html", context, status=400 if form.errors else 200)
 
 
 def _details(form: EventForm) -> EventDetails:
@@ -55,12 +83,34 @@ def _initial(event_request: EventRequest | None) -> tuple[dict, list[dict]]:
     return event, speakers
 
 
+def _change_speakers(post: dict, formset: SpeakerFormSet) -> tuple[SpeakerFormSet, str]:
+    """The speaker blocks after 'Add another speaker' or 'Remove speaker N', and what changed.
+    Nothing is saved: the values typed so far are carried into the re-rendered page."""
+    blocks = [{name: form[name].value() or "" for name in form.fields} for form in formset.forms]
+    removing = post.get("remove_speaker", "")
+    if removing.isdigit() and int(removing) < len(blocks):
+        blocks.pop(int(removing))
+        message = f"Speaker {int(removing) + 1} removed. Save the draft or submit to keep the change."
+    else:
+        blocks.append({})
+        message = f"Speaker {len(blocks)} added: fill in their details below."
+    changed = SpeakerFormSet(initial=blocks, prefix="speakers")
+    if "remove_speaker" not in post:
+        changed.forms[-1].fields["name"].widget.attrs["autofocus"] = True
+    return changed, message
+
+
 def request_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """New request, or the organiser's draft: 'Save draft' keeps it, 'Submit for review' sends it."""
+    """New request, or the organiser's draft: 'Save draft' keeps it, 'Submit for review' sends it;
+    'Add another speaker' and 'Remove speaker N' redraw the form with the values typed so far."""
     event_request = selectors.event_request_get(membership=request.membership, pk=pk) if pk else None
     event_initial, speaker_initial = _initial(event_request)
     form = EventForm(request.POST or None, initial=event_initial)
     formset = SpeakerFormSet(request.POST or None, initial=speaker_initial, prefix="speakers")
+    if request.method == "POST" and ("add_speaker" in request.POST or "remove_speaker" in request.POST):
+        formset, message = _change_speakers(request.POST, formset)
+        context = {"form": form, "formset": formset, "event_request": event_request, "speakers_message": message}
+        return render(request, "speakers/request_form.html", context)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         submitting = "submit" in request.POST
         try:

@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 
 from core.models import AuditEvent
 from speakers import services
-from speakers.csv_format import COLUMNS
+from speakers.csv_format import export_header
 from speakers.models import EventRequest
 from speakers.services import ImportRejected
 from tests.speakers.conftest import approve, assess, submit
@@ -23,7 +23,9 @@ GOOD = {
     "open_to_public": "yes",
     "expected_audience": "80",
     "organising_body": "Film Society",
-    "speakers": "Siosaia Tupou | Pacific Film Archive | Oral history on film",
+    "speaker_1_name": "Siosaia Tupou",
+    "speaker_1_affiliation": "Pacific Film Archive",
+    "speaker_1_topic": "Oral history on film",
     "submitted_on": "2025-01-06",
     "risk_level": "low",
     "higher_risk": "no",
@@ -37,7 +39,7 @@ GOOD = {
 
 def _csv(*rows: dict) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=export_header(2, 2))
     writer.writeheader()
     for row in rows:
         writer.writerow(row)
@@ -49,15 +51,20 @@ def test_a_file_with_good_and_bad_rows_imports_nothing_and_lists_each_error(a, o
         GOOD,
         {**GOOD, "starts_at": "11/02/2025"},
         {**GOOD, "outcome": "banned"},
-        {**GOOD, "speakers": ""},
-        {**GOOD, "outcome": "approved_with_mitigations", "mitigations": "Independent chair: prevent"},
+        {**GOOD, "speaker_1_name": "", "speaker_1_affiliation": "", "speaker_1_topic": ""},
+        {
+            **GOOD,
+            "outcome": "approved_with_mitigations",
+            "mitigation_1_label": "Independent chair",
+            "mitigation_1_basis": "prevent",
+        },
     )
     with tenant_context(org_a):
         with pytest.raises(ImportRejected) as rejected:
             services.event_requests_import(actor=a.admin, csv_text=text)
 
         found = [(e.row, e.column) for e in rejected.value.errors]
-        assert found == [(3, "starts_at"), (4, "outcome"), (5, "speakers")]
+        assert found == [(3, "starts_at"), (4, "outcome"), (5, "speaker_1_name")]
         assert "YYYY-MM-DD HH:MM" in rejected.value.errors[0].message
         assert not EventRequest.objects.exists()
         assert not AuditEvent.objects.filter(action="speakers.import").exists()
@@ -116,8 +123,8 @@ def test_the_export_reimports_into_another_organisation(a, b, org_a, org_b):
             imposed_mitigation_ids=[m.pk for m in request.mitigations.all()],
         )
         exported = services.event_requests_export(actor=a.auditor)
-    assert "Dr Ngozi Adebayo-Flint | Institute of Place | Housing" in exported
-    assert "Independent chair: other" in exported
+    assert '"Dr Ngozi Adebayo-Flint","Institute of Place","Housing"' in exported
+    assert '"Independent chair","other","pending"' in exported
 
     with tenant_context(org_b):
         result = services.event_requests_import(actor=b.admin, csv_text=exported)

@@ -20,6 +20,6 @@ class Command(BaseCommand):
         with tenant_context(organisation):
             text = event_requests_export(actor=actor)
         if options["output"]:
-            options["output"].write_text(text, encoding="utf-8")
+            options["output"].write_bytes(text.encode("utf-8"))  # keeps the BOM and CRLF as written
         else:
             self.stdout.write(text, ending="")

@@ -18,7 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation, actor = org_and_actor(options)
-        text = options["file"].read_text(encoding="utf-8-sig")
+        try:
+            # Bytes, not read_text(): universal newlines would turn a line break inside a cell into another.
+            text = options["file"].read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandError("Save the spreadsheet as 'CSV UTF-8' and try again.") from exc
         with tenant_context(organisation):
             try:
                 result = event_requests_import(actor=actor, csv_text=text, progress=ProgressBar(self.stderr._out))
