@@ -40,6 +40,8 @@ __all__ = [
     "AllowReason",
     "Decision",
     "DenyReason",
+    "KEYS_WITHHELD",
+    "PERMANENT_DENIALS",
     "FlowTerms",
     "Grant",
     "Level",
@@ -48,9 +50,11 @@ __all__ = [
     "SharingDenied",
     "access_receive",
     "can_receive",
+    "is_permanent",
     "load_terms",
     "load_terms_for_recipient",
     "recipients_for",
+    "withholds_keys",
 ]
 
 
@@ -70,6 +74,38 @@ class DenyReason(enum.Enum):
     EXPIRED = "expired"
     PURPOSE_NOT_COVERED = "purpose_not_covered"
     LEVEL_TOO_HIGH = "level_too_high"
+
+
+# Denials that nothing lifts by itself: neither time passing, nor a signature still to come, nor
+# lifting a suspension. Only a new signed version or a new agreement can allow the flow again, and
+# that is a new grant. (With versioning, the in-force version stays current until its successor is
+# signed by every party, so SUPERSEDED for a flow means "not in the version in force any more".)
+PERMANENT_DENIALS: frozenset[DenyReason] = frozenset(
+    {
+        DenyReason.NO_AGREEMENT,
+        DenyReason.SUPERSEDED,
+        DenyReason.TERMINATED,
+        DenyReason.EXPIRED,
+        DenyReason.PURPOSE_NOT_COVERED,
+        DenyReason.LEVEL_TOO_HIGH,
+    }
+)
+
+# Denials under which the recipient must hold no key to the flow: every permanent one, and
+# suspension (suspensions usually follow a breach concern, so keys are dropped and the channel
+# rotated at once, and granted again when the suspension is lifted). Keys are kept only while
+# a version waits for signatures or has not started: the policy still denies every open then.
+KEYS_WITHHELD: frozenset[DenyReason] = PERMANENT_DENIALS | {DenyReason.SUSPENDED}
+
+
+def is_permanent(reason: AllowReason | DenyReason) -> bool:
+    """True for a denial that will not lift by itself (see `PERMANENT_DENIALS`); False for an allow."""
+    return reason in PERMANENT_DENIALS
+
+
+def withholds_keys(reason: AllowReason | DenyReason) -> bool:
+    """True when a recipient denied for `reason` must lose its wrapped keys (see `KEYS_WITHHELD`)."""
+    return reason in KEYS_WITHHELD
 
 
 @dataclass(frozen=True)

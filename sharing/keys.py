@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
+from agreements.models import Agreement
 from core import crypto
 from core.keyring import secret_get_or_create
 from sharing.models import ChannelGrant, ChannelKey, channel_context
@@ -39,24 +40,52 @@ def _exchange_key(organisation_id: int) -> OrganisationKey:
 def channel_get_or_create(
     *, agreement_id: int | None, sender_id: int, level: int, recipient_id: int | None = None
 ) -> tuple[ChannelKey, bytes]:
-    """The channel for this flow and its key in the clear (for this call only), created if new."""
+    """The live generation of the channel for this flow and its key in the clear (for this call only).
+
+    A new generation is created (one past the newest) when the flow has none live: the first
+    share ever, or the first since the channel was retired because its readers shrank. Callers
+    sealing under an agreement hold that agreement's row (`agreements_hold`), so a retirement,
+    which runs under the agreement's update lock, never interleaves with a share.
+    """
     lookup = {"agreement_id": agreement_id, "sender_id": sender_id, "level": level, "recipient_id": recipient_id}
-    channel = ChannelKey.objects.filter(**lookup).first()
+    channel = ChannelKey.objects.filter(**lookup, retired_at__isnull=True).first()
     if channel is not None:
         return channel, channel_key_for_sender(channel)
+    newest = ChannelKey.objects.filter(**lookup).order_by("-generation").values_list("generation", flat=True).first()
     sender_key = _exchange_key(sender_id)
     secret = crypto.new_data_key()
     try:
         with transaction.atomic():
-            channel = ChannelKey.objects.create(**lookup, sender_key=sender_key, wrapped_for_sender=b"")
+            channel = ChannelKey.objects.create(
+                **lookup, generation=(newest or 0) + 1, sender_key=sender_key, wrapped_for_sender=b""
+            )
             channel.wrapped_for_sender = crypto.wrap_key(
                 bytes(sender_key.public_key), secret, context=channel_context(channel)
             )
             channel.save(update_fields=["wrapped_for_sender"])
     except IntegrityError:  # made by a concurrent share a moment ago: use that one
-        channel = ChannelKey.objects.get(**lookup)
+        channel = ChannelKey.objects.get(**lookup, retired_at__isnull=True)
         return channel, channel_key_for_sender(channel)
     return channel, secret
+
+
+def agreements_hold(agreement_ids: Iterable[int], *, skip_locked: bool = False) -> set[int]:
+    """Share-lock the agreements' rows until the caller's transaction ends; returns the ids held.
+
+    Call inside `atomic`. Every lifecycle change takes its agreement's row for update and ends
+    access (deleting grants, retiring channels) in that transaction, so a caller that holds the
+    rows, then asks the policy, then seals or grants never interleaves with such a change: one
+    that started first commits before this asks; one that starts later waits for this to commit,
+    then removes whatever this granted. `skip_locked`: leave out rows another transaction holds
+    (for callers that already hold another agreement's row, to avoid waiting in a cycle).
+    """
+    ids = sorted(set(agreement_ids))
+    if not ids:
+        return set()
+    skip = " SKIP LOCKED" if skip_locked else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {Agreement._meta.db_table} WHERE id = ANY(%s) FOR SHARE{skip}", [ids])  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
 
 
 def channel_key_for_sender(channel: ChannelKey) -> bytes:

@@ -5,7 +5,10 @@ A shared speaker check is one `SharedCheck` row per version. Its content lives o
 never stored in the clear: `EnvelopeKey` holds it wrapped under a `ChannelKey`, and a
 channel key is wrapped for each organisation that may use it (`ChannelGrant`), with that
 organisation's exchange key pair. A channel belongs to one agreement, one sender and one
-level, so ending an agreement's access is deleting its channels. Names are searchable only
+level (and, for a one-off full share, one recipient). Channels come in generations: when the
+set of organisations that may read a channel shrinks, the removed organisation's grants go on
+every generation and the live generation is retired, so anything sealed afterwards goes under
+a key the removed organisation never held (see `sharing.revocation`). Names are searchable only
 through `NameToken`s: keyed HMACs of normalised name variants.
 """
 
@@ -103,16 +106,31 @@ class ChannelKey(models.Model):
     sender_key = models.ForeignKey(OrganisationKey, on_delete=models.PROTECT, related_name="+")
     wrapped_for_sender = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
+    # Rotation: a new generation replaces this one whenever the channel's readers shrink. A retired
+    # generation seals nothing new; it keeps the envelope keys sealed under it for remaining readers.
+    generation = models.PositiveIntegerField(default=1)
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "sender", "level", "recipient"], name="one_channel", nulls_distinct=False
+                fields=["agreement", "sender", "level", "recipient", "generation"],
+                name="one_channel_generation",
+                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "sender", "level", "recipient"],
+                condition=models.Q(retired_at__isnull=True),
+                name="one_live_channel",
+                nulls_distinct=False,
             ),
         ]
 
     def __str__(self) -> str:
-        return f"channel {self.pk} (agreement {self.agreement_id}, sender {self.sender_id}, {Level(self.level).code})"
+        return (
+            f"channel {self.pk} (agreement {self.agreement_id}, sender {self.sender_id}, "
+            f"{Level(self.level).code}, generation {self.generation})"
+        )
 
 
 def channel_context(channel: ChannelKey) -> bytes:

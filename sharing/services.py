@@ -30,7 +30,13 @@ from agreements.policy import (
 from core import crypto
 from core.after_commit import send_after_commit
 from core.audit import audit_record
-from sharing.keys import blind_tokens, channel_get_or_create, channel_key_for_sender, grants_ensure
+from sharing.keys import (
+    agreements_hold,
+    blind_tokens,
+    channel_get_or_create,
+    channel_key_for_sender,
+    grants_ensure,
+)
 from sharing.models import (
     ChannelKey,
     DetailRequest,
@@ -184,6 +190,7 @@ def check_share(
     summaries, fulls = projection.per_speaker(full=False), projection.per_speaker(full=True)
     expires_at = _end_of_day(projection.expires_on)
     with transaction.atomic():
+        grants = _grants_held(source, grants)
         checks = [
             _share_one(
                 actor,
@@ -200,6 +207,23 @@ def check_share(
         for recipient_id in {g.recipient_id for g in grants}:
             _notify(recipient_id, {"event": "exchange.shared", "source": source.name, "count": len(checks)})
     return checks
+
+
+def _grants_held(source: Organisation, grants: list[Grant]) -> list[Grant]:
+    """The policy's recipients asked again while holding their agreements' rows (see `agreements_hold`).
+
+    A change that ends access (and retires channels) and this share then never interleave, so
+    nothing is sealed under a channel a removed organisation still holds. Call inside `atomic`.
+    """
+    agreements_hold(g.agreement_id for g in grants)
+    grants = recipients_for(source_id=source.pk, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE)
+    agreements_hold(g.agreement_id for g in grants)  # any agreement that became active meanwhile
+    if not grants:
+        raise NothingToShare(
+            f"No active information-sharing agreement lets another organisation receive speaker checks from {source} "
+            "any more (an agreement changed a moment ago); nothing was shared."
+        )
+    return grants
 
 
 def _share_one(

@@ -134,7 +134,9 @@ def test_suspension_ends_access_at_once_and_resumption_restores_it(org_a, org_b,
     assert len(_search(org_b, "Amira El-Masri")) == 1
 
 
-def test_termination_ends_access_at_once_and_the_sweep_destroys_the_recipients_keys(org_a, org_b, network_ab, drafting):
+def test_termination_ends_access_and_the_recipients_keys_at_once_and_the_sweep_finds_nothing_left(
+    org_a, org_b, network_ab, drafting
+):
     (check,) = services.check_share(actor=None, source=org_a, projection=FakeProjection(1, ("Amira El-Masri",)))
 
     agreement_services.agreement_terminate(
@@ -145,12 +147,12 @@ def test_termination_ends_access_at_once_and_the_sweep_destroys_the_recipients_k
         notice_days=0,
     )
     assert _search(org_b, "Amira El-Masri") == []
-    report = exchange_sweep()
-
-    assert report.grants_ended >= 1
     assert not EnvelopeKey.objects.filter(
         envelope__check_row=check, channel__agreement=network_ab, channel__grants__recipient=org_b
     ).exists()
+    report = exchange_sweep()
+
+    assert report.grants_ended == 0
 
 
 def test_retention_expiry_hides_the_check_and_the_sweep_destroys_its_data_keys(org_a, org_b, network_ab):
@@ -178,16 +180,16 @@ def test_a_recipients_retention_period_ends_its_access_before_the_check_lapses(d
     assert len(_search(org_a, "Amira El-Masri", at=in_31_days)) == 1  # the source's own copy lasts longer
 
 
-def test_a_check_shared_before_an_agreement_is_active_reaches_its_new_recipients_after_the_sweep(
+def test_a_check_shared_before_an_agreement_is_active_reaches_its_new_recipients_when_it_becomes_active(
     drafting, org_a, org_b, partner, network_ab
 ):
     services.check_share(actor=None, source=org_a, projection=FakeProjection(1, ("Amira El-Masri",)))
     drafting.active([org_a, partner])
 
-    before = _search(partner, "Amira El-Masri")
+    at_once = _search(partner, "Amira El-Masri")
     exchange_sweep()
 
-    assert before == []
+    assert len(at_once) == 1
     assert len(_search(partner, "Amira El-Masri")) == 1
 
 
