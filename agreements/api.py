@@ -14,14 +14,15 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements import selectors, services
 from agreements.models import Agreement, AgreementVersion
+from agreements.states import version_status
 from agreements.validation import TEXT_FIELDS
+from tenants.scopes import Scope, require_scope
 
 
 class VersionSerializer(serializers.ModelSerializer[AgreementVersion]):
@@ -59,8 +60,12 @@ class VersionSerializer(serializers.ModelSerializer[AgreementVersion]):
 
 
 class AgreementSerializer(serializers.ModelSerializer[Agreement]):
+    """`current_version` is the version in force (or, before any is, the first text being signed);
+    `pending_version` is a proposed change that is not in force until every party has signed it."""
+
     state = serializers.SerializerMethodField()
     current_version = VersionSerializer()
+    pending_version = VersionSerializer(allow_null=True)
 
     class Meta:
         model = Agreement
@@ -75,6 +80,7 @@ class AgreementSerializer(serializers.ModelSerializer[Agreement]):
             "terminates_at",
             "termination_reason",
             "current_version",
+            "pending_version",
         ]
 
     def get_state(self, agreement: Agreement) -> str:
@@ -125,6 +131,7 @@ def _detail(request: Request, agreement_id: int, code: int = 200) -> Response:
 class AgreementsView(APIView):
     @extend_schema(responses=AgreementSerializer(many=True), summary="Agreements this organisation is party to")
     def get(self, request: Request) -> Response:
+        require_scope(request.user, request.tenant, Scope.AGREEMENTS_READ)
         return Response(AgreementSerializer(selectors.agreements_for(request.tenant), many=True).data)
 
     @extend_schema(request=TermsInput, responses={201: AgreementSerializer}, summary="Draft a new agreement")
@@ -144,8 +151,11 @@ class AgreementsView(APIView):
 
 
 class AgreementView(APIView):
-    @extend_schema(responses=AgreementSerializer, summary="One agreement with its current version")
+    @extend_schema(
+        responses=AgreementSerializer, summary="One agreement with its version in force and any pending version"
+    )
     def get(self, request: Request, agreement_id: int) -> Response:
+        require_scope(request.user, request.tenant, Scope.AGREEMENTS_READ)
         return _detail(request, agreement_id)
 
 
@@ -168,7 +178,11 @@ def _action(
 
 
 class VersionsView(APIView):
-    @extend_schema(request=TermsInput, responses=AgreementSerializer, summary="Change the terms (a new version)")
+    @extend_schema(
+        request=TermsInput,
+        responses=AgreementSerializer,
+        summary="Change the terms (a draft; for an agreement in force, the pending version)",
+    )
     def post(self, request: Request, agreement_id: int) -> Response:
         agreement = _agreement(request, agreement_id)
         try:
@@ -219,6 +233,7 @@ class TerminateView(APIView):
 class DiffView(APIView):
     @extend_schema(responses=None, summary="Field-by-field comparison of two versions (?from=1&to=2)")
     def get(self, request: Request, agreement_id: int) -> Response:
+        require_scope(request.user, request.tenant, Scope.AGREEMENTS_READ)
         agreement = _agreement(request, agreement_id)
         try:
             numbers = int(request.query_params.get("from", "")), int(request.query_params.get("to", ""))
@@ -228,18 +243,26 @@ class DiffView(APIView):
         if old is None or new is None:
             raise Http404
         rows = selectors.version_diff(old, new)
-        return Response([{"field": r.field, "old": r.old, "new": r.new, "changed": r.changed} for r in rows])
+        return Response(
+            [{"field": r.field, "label": r.label, "old": r.old, "new": r.new, "changed": r.changed} for r in rows]
+        )
 
 
 class RegisterVersionSerializer(VersionSerializer):
     agreement = serializers.CharField(source="agreement.reference")
-    current = serializers.SerializerMethodField()
+    current = serializers.SerializerMethodField(help_text="This version is in force.")
+    status = serializers.SerializerMethodField(
+        help_text="in_force, negotiating, pending, superseded or not_adopted (see agreements.states.VersionStatus)."
+    )
 
     class Meta(VersionSerializer.Meta):
-        fields = ["agreement", "current", *VersionSerializer.Meta.fields]
+        fields = ["agreement", "current", "status", *VersionSerializer.Meta.fields]
 
     def get_current(self, version: AgreementVersion) -> bool:
-        return version.agreement.current_version_id == version.pk
+        return version.agreement.current_version_id == version.pk and version.fully_signed_at is not None
+
+    def get_status(self, version: AgreementVersion) -> str:
+        return version_status(version.agreement, version).value
 
 
 class RegisterView(APIView):
@@ -248,6 +271,5 @@ class RegisterView(APIView):
         summary="The register: every version of every agreement this organisation is party to",
     )
     def get(self, request: Request) -> Response:
-        if not selectors.can_see_register(request.membership):
-            raise PermissionDenied("The register is for the data protection officer, auditors and organisation admins.")
+        require_scope(request.user, request.tenant, Scope.AGREEMENTS_REGISTER)
         return Response(RegisterVersionSerializer(selectors.agreement_register(request.tenant), many=True).data)

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
-
 from agreements.events import flows_changed
 from agreements.models import Agreement, AgreementFlow, AgreementVersion, Level
+from core.dates import day_ends, day_starts
 
-
-def day_start(day: date) -> datetime:
-    """Agreements run from and to midnight UK time, as their dates are written."""
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+# Kept for callers that read "the first instant of a date" (bench); the meaning lives in core.dates.
+day_start = day_starts
 
 
 def _version_rows(agreement: Agreement, version: AgreementVersion, slug_to_id: dict[str, int]) -> list[AgreementFlow]:
@@ -23,8 +17,11 @@ def _version_rows(agreement: Agreement, version: AgreementVersion, slug_to_id: d
         "version": version,
         "purposes": list(version.purposes),
         "retention_days": version.retention_days,
-        "valid_from": day_start(version.start_date),
-        "valid_until": day_start(version.expiry_date),
+        # Date-only fields are inclusive, Europe/London: from 00:00 on the start date to the end
+        # of the expiry date (core.dates).
+        "valid_from": day_starts(version.start_date),
+        "valid_until": day_ends(version.expiry_date),
+        # In force: a pending successor's rows never allow anything until it takes over.
         "is_current": version.pk == agreement.current_version_id,
         "all_signed": version.fully_signed_at is not None,
         "suspended": agreement.suspended_at is not None,
@@ -47,9 +44,10 @@ def _version_rows(agreement: Agreement, version: AgreementVersion, slug_to_id: d
 def flows_sync(agreement: Agreement) -> None:
     """Rewrite `agreement`'s rows from its versions and state. Call inside the changing transaction.
 
-    Every version gets rows, drafts and superseded ones too, so a denial can say why
-    ("not signed", "superseded") instead of "no agreement"; the caller holds the agreement's
-    row lock.
+    Every version gets rows, drafts, pending successors and superseded ones too, so a denial
+    can say why ("not signed", "not the version in force") instead of "no agreement"; only the
+    version in force (`current_version`) has `is_current=True`. The caller holds the agreement's
+    row lock. Ends by calling `agreements.events.flows_changed`, inside the caller's transaction.
     """
     AgreementFlow.objects.filter(agreement=agreement).delete()
     rows: list[AgreementFlow] = []

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from agreements.models import Controllers, LawfulBasis, Purpose, RecordKind
+from core.dates import today as uk_today
 
 COMMON = {
     "lawful_basis": LawfulBasis.PUBLIC_TASK,
@@ -46,7 +47,7 @@ class IsaTemplate:
     build: Callable[[list[str]], dict[str, Any]]
 
     def terms(self, parties: list[str], today: date | None = None) -> dict[str, Any]:
-        today = today or date.today()  # noqa: DTZ011 (a calendar default, not an instant)
+        today = today or uk_today()
         terms = {
             **COMMON,
             "start_date": today,

@@ -1,9 +1,19 @@
 """Information-sharing agreements, in the public schema: every party reads the same rows.
 
 An `Agreement` is a sequence of immutable-once-proposed `AgreementVersion`s; parties sign a
-version, never the agreement. `AgreementFlow` is a denormalised index of the current terms
-that the sharing policy reads with one query (see `agreements.policy`); services keep it in
-step with every lifecycle change (`agreements.flows.flows_sync`).
+version, never the agreement. Two pointers say which version does what:
+
+* `current_version` is the version **in force**: the last version every required party signed.
+  Until the agreement is first signed by everyone it is the text being negotiated (a draft or
+  awaiting signatures), and nothing is in force.
+* `pending_version` is a **pending version** (a proposed change): a successor to a version in
+  force, drafted or awaiting signatures. It changes nothing about sharing until every party of
+  the version in force *and* of the successor has signed it; then it becomes `current_version`
+  in the same transaction (see `agreements.services`).
+
+`AgreementFlow` is a denormalised index of every version's terms that the sharing policy reads
+with one query (see `agreements.policy`); `is_current` there means "in force". Services keep
+it in step with every lifecycle change (`agreements.flows.flows_sync`).
 """
 
 from __future__ import annotations
@@ -73,6 +83,14 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     current_version = models.ForeignKey(
         "AgreementVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pending_version = models.ForeignKey(
+        "AgreementVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A proposed successor to the version in force; not in force until everyone has signed it.",
     )
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspended_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -194,7 +212,7 @@ class AgreementFlow(models.Model):
     retention_days = models.PositiveIntegerField()
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField()
-    is_current = models.BooleanField()
+    is_current = models.BooleanField(help_text="This version is the one in force (Agreement.current_version).")
     all_signed = models.BooleanField()
     suspended = models.BooleanField()
     terminates_at = models.DateTimeField(null=True)

@@ -10,10 +10,13 @@ else decides. Three entry points:
 * `recipients_for(...)` — every organisation that may receive a record from a source, each
   with the agreement, version and highest level that allows it (one query).
 
-An agreement allows a flow only while it is *active*: every party has signed its current
-version, `valid_from <= at < valid_until` (expiry takes effect on its own: it is computed
-from dates at decision time, not by a job), it is not suspended, and any notice to
-terminate has not yet run out.
+An agreement allows a flow only while it is *active*: the flow belongs to the version *in
+force* (`is_current`: `Agreement.current_version`; a pending successor never allows anything
+until every party has signed it and it takes over), every party has signed that version,
+`valid_from <= at < valid_until` (from 00:00 on the start date to the end of the expiry date,
+Europe/London, see `core.dates`; expiry takes effect on its own: it is computed from dates at
+decision time, not by a job), it is not suspended, and any notice to terminate has not yet run
+out.
 
 When several agreements allow the same flow the choice is deterministic: the highest
 `max_level`, then the access that ends earliest, then the lowest agreement id and version id.
@@ -66,7 +69,7 @@ class DenyReason(enum.Enum):
     """Why a flow is denied, from "nothing at all" to "nearly allowed"."""
 
     NO_AGREEMENT = "no_agreement"
-    SUPERSEDED = "superseded_version"
+    SUPERSEDED = "superseded_version"  # not the version in force: superseded, or a pending successor
     NOT_SIGNED = "not_signed_by_every_party"
     TERMINATED = "terminated"
     SUSPENDED = "suspended"

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from django.db import models
 
-from agreements.flows import day_start
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementVersion
+from core.dates import day_ends, day_starts
 
 
 class State(models.TextChoices):
@@ -21,12 +21,17 @@ class State(models.TextChoices):
 
 
 def agreement_state(agreement: Agreement, at: datetime) -> State:
-    """Needs `agreement.current_version` loaded. Mirrors the policy's checks, in the same order."""
+    """The state of the version in force (`current_version`, which must be loaded) at `at`.
+
+    Mirrors the policy's checks, in the same order. A pending successor never changes the
+    state: an active agreement with a proposed change is still "Active" (see `version_status`).
+    Dates are inclusive, Europe/London: "Expired" from 00:00 the day after the expiry date.
+    """
     version = agreement.current_version
     assert version is not None
     if agreement.terminates_at is not None and at >= agreement.terminates_at:
         return State.TERMINATED
-    if at >= day_start(version.expiry_date):
+    if at >= day_ends(version.expiry_date):
         return State.EXPIRED
     if agreement.suspended_at is not None:
         return State.SUSPENDED
@@ -34,6 +39,27 @@ def agreement_state(agreement: Agreement, at: datetime) -> State:
         return State.DRAFT
     if version.fully_signed_at is None:
         return State.AWAITING_SIGNATURES
-    if at < day_start(version.start_date):
+    if at < day_starts(version.start_date):
         return State.SIGNED_NOT_STARTED
     return State.ACTIVE
+
+
+class VersionStatus(models.TextChoices):
+    """What one version is to its agreement, as pages, the register and the API call it."""
+
+    IN_FORCE = "in_force", "In force"
+    NEGOTIATING = "negotiating", "Not yet in force"  # the first text, before everyone has signed it
+    PENDING = "pending", "Pending version (proposed change, not yet in force)"
+    SUPERSEDED = "superseded", "Superseded"
+    NOT_ADOPTED = "not_adopted", "Not adopted (replaced or withdrawn before everyone signed)"
+
+
+def version_status(agreement: Agreement, version: AgreementVersion) -> VersionStatus:
+    """Needs only ids and `fully_signed_at`. "In force" here ignores dates and suspension (see the state)."""
+    if version.pk == agreement.pending_version_id:
+        return VersionStatus.PENDING
+    if version.pk == agreement.current_version_id:
+        return VersionStatus.IN_FORCE if version.fully_signed_at is not None else VersionStatus.NEGOTIATING
+    if version.fully_signed_at is not None:
+        return VersionStatus.SUPERSEDED
+    return VersionStatus.NOT_ADOPTED

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:agreement_id>/resume/", views.agreement_resume, name="agreement_resume"),
     path("<int:agreement_id>/terminate/", views.agreement_terminate, name="agreement_terminate"),
     path("<int:agreement_id>/diff/", views.agreement_diff, name="agreement_diff"),
+    path("<int:agreement_id>/versions/<int:number>/export.json", views.agreement_export, name="agreement_export"),
 ]

@@ -13,7 +13,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from agreements.documents import TEXT_FIELDS
+from agreements.labels import readable_value
 from agreements.models import Controllers, LawfulBasis, Level, Purpose, RecordKind
+from core.dates import today as uk_today
 from tenants.models import Organisation, OrganisationKind
 
 MAX_RETENTION_DAYS = 3650
@@ -95,16 +97,57 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
-def _clean_dates(terms: Mapping[str, Any], cleaned: dict[str, Any], errors: Errors) -> None:
+def date_problems(
+    *, start: date | None, expiry: date | None, review: date | None, today: date, in_force_start: date | None
+) -> Errors:
+    """Why these dates would give a version that is never in force, or leaves a gap; {} when fine.
+
+    Dates are inclusive, Europe/London (`core.dates`). `in_force_start` is the start date of the
+    version in force when these dates are for its successor (None for a first version): a
+    successor takes over the moment every party has signed it, so it may not start later than
+    today or than the version it replaces, whichever is later; otherwise sharing would stop
+    between the takeover and its start.
+    """
+    errors: Errors = {}
+    if start and expiry and expiry < start:
+        _add(errors, "expiry_date", "The expiry date must be on or after the start date (both days are included).")
+    if expiry and expiry < today:
+        _add(
+            errors,
+            "expiry_date",
+            f"The expiry date {readable_value('expiry_date', expiry)} has passed: the agreement would never be "
+            "in force. Choose a later expiry date.",
+        )
+    if start and review and expiry and not start <= review <= expiry:
+        _add(errors, "review_date", "The review date must fall between the start and expiry dates.")
+    if start and in_force_start is not None and start > max(today, in_force_start):
+        latest = readable_value("start_date", max(today, in_force_start))
+        _add(
+            errors,
+            "start_date",
+            "A new version takes over as soon as every party has signed it, so it cannot start later than "
+            f"{latest}; keep the start date of the version in force, or use today.",
+        )
+    return errors
+
+
+def _clean_dates(
+    terms: Mapping[str, Any], cleaned: dict[str, Any], errors: Errors, today: date, in_force_start: date | None
+) -> None:
     for name, label in (("start_date", "start"), ("expiry_date", "expiry"), ("review_date", "review")):
         cleaned[name] = _as_date(terms.get(name))
         if cleaned[name] is None:
             _add(errors, name, f"Enter the {label} date as YYYY-MM-DD.")
-    start, expiry, review = cleaned["start_date"], cleaned["expiry_date"], cleaned["review_date"]
-    if start and expiry and expiry <= start:
-        _add(errors, "expiry_date", "The expiry date must be after the start date.")
-    if start and review and expiry and not start <= review <= expiry:
-        _add(errors, "review_date", "The review date must fall between the start and expiry dates.")
+    found = date_problems(
+        start=cleaned["start_date"],
+        expiry=cleaned["expiry_date"],
+        review=cleaned["review_date"],
+        today=today,
+        in_force_start=in_force_start,
+    )
+    for name, messages in found.items():
+        for message in messages:
+            _add(errors, name, message)
 
 
 def _flow_problem(flow: Any, party_slugs: set[str]) -> str | None:
@@ -165,8 +208,18 @@ def _check_full_referrals(cleaned: dict[str, Any], errors: Errors) -> None:
         _add(errors, "dpa_schedule1_condition", "A full referral flow needs the DPA 2018 Schedule 1 condition.")
 
 
-def clean_terms(*, parties: list[str], terms: Mapping[str, Any]) -> tuple[list[Organisation], dict[str, Any]]:
-    """Validated parties and terms, or a ValidationError naming every field at fault."""
+def clean_terms(
+    *,
+    parties: list[str],
+    terms: Mapping[str, Any],
+    today: date | None = None,
+    in_force_start: date | None = None,
+) -> tuple[list[Organisation], dict[str, Any]]:
+    """Validated parties and terms, or a ValidationError naming every field at fault.
+
+    `today` defaults to today in Europe/London; `in_force_start` is given when the terms are
+    a successor to a version in force (see `date_problems`).
+    """
     errors: Errors = {}
     organisations = resolve_parties(list(parties), errors)
     cleaned: dict[str, Any] = {}
@@ -175,7 +228,7 @@ def clean_terms(*, parties: list[str], terms: Mapping[str, Any]) -> tuple[list[O
     cleaned["lawful_basis"] = terms.get("lawful_basis")
     cleaned["controllers"] = terms.get("controllers")
     _clean_retention(terms, cleaned, errors)
-    _clean_dates(terms, cleaned, errors)
+    _clean_dates(terms, cleaned, errors, today or uk_today(), in_force_start)
     _clean_flows(terms, organisations, cleaned, errors)
     _check_full_referrals(cleaned, errors)
     if errors:

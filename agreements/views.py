@@ -1,22 +1,26 @@
-"""Agreement pages on an organisation's host. Each view parses input, calls one service or selector, renders."""
+"""Agreement pages on an organisation's host. Each view parses input, calls one service or selector, renders.
+
+Every page names the scope it needs (`tenants.scopes`); the services check it again.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agreements import selectors, services
-from agreements.forms import AgreementForm, ReasonForm, TemplateChoiceForm, TerminateForm
+from agreements.forms import AgreementEditor, ConfirmSuspendForm, ConfirmTerminateForm, TemplateChoiceForm
 from agreements.isa_templates import TEMPLATES
 from agreements.models import Agreement
 from agreements.validation import TEXT_FIELDS
-from hub.forms_util import add_service_errors
+from tenants.scopes import Scope, scope_required, scopes_of
 
 
 def _agreement(request: HttpRequest, agreement_id: int) -> Agreement:
@@ -26,10 +30,16 @@ def _agreement(request: HttpRequest, agreement_id: int) -> Agreement:
     return agreement
 
 
+@scope_required(Scope.AGREEMENTS_READ)
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.agreement_rows(request.tenant)
+    page, rows, sort = selectors.agreement_rows_page(
+        request.tenant, sort=request.GET.get("sort", "newest"), page=request.GET.get("page", 1)
+    )
     context = {
-        "rows": rows,
+        "page": page,
+        "rows": page.object_list,
+        "sort": sort,
+        "sorts": [(code, label) for code, (label, _) in selectors.SORTS.items()],
         "awaiting_us": [r for r in rows if r.needs_our_signature],
         "review_due": [r for r in rows if r.review_due],
         "can_register": selectors.can_see_register(request.membership),
@@ -37,19 +47,29 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/list.html", context)
 
 
+@scope_required(Scope.AGREEMENTS_REGISTER)
 def agreement_register(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_see_register(request.membership):
-        raise PermissionDenied("The register is for the data protection officer, auditors and organisation admins.")
-    versions = selectors.agreement_register(request.tenant)
-    return render(request, "agreements/register.html", {"versions": versions, "now": timezone.now()})
+    page, sort = selectors.register_page(
+        request.tenant, sort=request.GET.get("sort", "agreement"), page=request.GET.get("page", 1)
+    )
+    context = {
+        "page": page,
+        "versions": page.object_list,
+        "sort": sort,
+        "sorts": [(code, label) for code, (label, _) in selectors.REGISTER_SORTS.items()],
+        "now": timezone.now(),
+    }
+    return render(request, "agreements/register.html", context)
 
 
+@scope_required(Scope.AGREEMENTS_DRAFT)
 def agreement_new(request: HttpRequest) -> HttpResponse:
     """Step 1 (GET): choose a template and parties; step 2: the prefilled form; POST creates the draft."""
     if request.method == "POST":
-        form = AgreementForm(request.POST)
-        if form.is_valid():
-            parties, terms = form.terms()
+        editor = AgreementEditor(request.POST)
+        if editor.is_valid():
+            parties, terms = editor.terms()
+            terms.pop("change_note", None)
             try:
                 agreement = services.agreement_create(
                     actor=request.user,
@@ -59,53 +79,64 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
                     template=request.POST.get("template_code", ""),
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                editor.add_service_errors(exc)
             else:
                 messages.success(request, f"Draft {agreement.reference} saved. Review it, then send it for signature.")
                 return redirect("agreement_detail", agreement_id=agreement.pk)
-        return render(request, "agreements/edit.html", {"form": form, "creating": True}, status=400)
-    chooser = TemplateChoiceForm(request.GET or None, initial={"parties": request.tenant.slug})
+        context = {"editor": editor, "form": editor.form, "creating": True}
+        return render(request, "agreements/edit.html", context, status=400)
+    chooser = TemplateChoiceForm(request.GET or None, initial={"parties": [request.tenant.slug]})
     if not request.GET or not chooser.is_valid():
         return render(request, "agreements/new.html", {"chooser": chooser, "templates": TEMPLATES.values()})
     return _prefilled_form(request, chooser.cleaned_data)
 
 
 def _prefilled_form(request: HttpRequest, choice: dict[str, Any]) -> HttpResponse:
-    parties = [s.strip() for s in choice["parties"].split(",") if s.strip()]
+    parties = list(choice["parties"])
     template = TEMPLATES.get(choice["template"])
     terms = template.terms(parties) if template else {}
-    form = AgreementForm(initial=AgreementForm.initial_from(parties, terms))
-    context = {"form": form, "creating": True, "template_code": template.code if template else ""}
+    editor = AgreementEditor(parties=parties, terms=terms)
+    context = {
+        "editor": editor,
+        "form": editor.form,
+        "creating": True,
+        "template_code": template.code if template else "",
+    }
     return render(request, "agreements/edit.html", context)
 
 
+@scope_required(Scope.AGREEMENTS_READ)
 def agreement_detail(request: HttpRequest, agreement_id: int, number: int | None = None) -> HttpResponse:
     agreement = _agreement(request, agreement_id)
     version = selectors.agreement_version(agreement, number or agreement.current_version.number)
     if version is None:
         raise Http404("No such version.")
+    row = selectors.agreement_row(agreement, request.tenant, timezone.now())
+    scopes = scopes_of(request.membership)
     context = {
-        "row": selectors.agreement_row(agreement, request.tenant, timezone.now()),
+        "row": row,
         "agreement": agreement,
         "version": version,
         "is_current": version.pk == agreement.current_version_id,
-        "fields": [(name, getattr(version, name)) for name in TEXT_FIELDS],
-        "versions": agreement.versions.order_by("number"),
-        "reason_form": ReasonForm(),
-        "terminate_form": TerminateForm(),
+        "is_pending": version.pk == agreement.pending_version_id,
+        "terms": selectors.readable_version(version),
+        "versions": selectors.versions_with_status(agreement),
+        "can": {scope.name.lower(): scope in scopes for scope in Scope},
     }
+    context["status"] = next(s for v, s in context["versions"] if v.pk == version.pk)
     return render(request, "agreements/detail.html", context)
 
 
+@scope_required(Scope.AGREEMENTS_DRAFT)
 def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = _agreement(request, agreement_id)
-    version = selectors.agreement_version(agreement, agreement.current_version.number)
+    base = agreement.pending_version or agreement.current_version
+    version = selectors.agreement_version(agreement, base.number)
     parties = [p.organisation.slug for p in version.parties.all()]
-    form = AgreementForm(
-        request.POST or None, initial=AgreementForm.initial_from(parties, {n: getattr(version, n) for n in TEXT_FIELDS})
-    )
-    if request.method == "POST" and form.is_valid():
-        parties, terms = form.terms()
+    terms = {n: getattr(version, n) for n in TEXT_FIELDS}
+    editor = AgreementEditor(request.POST or None, parties=parties, terms=terms)
+    if request.method == "POST" and editor.is_valid():
+        parties, terms = editor.terms()
         try:
             new = services.agreement_edit(
                 actor=request.user,
@@ -116,12 +147,21 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
                 change_note=terms.pop("change_note", ""),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            editor.add_service_errors(exc)
         else:
-            messages.success(request, f"Saved as version {new.number} (draft).")
+            agreement.refresh_from_db()
+            if new.pk == agreement.pending_version_id:
+                messages.success(
+                    request,
+                    f"Saved as version {new.number}, a pending version (draft). Version "
+                    f"{agreement.current_version.number} stays in force until every party has signed it.",
+                )
+            else:
+                messages.success(request, f"Saved as version {new.number} (draft).")
             return redirect("agreement_detail", agreement_id=agreement.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "agreements/edit.html", {"form": form, "agreement": agreement}, status=status)
+    context = {"editor": editor, "form": editor.form, "agreement": agreement, "in_force": services.in_force(agreement)}
+    return render(request, "agreements/edit.html", context, status=status)
 
 
 def _act(request: HttpRequest, agreement_id: int, action: Any, success: str, **kwargs: Any) -> HttpResponse:
@@ -136,38 +176,73 @@ def _act(request: HttpRequest, agreement_id: int, action: Any, success: str, **k
 
 
 @require_POST
+@scope_required(Scope.AGREEMENTS_PROPOSE)
 def agreement_propose(request: HttpRequest, agreement_id: int) -> HttpResponse:
     return _act(request, agreement_id, services.agreement_propose, "Sent to every party's signatory.")
 
 
 @require_POST
+@scope_required(Scope.AGREEMENTS_SIGN)
 def agreement_sign(request: HttpRequest, agreement_id: int, number: int) -> HttpResponse:
     return _act(request, agreement_id, services.agreement_sign, f"You signed version {number}.", version_number=number)
 
 
-@require_POST
+def _confirm_page(
+    request: HttpRequest, agreement_id: int, form_class: Any, template: str, run: Any, success: str
+) -> HttpResponse:
+    """GET: the confirmation page. POST: act only when the box is ticked; otherwise say why and change nothing."""
+    agreement = _agreement(request, agreement_id)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(agreement, form.cleaned_data)
+        except ValidationError as exc:
+            from hub.forms_util import add_service_errors
+
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("agreement_detail", agreement_id=agreement.pk)
+    row = selectors.agreement_row(agreement, request.tenant, timezone.now())
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"agreement": agreement, "row": row, "form": form}, status=status)
+
+
+@scope_required(Scope.AGREEMENTS_END)
 def agreement_suspend(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return _act(request, agreement_id, services.agreement_suspend, "Agreement suspended.", reason=reason)
+    def run(agreement: Agreement, data: dict[str, Any]) -> None:
+        services.agreement_suspend(
+            actor=request.user, organisation=request.tenant, agreement=agreement, reason=data["reason"]
+        )
+
+    return _confirm_page(
+        request, agreement_id, ConfirmSuspendForm, "agreements/confirm_suspend.html", run, "Agreement suspended."
+    )
 
 
 @require_POST
+@scope_required(Scope.AGREEMENTS_END)
 def agreement_resume(request: HttpRequest, agreement_id: int) -> HttpResponse:
     return _act(request, agreement_id, services.agreement_resume, "Suspension lifted.")
 
 
-@require_POST
+@scope_required(Scope.AGREEMENTS_END)
 def agreement_terminate(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    return _act(
-        request,
-        agreement_id,
-        services.agreement_terminate,
-        "Notice to terminate given.",
-        reason=request.POST.get("reason", ""),
-        notice_days=request.POST.get("notice_days", ""),
+    def run(agreement: Agreement, data: dict[str, Any]) -> None:
+        services.agreement_terminate(
+            actor=request.user,
+            organisation=request.tenant,
+            agreement=agreement,
+            reason=data["reason"],
+            notice_days=data["notice_days"],
+        )
+
+    return _confirm_page(
+        request, agreement_id, ConfirmTerminateForm, "agreements/confirm_terminate.html", run, "Notice given."
     )
 
 
+@scope_required(Scope.AGREEMENTS_READ)
 def agreement_diff(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = _agreement(request, agreement_id)
     try:
@@ -179,3 +254,20 @@ def agreement_diff(request: HttpRequest, agreement_id: int) -> HttpResponse:
         raise Http404("No such version.")
     context = {"agreement": agreement, "old": old, "new": new, "rows": selectors.version_diff(old, new)}
     return render(request, "agreements/diff.html", context)
+
+
+@scope_required(Scope.AGREEMENTS_READ)
+def agreement_export(request: HttpRequest, agreement_id: int, number: int) -> HttpResponse:
+    """The export file of one version (as `manage.py agreement_export` writes it), as a download."""
+    agreement = _agreement(request, agreement_id)
+    try:
+        export = services.agreement_export_take(
+            actor=request.user, organisation=request.tenant, agreement=agreement, number=number
+        )
+    except ValueError:
+        raise Http404("Only a version sent for signature can be exported.") from None
+    body = json.dumps(export, indent=2, sort_keys=True, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"{agreement.reference}-v{number}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

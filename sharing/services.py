@@ -136,8 +136,10 @@ def exchange_settings_update(
 
 
 def _end_of_day(day: str) -> dt.datetime:
-    date = dt.date.fromisoformat(day)
-    return timezone.make_aware(dt.datetime.combine(date, dt.time.max))
+    """Exclusive end of a date-only expiry: 00:00 Europe/London the next day (inclusive meaning, core.dates)."""
+    from core.dates import day_ends
+
+    return day_ends(dt.date.fromisoformat(day))
 
 
 @dataclass

@@ -1,8 +1,12 @@
 """An independent, deliberately simple statement of the sharing rule, for checking the policy.
 
 It reads agreements as plain dicts, the way a person would read the issue: find every
-agreement that is active now, look through its current version's flows, and keep those
+agreement that is active now, look through the flows of its version in force, and keep those
 that cover the request. Nothing here imports the policy.
+
+An agreement names its version in force as `"current"` (a version id; `Agreement.current_version`).
+A pending successor is any other version: it allows nothing until it becomes the current one.
+Without `"current"`, the last version is the one in force.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ REASONS = [
 ]
 
 
+def in_force_id(agreement: dict[str, Any]) -> int:
+    return agreement.get("current", agreement["versions"][-1]["id"])
+
+
 def covers(flow: dict[str, Any], source: int, recipient: int, kind: str) -> bool:
     return (
         flow["kind"] == kind and source in flow["senders"] and recipient in flow["recipients"] and source != recipient
@@ -33,7 +41,7 @@ def problems(
     agreement: dict[str, Any], version: dict[str, Any], level: int, purpose: str, at: datetime, flow_level: int
 ) -> list[str]:
     found = []
-    if version is not agreement["versions"][-1]:
+    if version["id"] != in_force_id(agreement):
         found.append("superseded_version")
     if not version["proposed"] or not set(version["parties"]) <= set(version["signed_by"]):
         found.append("not_signed_by_every_party")

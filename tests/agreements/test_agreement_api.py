@@ -9,7 +9,7 @@ def _json(terms):
     return {k: (str(v) if hasattr(v, "isoformat") else v) for k, v in terms.items()}
 
 
-def test_a_lead_drafts_proposes_and_two_signatories_sign_through_the_api(drafting, client_on, org_a, org_b):
+def test_a_lead_drafts_a_signatory_proposes_and_two_signatories_sign_through_the_api(drafting, client_on, org_a, org_b):
     lead = client_on(org_a, drafting.lead(org_a))
     created = lead.post(
         "/api/v1/agreements/",
@@ -17,14 +17,15 @@ def test_a_lead_drafts_proposes_and_two_signatories_sign_through_the_api(draftin
         content_type="application/json",
     )
     agreement_id = created.json()["id"]
-    lead.post(f"/api/v1/agreements/{agreement_id}/propose/")
+    refused = lead.post(f"/api/v1/agreements/{agreement_id}/propose/")  # a Prevent lead alone may not commit
+    client_on(org_a, drafting.signatory(org_a)).post(f"/api/v1/agreements/{agreement_id}/propose/")
 
     for organisation in (org_a, org_b):
         signed = client_on(organisation, drafting.signatory(organisation)).post(
             f"/api/v1/agreements/{agreement_id}/sign/", {"version": 1}, content_type="application/json"
         )
 
-    assert created.status_code == 201
+    assert created.status_code == 201 and refused.status_code == 403
     assert signed.status_code == 200 and signed.json()["state"] == "active"
     assert len(signed.json()["current_version"]["signatures"]) == 2
 
@@ -73,7 +74,9 @@ def test_an_agreement_the_organisation_is_not_party_to_is_not_found(drafting, cl
     assert counts() == before
 
 
-def test_signing_a_superseded_version_gets_400_naming_the_version(drafting, client_on, org_a, org_b):
+def test_signing_the_version_in_force_again_while_a_change_is_pending_gets_400_naming_the_version(
+    drafting, client_on, org_a, org_b
+):
     agreement = drafting.active([org_a, org_b])
     lead = client_on(org_a, drafting.lead(org_a))
     terms = _json({n: getattr(agreement.current_version, n) for n in terms_for("network_speaker_checks", [])})
@@ -83,7 +86,7 @@ def test_signing_a_superseded_version_gets_400_naming_the_version(drafting, clie
         {"parties": [org_a.slug, org_b.slug], "terms": {**terms, "retention_days": 100}},
         content_type="application/json",
     )
-    lead.post(f"/api/v1/agreements/{agreement.pk}/propose/")
+    client_on(org_a, drafting.signatory(org_a)).post(f"/api/v1/agreements/{agreement.pk}/propose/")
     before = counts()
 
     response = client_on(org_b, drafting.signatory(org_b)).post(
@@ -91,8 +94,11 @@ def test_signing_a_superseded_version_gets_400_naming_the_version(drafting, clie
     )
 
     assert response.status_code == 400
-    assert "superseded by version 2" in response.json()["errors"]["version"][0]
+    assert "Version 1 has already been signed by every party" in response.json()["errors"]["version"][0]
     assert counts() == before
+    pending = client_on(org_b, drafting.signatory(org_b)).get(f"/api/v1/agreements/{agreement.pk}/").json()
+    assert pending["state"] == "active" and pending["current_version"]["number"] == 1
+    assert pending["pending_version"]["number"] == 2 and pending["pending_version"]["retention_days"] == 100
 
 
 def test_the_register_api_lists_every_version_for_a_dpo_and_refuses_a_reviewer(

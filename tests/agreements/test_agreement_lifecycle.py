@@ -45,18 +45,20 @@ def _edit(drafting, agreement, organisation, parties, **changes):
     )
 
 
-def test_editing_an_active_agreement_makes_a_new_version_that_needs_every_signature_again(drafting, org_a, org_b):
+def test_editing_an_active_agreement_makes_a_pending_version_that_needs_every_signature(drafting, org_a, org_b):
     agreement = drafting.active([org_a, org_b])
     first = agreement.current_version
 
     second = _edit(drafting, agreement, org_a, [org_a, org_b], retention_days=365)
 
-    assert second.number == 2 and _state(agreement) == State.DRAFT
-    assert first.signatures.count() == 2  # earlier signatures stay on record against their version
-    with pytest.raises(SharingDenied):
-        access_receive(**_query(org_a, org_b))
+    agreement.refresh_from_db()
+    assert second.number == 2 and agreement.pending_version_id == second.pk
+    assert _state(agreement) == State.ACTIVE and agreement.current_version_id == first.pk
+    assert first.signatures.count() == 2  # signatures stay on record against the version they signed
+    assert access_receive(**_query(org_a, org_b)).retention_days == 730  # still version 1's terms
     drafting.propose(agreement)
     drafting.sign(agreement, org_a)
+    assert access_receive(**_query(org_a, org_b)).agreement_version_id == first.pk
     drafting.sign(agreement, org_b)
     assert access_receive(**_query(org_a, org_b)).retention_days == 365
 
@@ -133,7 +135,7 @@ def test_suspending_or_terminating_without_a_reason_is_refused_and_changes_nothi
 
 def test_an_agreement_past_its_expiry_stops_being_active_on_its_own(drafting, org_a, org_b):
     agreement = drafting.active([org_a, org_b], review_date=TODAY, expiry_date=TODAY + timedelta(days=10))
-    later = timezone.now() + timedelta(days=12)
+    later = timezone.now() + timedelta(days=12)  # two days after the last day, whatever the hour
 
     assert _state(agreement) == State.ACTIVE
     assert _state(agreement, later) == State.EXPIRED

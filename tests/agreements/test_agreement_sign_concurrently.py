@@ -39,7 +39,7 @@ def test_two_signatories_signing_at_once_lose_no_signature_and_activate_once(com
         parties=[org_a.slug, org_b.slug],
         terms=terms_for("network_speaker_checks", [org_a, org_b]),
     )
-    services.agreement_propose(actor=lead, organisation=org_a, agreement=agreement)
+    services.agreement_propose(actor=signers[org_a.pk], organisation=org_a, agreement=agreement)
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -80,7 +80,7 @@ def test_the_same_party_signing_twice_at_once_stores_one_signature(committing_db
         parties=[org_a.slug, org_b.slug],
         terms=terms_for("network_speaker_checks", [org_a, org_b]),
     )
-    services.agreement_propose(actor=lead, organisation=org_a, agreement=agreement)
+    services.agreement_propose(actor=_person(org_a, "signatory"), organisation=org_a, agreement=agreement)
     start = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from agreements import services
-from agreements.flows import day_start
 from agreements.models import Agreement, Level
 from agreements.policy import SharingDenied, access_receive, recipients_for
+from core.dates import day_ends, day_starts
 from tests.agreements import simple_model
 from tests.agreements.conftest import TODAY
 
@@ -41,14 +41,15 @@ def _world_from_rows() -> list[dict]:
                         for f in version.flows
                     ],
                     "purposes": list(version.purposes),
-                    "start": day_start(version.start_date),
-                    "expiry": day_start(version.expiry_date),
+                    "start": day_starts(version.start_date),
+                    "expiry": day_ends(version.expiry_date),
                     "retention": version.retention_days,
                 }
             )
         world.append(
             {
                 "id": agreement.pk,
+                "current": agreement.current_version_id,
                 "versions": versions,
                 "suspended": agreement.suspended_at is not None,
                 "terminates_at": agreement.terminates_at,
@@ -95,6 +96,20 @@ def agreements_in_every_state(drafting, org_a, org_b, partner, network):
     )
     drafting.propose(superseded)
     drafting.sign(superseded, b)
+    drafting.sign(superseded, a)  # version 2 takes over; version 1's other flows are superseded
+    pending = drafting.active([b, n])
+    pending.refresh_from_db()
+    services.agreement_edit(
+        actor=drafting.lead(b),
+        organisation=b,
+        agreement=pending,
+        parties=[b.slug, n.slug],
+        terms={
+            **pending.current_version.__dict__,
+            "flows": [{"kind": "partner_report", "senders": [b.slug], "recipients": [n.slug], "max_level": "full"}],
+        },
+    )
+    drafting.propose(pending)  # pending version 2, unsigned: version 1 stays in force
     suspended = drafting.active([b, p], "network_speaker_checks")
     services.agreement_suspend(actor=drafting.signatory(p), organisation=p, agreement=suspended, reason="Breach")
     ended = drafting.active([a, n])
@@ -105,13 +120,7 @@ def agreements_in_every_state(drafting, org_a, org_b, partner, network):
     services.agreement_terminate(
         actor=drafting.signatory(n), organisation=n, agreement=notice, reason="Ending", notice_days=30
     )
-    drafting.active(
-        [b, a],
-        "network_speaker_checks",
-        start_date=TODAY - timedelta(days=400),
-        review_date=TODAY - timedelta(days=100),
-        expiry_date=TODAY - timedelta(days=10),
-    )
+    drafting.expired([b, a], "network_speaker_checks", days_ago=10)
     drafting.active(
         [p, b],
         "franchise",

@@ -37,7 +37,11 @@ VERSION = st.tuples(
     st.integers(1, 20),  # length in days
     st.integers(1, 5),  # retention (hundreds of days)
 )
-AGREEMENT = st.tuples(st.lists(VERSION, min_size=1, max_size=2), st.booleans(), st.none() | st.integers(0, 40))
+# (versions, suspended, terminates on day, which version is in force: index modulo the count).
+# The version in force need not be the last: a later one may be a pending successor.
+AGREEMENT = st.tuples(
+    st.lists(VERSION, min_size=1, max_size=2), st.booleans(), st.none() | st.integers(0, 40), st.integers(0, 1)
+)
 
 
 def version_of(raw: tuple, version_id: int) -> dict:
@@ -69,15 +73,19 @@ def version_of(raw: tuple, version_id: int) -> dict:
 
 def world_of(raw: list[tuple]) -> list[dict]:
     version_ids = iter(range(1, 1000))
-    return [
-        {
-            "id": agreement_id,
-            "versions": [version_of(v, next(version_ids)) for v in versions],
-            "suspended": suspended,
-            "terminates_at": None if terminates is None else day(terminates),
-        }
-        for agreement_id, (versions, suspended, terminates) in enumerate(raw, start=1)
-    ]
+    world = []
+    for agreement_id, (versions, suspended, terminates, in_force) in enumerate(raw, start=1):
+        built = [version_of(v, next(version_ids)) for v in versions]
+        world.append(
+            {
+                "id": agreement_id,
+                "current": built[in_force % len(built)]["id"],
+                "versions": built,
+                "suspended": suspended,
+                "terminates_at": None if terminates is None else day(terminates),
+            }
+        )
+    return world
 
 
 worlds = st.lists(AGREEMENT, max_size=4).map(world_of)
@@ -107,7 +115,7 @@ def terms_of(agreements: list[dict]) -> list[FlowTerms]:
                         retention_days=version["retention"],
                         valid_from=version["start"],
                         valid_until=version["expiry"],
-                        is_current=version is agreement["versions"][-1],
+                        is_current=version["id"] == agreement["current"],
                         all_signed=version["proposed"] and set(version["parties"]) <= set(version["signed_by"]),
                         suspended=agreement["suspended"],
                         terminates_at=agreement["terminates_at"],
@@ -161,3 +169,43 @@ def test_the_policy_and_the_simple_model_never_disagree_over_thousands_of_genera
     assert CASES["count"] >= 2000
     every_answer = {"no_agreement", "active_agreement", *simple_model.REASONS}
     assert every_answer <= set(CASES), every_answer - set(CASES)
+
+
+PENDING_ALLOWS: dict[str, int] = {}
+
+
+def test_a_pending_successor_never_allows_anything_and_never_stops_the_version_in_force():
+    """Adding an unsigned or signed successor that is not in force changes no decision."""
+
+    @settings(max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        base=st.tuples(VERSION, st.booleans(), st.none() | st.integers(0, 40)),
+        successor=VERSION,
+        kind=st.sampled_from(KINDS),
+        level=st.integers(1, 3),
+        purpose=st.sampled_from(PURPOSES),
+        at=st.integers(-2, 45).map(day),
+    )
+    def check(base, successor, kind, level, purpose, at):
+        version, suspended, terminates = base
+        alone = world_of([([version], suspended, terminates, 0)])
+        with_pending = world_of([([version, successor], suspended, terminates, 0)])
+        for source in ORGS:
+            for recipient in ORGS:
+                query = {
+                    "source_id": source,
+                    "recipient_id": recipient,
+                    "kind": kind,
+                    "level": level,
+                    "purpose": purpose,
+                    "at": at,
+                }
+                before = can_receive(terms_of(alone), **query)
+                after = can_receive(terms_of(with_pending), **query)
+                assert after.allowed == before.allowed
+                if before.allowed:
+                    assert after.agreement_version_id == before.agreement_version_id == 1
+                    PENDING_ALLOWS["count"] = PENDING_ALLOWS.get("count", 0) + 1
+
+    check()
+    assert PENDING_ALLOWS.get("count", 0) > 0

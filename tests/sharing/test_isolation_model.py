@@ -34,10 +34,11 @@ STATES = [
     "terminated",
     "expired",
     "not_started",
-    "superseded",
+    "change_pending",
     "other_purpose",
 ]
-ACTIVE_STATES = {"active"}
+# A pending change (a new version not yet signed by everyone) never interrupts sharing.
+ACTIVE_STATES = {"active", "change_pending"}
 
 
 class Rollback(Exception):
@@ -53,13 +54,10 @@ share_strategy = st.tuples(st.integers(0, 3), st.integers(0, len(SPEAKERS) - 1))
 
 def _agreement_in_state(drafting: Drafting, parties, state: str):
     overrides = {}
-    if state == "expired":
-        overrides = {
-            "start_date": TODAY - timedelta(days=400),
-            "review_date": TODAY - timedelta(days=100),
-            "expiry_date": TODAY - timedelta(days=1),
-        }
-    elif state == "not_started":
+    if state == "expired":  # an expired agreement cannot be signed: sign one, then let time pass
+        drafting.expired(parties, days_ago=1)
+        return
+    if state == "not_started":
         overrides = {
             "start_date": TODAY + timedelta(days=10),
             "review_date": TODAY + timedelta(days=100),
@@ -81,7 +79,7 @@ def _agreement_in_state(drafting: Drafting, parties, state: str):
         agreement_services.agreement_terminate(
             actor=lead, organisation=parties[0], agreement=agreement, reason="Ended", notice_days=0
         )
-    elif state == "superseded":
+    elif state == "change_pending":
         agreement.refresh_from_db()
         agreement_services.agreement_edit(
             actor=drafting.lead(parties[0]),
