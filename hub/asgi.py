@@ -1,11 +1,21 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels with the tenant resolved from the host."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels with the tenant resolved from the host.
 
-import os
+It never picks settings for itself (DJANGO_SETTINGS_MODULE must be set; `dev.py` sets the
+development ones), and it refuses to load when the master key is missing, malformed or
+not this database's (`hub.startup.require_master_key`), so a server cannot start serving
+and wrap new organisations' keys under the wrong key.
+"""
 
-from django.core.asgi import get_asgi_application
+from hub.startup import require_master_key, settings_module_or_exit
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
+settings_module_or_exit("hub.asgi")
+
+from django.conf import settings  # noqa: E402
+from django.core.asgi import get_asgi_application  # noqa: E402
+
 django_asgi_app = get_asgi_application()
+if settings.HUB_STARTUP_KEY_CHECK:
+    require_master_key()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

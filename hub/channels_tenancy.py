@@ -13,11 +13,13 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django_tenants.utils import schema_context
 
+from hub.hosts import normalise_host
+
 
 def _host(scope: dict[str, Any]) -> str:
     for name, value in scope.get("headers", []):
         if name == b"host":
-            return value.decode("latin-1").split(":")[0].lower()
+            return normalise_host(value.decode("latin-1"))
     return ""
 
 

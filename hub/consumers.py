@@ -2,23 +2,35 @@
 
 It joins the person to two groups (the organisation's and their own), both prefixed
 with the schema, and relays what services send there with `core.after_commit`.
+
+A socket lives only as long as what admitted it: services send `session.close` to the
+person's group on sign-out, deactivation and removal (`core.live.sockets_close`), and
+before delivering each notification the consumer checks again that the session still
+exists, the account is active, the membership stands and, when the event names a
+`scope` (a `tenants.scopes.Scope` value), that the membership holds it now.
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django_tenants.utils import schema_context
 
+from core.live import organisation_group, person_group, session_tag
 
-def organisation_group(schema: str) -> str:
-    return f"{schema}.organisation"
+__all__ = ["PresenceConsumer", "organisation_group", "person_group"]
+
+NOT_HERE = 4404  # the same close for "not a member" and "no such place"
+SESSION_ENDED = 4401  # signed out, disabled or removed since the socket opened
 
 
-def person_group(schema: str, user_id: int) -> str:
-    return f"{schema}.user.{user_id}"
+class Delivery(Enum):
+    SEND = "send"
+    SKIP = "skip"  # still a member, but the event needs a scope they do not hold
+    CLOSE = "close"  # no longer admitted at all
 
 
 @database_sync_to_async
@@ -31,6 +43,33 @@ def _is_member(user_id: int, organisation_id: int, schema: str) -> bool:
         ).exists()
 
 
+@database_sync_to_async
+def _delivery(user_id: int, organisation_id: int, schema: str, session_key: str | None, scope: str | None) -> Delivery:
+    """Whether this socket may still receive an event needing `scope` (None: any member)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tenants.models import Membership
+    from tenants.scopes import Scope, scopes_of
+
+    with schema_context(schema):
+        if not session_key or not SessionStore().exists(session_key):
+            return Delivery.CLOSE
+        membership = (
+            Membership.objects.select_related("user", "organisation")
+            .filter(user_id=user_id, organisation_id=organisation_id, user__is_active=True)
+            .first()
+        )
+        if membership is None:
+            return Delivery.CLOSE
+        if scope is None:
+            return Delivery.SEND
+        try:
+            needed = Scope(scope)
+        except ValueError:
+            return Delivery.SKIP  # an event naming an unknown right goes to no one
+        return Delivery.SEND if needed in scopes_of(membership) else Delivery.SKIP
+
+
 class PresenceConsumer(AsyncJsonWebsocketConsumer):
     groups_joined: list[str]
 
@@ -38,8 +77,10 @@ class PresenceConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         schema, tenant_id = self.scope["tenant_schema"], self.scope["tenant_id"]
         if user is None or not user.is_authenticated or not await _is_member(user.pk, tenant_id, schema):
-            await self.close(code=4404)  # Same answer for "not a member" and "no such place".
+            await self.close(code=NOT_HERE)
             return
+        self.user_id = user.pk
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
         self.groups_joined = [organisation_group(schema), person_group(schema, user.pk)]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -47,8 +88,30 @@ class PresenceConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "hello", "organisation": schema})
 
     async def disconnect(self, code: int) -> None:
+        await self._leave_groups()
+
+    async def _leave_groups(self) -> None:
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    async def _end(self) -> None:
+        await self._leave_groups()
+        await self.close(code=SESSION_ENDED)
+
+    async def session_close(self, event: dict[str, Any]) -> None:
+        """`core.live.sockets_close`: for every socket of the person, or only the named session's."""
+        wanted = event.get("session") or ""
+        if not wanted or wanted == session_tag(self.session_key):
+            await self._end()
 
     async def notify(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "notification", "payload": event.get("payload", {})})
+        if not getattr(self, "groups_joined", None):
+            return  # already closed; a message queued before the close is dropped
+        verdict = await _delivery(
+            self.user_id, self.scope["tenant_id"], self.scope["tenant_schema"], self.session_key, event.get("scope")
+        )
+        if verdict is Delivery.CLOSE:
+            await self._end()
+        elif verdict is Delivery.SEND:
+            await self.send_json({"type": "notification", "payload": event.get("payload", {})})

@@ -34,3 +34,35 @@ def is_hub_url(url: str) -> bool:
     host = (parts.hostname or "").lower()
     base = settings.HUB_BASE_DOMAIN
     return host == base or host.endswith("." + base)
+
+
+def normalise_host(raw: str) -> str:
+    """The one form of a Host header that HTTP and WebSocket routing both look up.
+
+    Lower-case, without the port (``host:8000``, ``[::1]:8000``) and without a trailing dot
+    (``alderley.hub.localhost.`` names the same place), so ``NORTHMOOR.hub.localhost``
+    and ``northmoor.hub.localhost`` reach the same organisation by either protocol.
+    """
+    host = raw.strip().lower()
+    if host.startswith("["):  # an IPv6 literal keeps its colons
+        host = host[: host.find("]") + 1] if "]" in host else host
+    else:
+        host = host.rsplit(":", 1)[0] if ":" in host else host
+    return host.rstrip(".")
+
+
+def organisation_slug_of(host: str) -> str | None:
+    """The organisation label of a normalised host `<slug>.<base domain>`, or None if it is not of that form.
+
+    Well-formed is decided by shape alone (the slug rules of `tenants.services`), never by
+    whether such an organisation exists, so callers can answer before revealing existence.
+    """
+    from tenants.services import RESERVED_SLUGS, SLUG_PATTERN
+
+    suffix = "." + settings.HUB_BASE_DOMAIN
+    if not host.endswith(suffix):
+        return None
+    label = host[: -len(suffix)]
+    if label in RESERVED_SLUGS or not SLUG_PATTERN.match(label):
+        return None
+    return label

@@ -1,4 +1,13 @@
-"""Request middleware: bare-host redirect, tenant resolution with a plain 404, membership gate."""
+"""Request middleware: bare-host redirect, tenant resolution with a plain 404, membership gate.
+
+"Not yours" and "not there" get one answer. On any well-formed organisation host
+(`<slug>.<base domain>`) the decision is made before anything reveals whether the
+organisation exists: anonymous people get the same sign-in redirect, signed-in
+non-members the same "not found" page, and the API the same answers, because an
+unknown organisation host is served as an organisation that exists and has no members
+(`unknown_organisation`). Host names are normalised once, by `hub.hosts.normalise_host`,
+for HTTP here and for WebSockets in `hub.channels_tenancy`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +20,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 
-from hub.hosts import public_url
+from hub.hosts import normalise_host, organisation_slug_of, public_url
+from tenants.models import Organisation
 from tenants.selectors import membership_for
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -33,18 +43,38 @@ class BareLocalhostRedirectMiddleware:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
             return HttpResponse("ok", content_type="text/plain")
-        host = request.get_host().split(":")[0]
+        host = normalise_host(request.get_host())
         if host in {"localhost", "127.0.0.1"} and host != settings.HUB_BASE_DOMAIN:
             return HttpResponseRedirect(public_url(request, request.get_full_path()))
         return self.get_response(request)
 
 
-class HubTenantMiddleware(TenantMainMiddleware):
-    """django-tenants' host → schema switch, with our own 404 page for unknown hosts."""
+def unknown_organisation(slug: str) -> Organisation:
+    """A stand-in for an organisation host that serves no one: no members, no schema, no rows.
 
-    def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
-        self.setup_url_routing(request, force_public=True)
-        return not_found(request, "No organisation is served at this address. Check the host name.")
+    Its id (0) matches no row, so every membership and token check fails as it would for
+    a stranger at a real organisation; nothing may query its schema (none is set).
+    """
+    return Organisation(pk=0, slug=slug, name="", kind="", schema_name="")
+
+
+class HubTenantMiddleware(TenantMainMiddleware):
+    """django-tenants' host → schema switch, on the normalised host, answering unknown hosts like strangers."""
+
+    @staticmethod
+    def hostname_from_request(request: HttpRequest) -> str:
+        return normalise_host(request.get_host())
+
+    def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse | None:
+        slug = organisation_slug_of(hostname)
+        if slug is None:  # not an organisation's address at all
+            self.setup_url_routing(request, force_public=True)
+            return not_found(request)
+        # The connection stays on the public schema; routing is the organisation site's, so
+        # the gate below and the API's permission answer exactly as for a real stranger.
+        request.tenant = unknown_organisation(slug)
+        request.urlconf = settings.ROOT_URLCONF
+        return None
 
 
 class MembershipMiddleware:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("people/", tenant_views.members, name="members"),
     path("people/<int:membership_id>/roles/", tenant_views.member_roles, name="member_roles"),
+    path("people/<int:membership_id>/remove/", tenant_views.member_remove, name="member_remove"),
     path("api-tokens/", tenant_views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", tenant_views.api_token_revoke, name="api_token_revoke"),
     path("agreements/", include("agreements.urls")),

@@ -90,16 +90,20 @@ def speaker_check_search(
     except NameQueryError as exc:
         raise ValidationError({"name": str(exc)}) from exc
     at = at or timezone.now()
-    matching = SharedCheck.objects.filter(tokens__digest__in=blind_tokens(tokens)).distinct()
+    digests = blind_tokens(tokens)
+    matching = SharedCheck.objects.filter(tokens__digest__in=digests).distinct()
     checks = _readable_checks(matching, at)
-    views = _open_all(organisation, user, checks, at)
+    # The search itself is an audit event: blind tokens (keyed HMACs) and the result count, never the name.
+    search_event = {"action": "exchange.search", "actor": user, "organisation_id": organisation.pk}
+    views = _open_all(organisation, user, checks, at, search_event=search_event, digests=sorted(digests))
     return sorted(views, key=lambda v: (v.content.get("decided_on", ""), v.check_id), reverse=True)
 
 
 def check_open(*, organisation: Organisation, user: User | None, check_id: int) -> CheckView:
     """One check, as `organisation` may read it; Http404 alike for missing, withdrawn, expired and not allowed."""
     at = timezone.now()
-    views = _open_all(organisation, user, _readable_checks(SharedCheck.objects.filter(pk=check_id), at), at)
+    checks = _readable_checks(SharedCheck.objects.filter(pk=check_id), at)
+    views = _open_all(organisation, user, checks, at, missing_id=None if checks else check_id)
     if not views:
         raise Http404("No such shared check.")
     return views[0]
@@ -114,14 +118,25 @@ def _readable_checks(checks: QuerySet[SharedCheck], at: dt.datetime) -> list[Sha
 
 
 def _open_all(
-    organisation: Organisation, user: User | None, checks: list[SharedCheck], at: dt.datetime
+    organisation: Organisation,
+    user: User | None,
+    checks: list[SharedCheck],
+    at: dt.datetime,
+    *,
+    search_event: dict[str, Any] | None = None,
+    digests: list[str] | None = None,
+    missing_id: int | None = None,
 ) -> list[CheckView]:
-    if not checks:
-        return []
-    keys = _usable_keys(organisation, checks, at)
-    if not keys:
-        return []
-    private_keys = own_exchange_private(organisation.pk)
+    """Open what `organisation` may read of `checks`, recording openings, denials and the search.
+
+    Runs the same SQL statements whether nothing matched or only checks the reader may
+    not see matched (`_usable_keys` never short-cuts on an empty list), so a search cannot
+    tell a miss from a name assessed elsewhere by counting statements or their time.
+    Denials go to the platform's audit log (organisation id empty, so no organisation's
+    own log reveals another's check) with the policy's reason code and ids only.
+    """
+    keys, denials = _usable_keys(organisation, checks, at)
+    private_keys = own_exchange_private(organisation.pk) if keys else {}
     channel_secrets: dict[int, bytes] = {}
     views, openings, events = [], [], []
     for check in checks:
@@ -141,6 +156,12 @@ def _open_all(
                     level=view.level,
                 )
             )
+    if search_event is not None:
+        events.extend(_search_events(organisation, user, search_event, digests or [], len(views), denials))
+    else:
+        events.extend(_denial_event(organisation, user, check, reason) for check, reason in denials)
+    if missing_id is not None:
+        events.append(_denial_event(organisation, user, None, "not_found", check_id=missing_id))
     with transaction.atomic():  # one commit for the opening records and their audit events
         CheckOpened.objects.bulk_create(openings)
         audit_record_many(events)
@@ -148,25 +169,37 @@ def _open_all(
     return views
 
 
+# Stands in for "no rows" in `__in` filters: Django skips the query for an empty list, and a
+# skipped query would let a search tell "nothing matched" from "matched, not for you".
+_NO_ID = 0
+
+
 def _usable_keys(
     organisation: Organisation, checks: list[SharedCheck], at: dt.datetime
-) -> dict[int, tuple[EnvelopeKey, ChannelGrant]]:
+) -> tuple[dict[int, tuple[EnvelopeKey, ChannelGrant]], list[tuple[SharedCheck, str]]]:
     """For each check, the highest-level key this organisation holds whose agreement the policy allows now.
 
-    The policy goes first, over one query of this organisation's terms: checks from sources
-    that allow it nothing are dropped before any key is read.
+    Returns the chosen keys by check id, and the checks refused with the reason code. The
+    policy goes first, over one query of this organisation's terms: checks from sources
+    that allow it nothing are dropped before any key is read. Always three queries.
     """
     terms = load_terms_for_recipient(
         recipient_id=organisation.pk,
         kind=KIND,
-        source_ids={c.source_id for c in checks if c.source_id != organisation.pk},
+        source_ids={c.source_id for c in checks if c.source_id != organisation.pk} or {_NO_ID},
     )
-    candidates = [c for c in checks if c.source_id == organisation.pk or _summary_allowed(organisation, c, terms, at)]
-    if not candidates:
-        return {}
+    candidates, denials = [], []
+    for check in checks:
+        reason = None if check.source_id == organisation.pk else _summary_denial(organisation, check, terms, at)
+        if reason is None:
+            candidates.append(check)
+        else:
+            denials.append((check, reason))
     keys = list(
         EnvelopeKey.objects.filter(
-            envelope__check_row__in=candidates, expires_at__gt=at, channel__grants__recipient=organisation
+            envelope__check_row__in=[c.pk for c in candidates] or [_NO_ID],
+            expires_at__gt=at,
+            channel__grants__recipient=organisation,
         )
         .select_related("envelope", "channel")
         .order_by("-envelope__level")
@@ -174,7 +207,7 @@ def _usable_keys(
     grants = {
         g.channel_id: g
         for g in ChannelGrant.objects.filter(
-            recipient=organisation, channel_id__in={k.channel_id for k in keys}
+            recipient=organisation, channel_id__in={k.channel_id for k in keys} or {_NO_ID}
         ).select_related("channel")
     }
     by_id = {c.pk: c for c in candidates}
@@ -183,13 +216,15 @@ def _usable_keys(
         check = by_id[key.envelope.check_row_id]
         if check.pk not in chosen and _allowed(organisation, check, key, terms, at):
             chosen[check.pk] = (key, grants[key.channel_id])
-    return chosen
+    denials.extend((c, "no_usable_key") for c in candidates if c.pk not in chosen)
+    return chosen, denials
 
 
-def _summary_allowed(
+def _summary_denial(
     organisation: Organisation, check: SharedCheck, terms: dict[int, list[FlowTerms]], at: dt.datetime
-) -> bool:
-    return can_receive(
+) -> str | None:
+    """None if the policy lets `organisation` read `check` at summary level now; else the reason code."""
+    decision = can_receive(
         terms.get(check.source_id, []),
         source_id=check.source_id,
         recipient_id=organisation.pk,
@@ -197,7 +232,8 @@ def _summary_allowed(
         level=Level.SUMMARY,
         purpose=PURPOSE,
         at=at,
-    ).allowed
+    )
+    return None if decision.allowed else str(decision.reason.value)
 
 
 def _allowed(
@@ -259,6 +295,52 @@ def _event(organisation: Organisation, user: User | None, check: SharedCheck, vi
         "organisation_id": organisation.pk,
         "target": check,
         "detail": {"source": check.source_id, "agreement": view.agreement_id, "level": view.level},
+    }
+
+
+def _search_events(
+    organisation: Organisation,
+    user: User | None,
+    search_event: dict[str, Any],
+    digests: list[str],
+    results: int,
+    denials: list[tuple[SharedCheck, str]],
+) -> list[dict[str, Any]]:
+    """Two events for every search, whatever it matched, so a miss and a refused hit write alike.
+
+    The reader's own log gets the search (blind tokens and the count shown, never the
+    name); the platform's log gets what the policy refused, with its reasons (often none).
+    """
+    refused = [{"check": c.pk, "source": c.source_id, "reason": reason} for c, reason in denials]
+    return [
+        {**search_event, "detail": {"tokens": digests, "results": results}},
+        {
+            "action": "exchange.search_screened",
+            "actor": user,
+            "organisation_id": None,
+            "detail": {"reader_organisation": organisation.pk, "refused": refused},
+        },
+    ]
+
+
+def _denial_event(
+    organisation: Organisation,
+    user: User | None,
+    check: SharedCheck | None,
+    reason: str,
+    *,
+    check_id: int | None = None,
+) -> dict[str, Any]:
+    detail: dict[str, Any] = {"reader_organisation": organisation.pk, "reason": reason}
+    if check is not None:
+        detail["source"] = check.source_id
+    return {
+        "action": "exchange.open_denied",
+        "actor": user,
+        "organisation_id": None,
+        "target_type": "sharing.sharedcheck",
+        "target_id": check.pk if check is not None else check_id,
+        "detail": detail,
     }
 
 

@@ -52,6 +52,7 @@ from sharing.models import (
 )
 from sharing.names import MAX_NAME_LENGTH, NameQueryError, index_tokens
 from tenants.models import Organisation, Role, User
+from tenants.scopes import Scope
 from tenants.services import require_role
 
 KIND = RecordKind.SPEAKER_CHECK
@@ -336,7 +337,11 @@ def detail_request_create(*, actor: User, organisation: Organisation, check: Sha
             target=request,
             detail={"check": check.pk, "source": check.source_id},
         )
-        _notify(check.source_id, {"event": "exchange.detail_requested", "request": request.pk})
+        _notify(
+            check.source_id,
+            {"event": "exchange.detail_requested", "request": request.pk},
+            scope=Scope.EXCHANGE_ANSWER_DETAIL.value,
+        )
     return request
 
 
@@ -376,7 +381,11 @@ def detail_request_decide(*, actor: User, request: DetailRequest, approve: bool,
             target=request,
             detail={"check": check.pk, "agreement": decision.agreement_id if decision else None},
         )
-        _notify(request.requester_organisation_id, {"event": "exchange.detail_answered", "request": request.pk})
+        _notify(
+            request.requester_organisation_id,
+            {"event": "exchange.detail_answered", "request": request.pk},
+            scope=Scope.EXCHANGE_DETAIL_REQUESTS.value,
+        )
     return request
 
 
@@ -401,6 +410,10 @@ def _share_full_to(check: SharedCheck, recipient_id: int, agreement_id: int, ret
     )
 
 
-def _notify(organisation_id: int, payload: dict[str, Any]) -> None:
+def _notify(organisation_id: int, payload: dict[str, Any], *, scope: str | None = None) -> None:
+    """Tell the organisation's members after commit; with `scope`, only those holding it now get it."""
     schema = Organisation.objects.values_list("schema_name", flat=True).get(pk=organisation_id)
-    send_after_commit(f"{schema}.organisation", {"type": "notify", "payload": payload})
+    event: dict[str, Any] = {"type": "notify", "payload": payload}
+    if scope is not None:
+        event["scope"] = scope
+    send_after_commit(f"{schema}.organisation", event)

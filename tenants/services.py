@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import crypto
 from core.audit import audit_record
+from core.live import sockets_close
 from tenants.keys import organisation_keys_create
 from tenants.models import (
     ApiToken,
@@ -27,6 +28,7 @@ from tenants.models import (
     Role,
     User,
 )
+from tenants.scopes import Scope, require_scope
 
 # Host labels that would collide with the platform's own names or mislead people.
 RESERVED_SLUGS = frozenset(
@@ -200,18 +202,32 @@ def membership_grant(*, actor: User | None, organisation: Organisation, user: Us
     return membership
 
 
-def membership_set_roles(*, actor: User, membership: Membership, roles: Iterable[str]) -> Membership:
-    """Replace a member's roles; an organisation always keeps at least one admin."""
-    require_role(actor, membership.organisation, Role.ORG_ADMIN)
+def _require_another_admin(membership: Membership, *, field: str, message: str) -> None:
+    """Raise ValidationError unless an active admin other than `membership` remains (call under a lock)."""
+    other_admins = Membership.objects.filter(
+        organisation=membership.organisation_id, roles__contains=[Role.ORG_ADMIN], user__is_active=True
+    ).exclude(pk=membership.pk)
+    if not other_admins.exists():
+        raise ValidationError({field: message})
+
+
+def membership_set_roles(*, actor: User, membership: Membership, roles: Iterable[str]) -> Membership | None:
+    """Replace a member's roles; an organisation always keeps at least one admin.
+
+    No roles at all means the person leaves: that is `membership_remove` (returns None).
+    """
+    require_scope(actor, membership.organisation, Scope.ORG_ADMIN)
+    roles = list(roles)
+    if not roles:
+        membership_remove(actor=actor, membership=membership)
+        return None
     roles = _clean_roles(roles)
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if Role.ORG_ADMIN in membership.roles and Role.ORG_ADMIN not in roles:
-            other_admins = Membership.objects.filter(
-                organisation=membership.organisation, roles__contains=[Role.ORG_ADMIN], user__is_active=True
-            ).exclude(pk=membership.pk)
-            if not other_admins.exists():
-                raise ValidationError({"roles": "This is the last organisation admin; make someone else admin first."})
+            _require_another_admin(
+                membership, field="roles", message="This is the last organisation admin; make someone else admin first."
+            )
         previous = membership.roles
         membership.roles = roles
         membership.save(update_fields=["roles"])
@@ -223,6 +239,61 @@ def membership_set_roles(*, actor: User, membership: Membership, roles: Iterable
             detail={"user_id": membership.user_id, "from": previous, "to": roles},
         )
     return membership
+
+
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    """An organisation admin removes a person from the organisation (themselves included).
+
+    In one transaction: the membership goes, the person's API tokens for this organisation
+    are revoked, and an audit event records who was removed by whom and which roles they
+    held. After commit, the person's open sockets on this organisation's host close.
+    Raises PermissionDenied unless `actor` holds org:admin here, and ValidationError
+    (field ``membership``) when it would remove the last active admin.
+    """
+    organisation = membership.organisation
+    require_scope(actor, organisation, Scope.ORG_ADMIN)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        if membership is None:
+            raise ValidationError({"membership": "This person is no longer a member; reload the page."})
+        if Role.ORG_ADMIN in membership.roles:
+            _require_another_admin(
+                membership,
+                field="membership",
+                message="This is the last organisation admin; make someone else admin before removing them.",
+            )
+        membership_id, user_id, roles = membership.pk, membership.user_id, membership.roles
+        ApiToken.objects.filter(user_id=user_id, organisation=organisation, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        membership.delete()
+        audit_record(
+            action="membership.remove",
+            actor=actor,
+            organisation_id=organisation.pk,
+            target_type="tenants.membership",
+            target_id=membership_id,
+            detail={"user_id": user_id, "roles": roles},
+        )
+        sockets_close(user_id=user_id, schemas=[organisation.schema_name], reason="membership_removed")
+
+
+def user_deactivate(*, actor: User | None, user: User) -> User:
+    """Disable an account (platform operators, or the system): it can no longer sign in or use tokens.
+
+    Its sessions stop working at once (authentication backends refuse inactive accounts)
+    and its open sockets close after commit (the post-save receiver in `tenants.sessions`).
+    Memberships stay, so an operator can re-enable the account. Raises PermissionDenied
+    for anyone but an operator.
+    """
+    if actor is not None and not actor.is_staff:
+        raise PermissionDenied("Only a platform operator can disable an account.")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(action="user.deactivate", actor=actor, target=user, detail={"user_id": user.pk})
+    return user
 
 
 def invitation_create(

@@ -5,6 +5,7 @@ Each view parses input, calls one service or selector, and renders.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from tenants.forms import (
     SignInForm,
 )
 from tenants.models import ApiToken, Membership, Role
+from tenants.scopes import Scope, scope_required
 
 
 class SignInView(auth_views.LoginView):
@@ -56,12 +58,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    form = AcceptInvitationForm(request.POST or None)
+    """Accept an invitation: signed in (nothing to fill in), or with a name and a new password.
+
+    Any POST, even an empty one, is answered with the page and a message (400), never a crash.
+    """
+    user = request.user if request.user.is_authenticated else None
+    data = request.POST if request.method == "POST" else None
+    # A signed-in person fills in nothing; the empty form still carries the service's errors.
+    form = forms.Form(data) if user is not None else AcceptInvitationForm(data)
     status = 200
     if request.method == "POST":
         try:
-            user = request.user if request.user.is_authenticated else None
-            if user is None and not form.is_valid():
+            if not form.is_valid():
                 raise ValidationError({})
             membership = services.invitation_accept(
                 token=token,
@@ -118,6 +126,9 @@ def members(request: HttpRequest) -> HttpResponse:
 def member_roles(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=membership_id, organisation=request.tenant)
     form = RolesForm(request.POST)
+    if not request.POST.getlist("roles"):
+        # No roles left means leaving the organisation: that takes its own confirmed step.
+        return redirect("member_remove", membership_id=membership.pk)
     if not form.is_valid():
         messages.error(request, "Choose at least one role.")
         return redirect("members")
@@ -128,6 +139,22 @@ def member_roles(request: HttpRequest, membership_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Roles updated for {membership.user}.")
     return redirect("members")
+
+
+@scope_required(Scope.ORG_ADMIN)
+def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Confirm, then remove a person from this organisation (organisation admins only)."""
+    members = Membership.objects.select_related("user")
+    membership = get_object_or_404(members, pk=membership_id, organisation=request.tenant)
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor=request.user, membership=membership)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{membership.user} is no longer a member of {request.tenant}.")
+        return redirect("members")
+    return render(request, "tenants/member_remove.html", {"member": membership})
 
 
 def api_tokens(request: HttpRequest) -> HttpResponse:

@@ -142,3 +142,8 @@ LOGGING = {
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "hub@hub.localhost")
+
+# The ASGI app checks the master key against the database when it loads (hub.startup).
+# Only the test settings turn this off: tests import the app inside rolled-back transactions
+# and check the key themselves.
+HUB_STARTUP_KEY_CHECK = True

@@ -98,13 +98,23 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_on_the_public_site(org_a, clien
     assert "alderley.hub.localhost" in response["Location"]
 
 
-def test_an_unknown_host_gets_a_plain_not_found_page(db, world):
+def test_an_unknown_organisation_host_sends_anonymous_people_to_sign_in_like_a_real_one(db, world):
     from django.test import Client
 
     response = Client(HTTP_HOST="nowhere.hub.localhost").get("/")
 
+    # The same answer as an existing organisation's host gives: nothing says whether it exists.
+    assert response.status_code == 302
+    assert response["Location"].startswith("http://hub.localhost/login/?next=")
+
+
+def test_a_host_that_is_no_organisation_address_gets_a_plain_not_found_page(db, world):
+    from django.test import Client
+
+    response = Client(HTTP_HOST="a.b.hub.localhost").get("/")
+
     assert response.status_code == 404
-    assert b"No organisation is served at this address" in response.content
+    assert b"There is nothing here, or you do not have access to it" in response.content
     assert b"Traceback" not in response.content
 
 

@@ -1,0 +1,46 @@
+"""Channel-layer group names for live updates, and the one way to end a person's open sockets.
+
+A leaf like the rest of `core`: services in any app can tell sockets to close without
+importing the project shell that runs the consumers. Group names carry the organisation's
+schema, so one organisation's events never reach another's sockets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from core.after_commit import send_after_commit
+
+# The event type the consumer answers by closing the socket (`PresenceConsumer.session_close`).
+CLOSE_EVENT = "session.close"
+
+
+def organisation_group(schema: str) -> str:
+    """Every signed-in member of the organisation with this schema."""
+    return f"{schema}.organisation"
+
+
+def person_group(schema: str, user_id: int) -> str:
+    """One person's sockets on one organisation's host."""
+    return f"{schema}.user.{user_id}"
+
+
+def session_tag(session_key: str | None) -> str:
+    """A non-secret label for a session (the key itself is a credential and stays out of the layer)."""
+    if not session_key:
+        return ""
+    return hashlib.sha256(f"hub-session:{session_key}".encode()).hexdigest()[:32]
+
+
+def sockets_close(*, user_id: int, schemas: Iterable[str], session_key: str | None = None, reason: str) -> None:
+    """After commit, close `user_id`'s open sockets on each organisation schema in `schemas`.
+
+    With `session_key`, only sockets opened with that session close (sign-out from one
+    browser leaves the others); without it, every socket of the person does. `reason` is
+    a short code (``signed_out``, ``deactivated``, ``membership_removed``) sent to the
+    browser; it names no one. A rolled-back change closes nothing.
+    """
+    message = {"type": CLOSE_EVENT, "reason": reason, "session": session_tag(session_key)}
+    for schema in sorted(set(schemas)):
+        send_after_commit(person_group(schema, user_id), message)
