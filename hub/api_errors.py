@@ -49,7 +49,10 @@ def flatten(data: Any, path: str = "") -> Errors:
     if isinstance(data, dict):
         out: Errors = {}
         for key, value in data.items():
-            name = NON_FIELD if key in (NON_FIELD, "__all__") and not path else f"{path}.{key}" if path else str(key)
+            if key in (NON_FIELD, "__all__"):
+                name = path or NON_FIELD  # a list's or object's own error belongs to its field
+            else:
+                name = f"{path}.{key}" if path else str(key)
             for field, messages in flatten(value, name).items():
                 out.setdefault(field, []).extend(messages)
         return out
