@@ -24,7 +24,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from agreements.policy import SharingDenied
@@ -102,3 +104,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def bad_request(errors: Errors) -> exceptions.ValidationError:
     """A 400 naming `errors`' fields, for edges that check a query parameter by hand."""
     return exceptions.ValidationError(errors)
+
+
+class NoSuchEndpoint(APIView):
+    """The last URL under /api/: an address no endpoint serves is a 404 in the one shape, not an HTML page."""
+
+    schema = None  # not an operation
+
+    def _missing(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise exceptions.NotFound("No API endpoint at this address; see /api/schema/ for the operations.")
+
+    get = post = put = patch = delete = _missing

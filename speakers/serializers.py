@@ -102,9 +102,9 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
 class EventRequestSerializer(serializers.ModelSerializer[EventRequest]):
     speakers = SpeakerSerializer(many=True, read_only=True)
     mitigations = MitigationSerializer(many=True, read_only=True)
-    risk_level = serializers.CharField(source="assessment.risk_level", default=None, read_only=True)
+    risk_level = serializers.CharField(source="assessment.risk_level", default=None, read_only=True, allow_null=True)
     higher_risk = serializers.BooleanField(source="is_higher_risk", read_only=True)
-    decision = DecisionSerializer(read_only=True, default=None)
+    decision = DecisionSerializer(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = EventRequest
