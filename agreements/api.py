@@ -1,7 +1,8 @@
 """Agreements API on an organisation's host. Each endpoint parses input, calls one service or selector.
 
-Errors: 400 with `{"errors": {field: [messages]}}` naming each field at fault; 403 when the
-caller lacks the role (nothing recorded); 404 for agreements this organisation is not party to.
+Errors come in the API's one shape (`hub.api_errors`): 400 with `errors` naming each field at
+fault (`terms.purposes`, `parties`); 403 when the caller lacks the role (nothing recorded); 404 for
+agreements this organisation is not party to.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +23,13 @@ from agreements import selectors, services
 from agreements.models import Agreement, AgreementVersion
 from agreements.states import version_status
 from agreements.validation import TEXT_FIELDS
+from hub.api_errors import error_body, flatten
+from hub.api_fields import TEXT_MAX_LENGTH, integer_for, text_for
+from hub.api_pagination import HubPagination, page_response
 from tenants.scopes import Scope, require_scope
+
+MAX_PARTIES = 50
+MAX_FLOWS = 50
 
 
 class VersionSerializer(serializers.ModelSerializer[AgreementVersion]):
@@ -89,31 +96,62 @@ class AgreementSerializer(serializers.ModelSerializer[Agreement]):
         return agreement_state(agreement, timezone.now()).value
 
 
+def _slugs() -> serializers.ListField:
+    return serializers.ListField(child=serializers.CharField(max_length=63), max_length=MAX_PARTIES)
+
+
+class FlowInput(serializers.Serializer[Any]):
+    kind = serializers.CharField(max_length=40)
+    senders = _slugs()
+    recipients = _slugs()
+    max_level = serializers.CharField(max_length=20, help_text="aggregate, summary or full.")
+
+
+def _term_field(name: str) -> serializers.Field:
+    """Types and lengths of one term; the rules (required, choices, dates in order) are the service's."""
+    special: dict[str, serializers.Field] = {
+        "purposes": serializers.ListField(child=serializers.CharField(max_length=40), max_length=20),
+        "flows": serializers.ListField(child=FlowInput(), max_length=MAX_FLOWS),
+        "retention_days": integer_for(AgreementVersion, "retention_days", allow_null=True),
+        "dpia_done": serializers.BooleanField(),
+    }
+    if name in special:
+        special[name].required = False
+        return special[name]
+    if name.endswith("_date"):
+        return serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=10,
+                                     help_text="YYYY-MM-DD")  # fmt: skip
+    return text_for(AgreementVersion, name, required=False, allow_blank=True, allow_null=True)
+
+
+TermsFields = type("TermsFields", (serializers.Serializer,), {name: _term_field(name) for name in TEXT_FIELDS})
+
+
 class TermsInput(serializers.Serializer[Any]):
-    parties = serializers.ListField(child=serializers.CharField(), help_text="Slugs of every party, yours included.")
-    terms = serializers.DictField(help_text=f"The agreement's terms: {', '.join(TEXT_FIELDS)}.")
-    template = serializers.CharField(required=False, default="")
-    change_note = serializers.CharField(required=False, default="")
+    parties = _slugs()
+    terms = TermsFields(help_text=f"The agreement's terms: {', '.join(TEXT_FIELDS)}.")
+    template = serializers.CharField(required=False, default="", max_length=40)
+    change_note = serializers.CharField(required=False, default="", max_length=TEXT_MAX_LENGTH, allow_blank=True)
 
 
 class SignInput(serializers.Serializer[Any]):
-    version = serializers.IntegerField(help_text="The version number you read and are signing.")
+    version = integer_for(AgreementVersion, "number", help_text="The version number you read and are signing.")
 
 
 class ReasonInput(serializers.Serializer[Any]):
-    reason = serializers.CharField(allow_blank=True, default="")
-    notice_days = serializers.IntegerField(required=False, default=30)
+    reason = serializers.CharField(allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+    notice_days = serializers.IntegerField(required=False, default=30, min_value=0, max_value=3650)
 
 
 def _errors(exc: ValidationError) -> Response:
     body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return Response({"errors": body}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(error_body(body, status.HTTP_400_BAD_REQUEST), status=status.HTTP_400_BAD_REQUEST)
 
 
 def _parse(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     if not serializer.is_valid():
-        raise ValidationError({k: [str(m) for m in v] for k, v in serializer.errors.items()})
+        raise ValidationError(flatten(serializer.errors))
     return dict(serializer.validated_data)
 
 
@@ -129,10 +167,12 @@ def _detail(request: Request, agreement_id: int, code: int = 200) -> Response:
 
 
 class AgreementsView(APIView):
-    @extend_schema(responses=AgreementSerializer(many=True), summary="Agreements this organisation is party to")
+    pagination_class = HubPagination
+
+    @extend_schema(responses=AgreementSerializer(many=True), summary="Agreements this organisation is party to (paged)")
     def get(self, request: Request) -> Response:
         require_scope(request.user, request.tenant, Scope.AGREEMENTS_READ)
-        return Response(AgreementSerializer(selectors.agreements_for(request.tenant), many=True).data)
+        return page_response(request, self, selectors.agreements_for(request.tenant), AgreementSerializer)
 
     @extend_schema(request=TermsInput, responses={201: AgreementSerializer}, summary="Draft a new agreement")
     def post(self, request: Request) -> Response:
@@ -230,15 +270,31 @@ class TerminateView(APIView):
     )
 
 
+class DiffRowSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+    changed = serializers.BooleanField()
+
+
+VERSION_PARAMETERS = [
+    OpenApiParameter(name, int, required=True, description=f"Version number ({name}).") for name in ("from", "to")
+]
+
+
 class DiffView(APIView):
-    @extend_schema(responses=None, summary="Field-by-field comparison of two versions (?from=1&to=2)")
+    @extend_schema(
+        parameters=VERSION_PARAMETERS,
+        responses=DiffRowSerializer(many=True),
+        summary="Field-by-field comparison of two versions (?from=1&to=2)",
+    )
     def get(self, request: Request, agreement_id: int) -> Response:
         require_scope(request.user, request.tenant, Scope.AGREEMENTS_READ)
         agreement = _agreement(request, agreement_id)
         try:
             numbers = int(request.query_params.get("from", "")), int(request.query_params.get("to", ""))
         except ValueError:
-            return Response({"errors": {"from": ["Give two version numbers as ?from=1&to=2."]}}, status=400)
+            return _errors(ValidationError({"from": ["Give two version numbers as ?from=1&to=2."]}))
         old, new = (selectors.agreement_version(agreement, n) for n in numbers)
         if old is None or new is None:
             raise Http404
@@ -266,10 +322,12 @@ class RegisterVersionSerializer(VersionSerializer):
 
 
 class RegisterView(APIView):
+    pagination_class = HubPagination
+
     @extend_schema(
         responses=RegisterVersionSerializer(many=True),
-        summary="The register: every version of every agreement this organisation is party to",
+        summary="The register: every version of every agreement this organisation is party to (paged)",
     )
     def get(self, request: Request) -> Response:
         require_scope(request.user, request.tenant, Scope.AGREEMENTS_REGISTER)
-        return Response(RegisterVersionSerializer(selectors.agreement_register(request.tenant), many=True).data)
+        return page_response(request, self, selectors.agreement_register(request.tenant), RegisterVersionSerializer)

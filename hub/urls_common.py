@@ -1,8 +1,10 @@
 """URLs served on every host: sign-out, password change, the API schema."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
+
+from hub.api_errors import NoSuchEndpoint
 
 urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
@@ -17,6 +19,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # Last: any other address under /api/ answers 404 in the API's error shape.
+    re_path(r"^api/", NoSuchEndpoint.as_view()),
 ]
 
 handler403 = "hub.views.permission_denied"

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api_pagination import HubPagination, page_response
 from sharing import selectors, services
 from sharing.models import CheckOpened, DetailRequest, SharedCheck
 from sharing.views import SEARCH_ROLES
@@ -62,7 +63,12 @@ class ReasonSerializer(serializers.Serializer[Any]):
 
 class AnswerSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class DetailRequestStateSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
 
 
 def _require_search_role(request: Request) -> None:
@@ -82,18 +88,20 @@ class NameSerializer(serializers.Serializer[Any]):
 
 
 class SearchView(APIView):
+    pagination_class = HubPagination
+
     # POST with a JSON body, not GET: a speaker's name must not end up in URLs or access logs.
     @extend_schema(
         request=NameSerializer,
         responses=CheckViewSerializer(many=True),
-        summary="Shared checks of a speaker that this organisation may read",
+        summary="Shared checks of a speaker that this organisation may read (paged)",
     )
     def post(self, request: Request) -> Response:
         _require_search_role(request)
         views = selectors.speaker_check_search(
             organisation=request.tenant, user=request.user, **_valid(NameSerializer(data=request.data))
         )
-        return Response(CheckViewSerializer(views, many=True).data)
+        return page_response(request, self, views, CheckViewSerializer)
 
 
 class CheckView(APIView):
@@ -105,7 +113,11 @@ class CheckView(APIView):
 
 
 class DetailRequestCreateView(APIView):
-    @extend_schema(request=ReasonSerializer, responses={201: None}, summary="Ask the source for full detail")
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={201: DetailRequestStateSerializer},
+        summary="Ask the source for full detail",
+    )
     def post(self, request: Request, check_id: int) -> Response:
         _require_search_role(request)
         view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
@@ -119,17 +131,21 @@ class DetailRequestCreateView(APIView):
 
 
 class SharedListView(APIView):
-    @extend_schema(responses=SharedCheckSerializer(many=True), summary="Checks this organisation shared")
+    pagination_class = HubPagination
+
+    @extend_schema(responses=SharedCheckSerializer(many=True), summary="Checks this organisation shared (paged)")
     def get(self, request: Request) -> Response:
-        return Response(SharedCheckSerializer(selectors.shared_checks_of(request.tenant), many=True).data)
+        return page_response(request, self, selectors.shared_checks_of(request.tenant), SharedCheckSerializer)
 
 
 class OpeningsView(APIView):
-    @extend_schema(responses=OpeningSerializer(many=True), summary="Who opened one of our checks")
+    pagination_class = HubPagination
+
+    @extend_schema(responses=OpeningSerializer(many=True), summary="Who opened one of our checks (paged)")
     def get(self, request: Request, check_id: int) -> Response:
         get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
         openings = selectors.check_openings(organisation=request.tenant, check_id=check_id)
-        return Response(OpeningSerializer(openings, many=True).data)
+        return page_response(request, self, openings, OpeningSerializer)
 
 
 class WithdrawView(APIView):
@@ -142,7 +158,11 @@ class WithdrawView(APIView):
 
 
 class DetailAnswerView(APIView):
-    @extend_schema(request=AnswerSerializer, responses={200: None}, summary="Approve or decline a request for detail")
+    @extend_schema(
+        request=AnswerSerializer,
+        responses=DetailRequestStateSerializer,
+        summary="Approve or decline a request for detail",
+    )
     def post(self, request: Request, request_id: int) -> Response:
         detail = get_object_or_404(DetailRequest, pk=request_id, check_row__source=request.tenant)
         detail = services.detail_request_decide(

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api_pagination import HubPagination, page_response
 from speakers import selectors, services
 from speakers import serializers as s
 from speakers.models import RequestMitigation
@@ -49,22 +50,26 @@ def _detail(request: Request, pk: int) -> Response:
     return Response(s.EventRequestSerializer(selectors.event_request_get(membership=request.membership, pk=pk)).data)
 
 
-class RequestListView(APIView):
-    @extend_schema(
-        responses=s.EventRequestSerializer(many=True),
-        summary="Requests you may see",
-        parameters=[OpenApiParameter("sort", str, enum=list(selectors.REGISTER_SORTS), description="Default: urgency")],
-    )
-    def get(self, request: Request) -> Response:
-        filters = selectors.RegisterFilter(search=request.query_params.get("q", ""),
-                                           status=request.query_params.get("status", ""))  # fmt: skip
-        sort = request.query_params.get("sort") or "urgency"  # most urgent first (see selectors.register_order)
-        if sort not in selectors.REGISTER_SORTS:
-            raise drf.ValidationError({"sort": f"Sort by one of: {', '.join(selectors.REGISTER_SORTS)}."})
-        rows = selectors.register_requests(membership=request.membership, filters=filters, sort=sort)
-        return Response(s.EventRequestSerializer(rows.prefetch_related("mitigations"), many=True).data)
+def _query(serializer_class: type[drf.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
-    @extend_schema(request=s.SubmitSerializer, responses=s.EventRequestSerializer, summary="Submit or save a draft")
+
+class RequestListView(APIView):
+    pagination_class = HubPagination
+
+    @extend_schema(parameters=[s.RegisterQuerySerializer], responses=s.EventRequestSerializer(many=True),
+                   summary="Requests you may see (paged)")  # fmt: skip
+    def get(self, request: Request) -> Response:
+        query = _query(s.RegisterQuerySerializer, request)
+        sort = query.pop("sort")  # most urgent first by default (see selectors.register_order)
+        rows = selectors.register_requests(membership=request.membership, filters=selectors.RegisterFilter(**query),
+                                           sort=sort)  # fmt: skip
+        return page_response(request, self, rows.prefetch_related("mitigations"), s.EventRequestSerializer)
+
+    @extend_schema(request=s.SubmitSerializer, responses={201: s.EventRequestSerializer},
+                   summary="Submit or save a draft")  # fmt: skip
     def post(self, request: Request) -> Response:
         data = _valid(s.SubmitSerializer, request)
         speakers = [SpeakerDetails(**row) for row in data.pop("speakers")]
@@ -141,11 +146,10 @@ class MitigationProgressView(APIView):
 
 
 class CountsView(APIView):
-    @extend_schema(responses=dict, summary="Decisions by outcome in a period (?from=YYYY-MM-DD&to=YYYY-MM-DD)")
+    @extend_schema(parameters=[s.PeriodSerializer], responses=s.CountsSerializer,
+                   summary="Decisions by outcome in a period (?from=YYYY-MM-DD&to=YYYY-MM-DD)")  # fmt: skip
     def get(self, request: Request) -> Response:
-        dates = drf.DictField(child=drf.DateField(allow_null=True))
-        period = {k: request.query_params.get(k) or None for k in ("from", "to")}
-        parsed = dates.run_validation(period)
-        counts = selectors.register_counts(membership=request.membership, date_from=parsed["from"],
-                                           date_to=parsed["to"])  # fmt: skip
-        return Response({"from": period["from"], "to": period["to"], "counts": counts})
+        period = _query(s.PeriodSerializer, request)
+        counts = selectors.register_counts(membership=request.membership, date_from=period["from"],
+                                           date_to=period["to"])  # fmt: skip
+        return Response(s.CountsSerializer({**period, "counts": counts}).data)

@@ -14,6 +14,7 @@ from speakers.choices import (
     Status,
     WithinLaw,
 )
+from speakers.models.requests import MAX_EXPECTED_AUDIENCE
 from speakers.selectors import REGISTER_SORTS
 from tenants.models import Role
 
@@ -30,7 +31,9 @@ class EventForm(forms.Form):
     open_to_public = forms.BooleanField(label="Open to the public", required=False)
     livestreamed = forms.BooleanField(label="Livestreamed", required=False)
     recorded = forms.BooleanField(label="Recorded", required=False)
-    expected_audience = forms.IntegerField(min_value=0, required=False, help_text="An estimate is fine.")
+    expected_audience = forms.IntegerField(
+        min_value=0, max_value=MAX_EXPECTED_AUDIENCE, required=False, help_text="An estimate is fine."
+    )
     organising_body = forms.CharField(max_length=200, required=False, help_text="Department, team or society.")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs=TEXT))
     short_notice_reason = forms.CharField(

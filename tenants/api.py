@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api_pagination import HubPagination, page_response
 from tenants import selectors
 from tenants.models import Organisation
 
@@ -42,7 +43,9 @@ class CurrentOrganisationView(APIView):
 
 
 class LinksView(APIView):
-    @extend_schema(responses=LinkSerializer(many=True), summary="Links to and from this organisation")
+    pagination_class = HubPagination
+
+    @extend_schema(responses=LinkSerializer(many=True), summary="Links to and from this organisation (paged)")
     def get(self, request: Request) -> Response:
         me = request.tenant.pk
         rows = [
@@ -53,10 +56,12 @@ class LinksView(APIView):
             }
             for link in selectors.organisation_links(request.tenant)
         ]
-        return Response(LinkSerializer(rows, many=True).data)
+        return page_response(request, self, rows, LinkSerializer)
 
 
 class MembersView(APIView):
-    @extend_schema(responses=MemberSerializer(many=True), summary="People in this organisation and their roles")
+    pagination_class = HubPagination
+
+    @extend_schema(responses=MemberSerializer(many=True), summary="People in this organisation and their roles (paged)")
     def get(self, request: Request) -> Response:
-        return Response(MemberSerializer(selectors.organisation_members(request.tenant), many=True).data)
+        return page_response(request, self, selectors.organisation_members(request.tenant), MemberSerializer)

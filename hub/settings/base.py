@@ -28,6 +28,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.middleware.MembershipMiddleware",
+    "hub.input_guard.UnstorableInputMiddleware",
 ]
 
 TEMPLATES = [
@@ -115,8 +116,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api_auth.IsMemberOfThisOrganisation"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hub.api_schema.HubAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only; strings PostgreSQL cannot store (NUL, lone surrogates) are a 400 naming the field.
+    "DEFAULT_PARSER_CLASSES": ["hub.input_guard.StorableJSONParser"],
+    # Every list is paged: ?page=N&page_size=M, M at most hub.api_pagination.MAX_PAGE_SIZE (200).
+    "DEFAULT_PAGINATION_CLASS": "hub.api_pagination.HubPagination",
+    "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",
 }

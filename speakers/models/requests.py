@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 from speakers.choices import EventFormat, Status
+
+# More than any venue or stream in the sector; the column itself would stop at 2147483647.
+MAX_EXPECTED_AUDIENCE = 1_000_000
 
 
 class EventRequest(models.Model):
@@ -19,7 +23,9 @@ class EventRequest(models.Model):
     open_to_public = models.BooleanField(default=False)
     livestreamed = models.BooleanField(default=False)
     recorded = models.BooleanField(default=False)
-    expected_audience = models.PositiveIntegerField(null=True, blank=True)
+    expected_audience = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_EXPECTED_AUDIENCE)]
+    )
     organising_body = models.CharField(max_length=200, blank=True, help_text="Department, team or society.")
     description = models.TextField(blank=True)
 

@@ -70,7 +70,7 @@ def test_an_agreement_the_organisation_is_not_party_to_is_not_found(drafting, cl
         ).status_code
         == 404
     )
-    assert outsider.get("/api/v1/agreements/").json() == []
+    assert outsider.get("/api/v1/agreements/").json()["results"] == []
     assert counts() == before
 
 
@@ -110,8 +110,8 @@ def test_the_register_api_lists_every_version_for_a_dpo_and_refuses_a_reviewer(
     refused = client_on(org_a, member(org_a, "reviewer")).get("/api/v1/agreements/register/")
 
     assert listed.status_code == 200
-    assert [(row["agreement"], row["number"], row["current"]) for row in listed.json()] == [
+    assert [(row["agreement"], row["number"], row["current"]) for row in listed.json()["results"]] == [
         (agreement.reference, 1, True)
     ]
-    assert len(listed.json()[0]["signatures"]) == 2
+    assert len(listed.json()["results"][0]["signatures"]) == 2
     assert refused.status_code == 403

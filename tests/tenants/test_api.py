@@ -23,8 +23,8 @@ def test_a_token_reads_its_own_organisation_links_and_members(org_a, partner, ne
     api = Client(HTTP_HOST="alderley.hub.localhost")
 
     organisation = api.get("/api/v1/organisation/", **_bearer(raw)).json()
-    links = api.get("/api/v1/organisation/links/", **_bearer(raw)).json()
-    members = api.get("/api/v1/organisation/members/", **_bearer(raw)).json()
+    links = api.get("/api/v1/organisation/links/", **_bearer(raw)).json()["results"]
+    members = api.get("/api/v1/organisation/members/", **_bearer(raw)).json()["results"]
 
     assert organisation == {**organisation, "slug": "alderley", "kind": "provider", "host": "alderley.hub.localhost"}
     assert {(link["kind"], link["direction"], link["organisation"]["slug"]) for link in links} == {
