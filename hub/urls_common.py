@@ -4,19 +4,27 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from tenants.scopes import scope_exempt
+
+_ACCOUNT = scope_exempt("the signed-in person's own account, on every host")
+
 urlpatterns = [
-    path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("logout/", _ACCOUNT(auth_views.LogoutView.as_view(next_page="/")), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(template_name="tenants/password_change.html"),
+        _ACCOUNT(auth_views.PasswordChangeView.as_view(template_name="tenants/password_change.html")),
         name="password_change",
     ),
     path(
         "password/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="tenants/password_change_done.html"),
+        _ACCOUNT(auth_views.PasswordChangeDoneView.as_view(template_name="tenants/password_change_done.html")),
         name="password_change_done",
     ),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/schema/",
+        scope_exempt("the API's public description; no organisation data")(SpectacularAPIView.as_view()),
+        name="api_schema",
+    ),
 ]
 
 handler403 = "hub.views.permission_denied"

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from tenants import selectors
 from tenants.models import Organisation
+from tenants.scopes import Scope
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -36,12 +37,16 @@ class MemberSerializer(serializers.Serializer[object]):
 
 
 class CurrentOrganisationView(APIView):
+    required_scopes = {"GET": [Scope.ORG_READ]}
+
     @extend_schema(responses=OrganisationSerializer, summary="The organisation whose host this is")
     def get(self, request: Request) -> Response:
         return Response(OrganisationSerializer(request.tenant).data)
 
 
 class LinksView(APIView):
+    required_scopes = {"GET": [Scope.ORG_READ]}
+
     @extend_schema(responses=LinkSerializer(many=True), summary="Links to and from this organisation")
     def get(self, request: Request) -> Response:
         me = request.tenant.pk
@@ -57,6 +62,8 @@ class LinksView(APIView):
 
 
 class MembersView(APIView):
+    required_scopes = {"GET": [Scope.ORG_READ]}
+
     @extend_schema(responses=MemberSerializer(many=True), summary="People in this organisation and their roles")
     def get(self, request: Request) -> Response:
         return Response(MemberSerializer(selectors.organisation_members(request.tenant), many=True).data)

@@ -114,7 +114,7 @@ REST_FRAMEWORK = {
         "tenants.api_auth.OrganisationTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["tenants.api_auth.IsMemberOfThisOrganisation"],
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.api_auth.HasRequiredScopes"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -16,7 +16,8 @@ from speakers import rights
 from speakers.choices import DECISION_OUTCOMES, Outcome
 from speakers.models import EventRequest, ProcedureConfig
 from speakers.selectors import procedure_config
-from tenants.models import Role, User
+from tenants.models import User
+from tenants.scopes import Scope, scopes_of
 
 CHECKS = {
     "required_fields": "Required fields present",
@@ -24,7 +25,6 @@ CHECKS = {
     "escalation": "Escalated where required",
     "authority": "Decision-maker had authority",
 }
-AUDITING_ROLES = (Role.AUDITOR, Role.PREVENT_LEAD, Role.ORG_ADMIN)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def audit_sample_run(
     *, actor: User, date_from: date, date_to: date, size: int, seed: int | None = None
 ) -> AuditSampleReport:
     """Sample `size` requests decided in [date_from, date_to]; the seed makes a sample repeatable."""
-    if not any(rights.membership_of(actor).has_role(role) for role in AUDITING_ROLES):
+    if Scope.SPEAKERS_AUDIT not in scopes_of(rights.membership_of(actor)):
         raise PermissionDenied("Only an auditor, the Prevent lead or an organisation admin can run an audit sample.")
     if date_to < date_from or size < 1:
         raise ValidationError({"size": "Choose a sample of at least one over a period that ends after it starts."})

@@ -13,6 +13,7 @@ from speakers import csv_format, selectors, services
 from speakers.forms import AuditSampleForm, ImportForm, MitigationForm, ProcedureForm
 from speakers.models import Mitigation
 from speakers.services import ImportRejected
+from tenants.scopes import Scope, scope_required
 
 
 def _procedure_initial() -> dict:
@@ -26,6 +27,7 @@ def _procedure_initial() -> dict:
     }
 
 
+@scope_required(Scope.SPEAKERS_CONFIGURE)
 def procedure(request: HttpRequest) -> HttpResponse:
     form = ProcedureForm(request.POST or None, initial=_procedure_initial())
     if request.method == "POST" and form.is_valid():
@@ -48,6 +50,7 @@ def procedure(request: HttpRequest) -> HttpResponse:
     return render(request, "speakers/procedure.html", context, status=400 if form.errors else 200)
 
 
+@scope_required(Scope.SPEAKERS_CONFIGURE)
 @require_POST
 def mitigation_add(request: HttpRequest) -> HttpResponse:
     form = MitigationForm(request.POST)
@@ -62,6 +65,7 @@ def mitigation_add(request: HttpRequest) -> HttpResponse:
     return redirect("speakers:procedure")
 
 
+@scope_required(Scope.SPEAKERS_CONFIGURE)
 @require_POST
 def mitigation_toggle(request: HttpRequest, mitigation_id: int) -> HttpResponse:
     item = get_object_or_404(Mitigation, pk=mitigation_id)
@@ -71,6 +75,7 @@ def mitigation_toggle(request: HttpRequest, mitigation_id: int) -> HttpResponse:
     return redirect("speakers:procedure")
 
 
+@scope_required(Scope.SPEAKERS_AUDIT)
 def audit_sample(request: HttpRequest) -> HttpResponse:
     form = AuditSampleForm(request.GET or None)
     report = None
@@ -82,6 +87,7 @@ def audit_sample(request: HttpRequest) -> HttpResponse:
     return render(request, "speakers/audit_sample.html", {"form": form, "report": report})
 
 
+@scope_required(Scope.SPEAKERS_CONFIGURE)
 def import_csv(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []

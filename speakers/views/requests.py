@@ -14,8 +14,10 @@ from speakers.choices import Outcome, Status
 from speakers.forms import EventForm, ProgressForm, RegisterForm, SpeakerFormSet, WithdrawForm
 from speakers.models import EventRequest, RequestMitigation
 from speakers.services import EventDetails, SpeakerDetails
+from tenants.scopes import Scope, scope_required, scopes_of
 
 
+@scope_required(rights.SEES_REQUESTS)
 def register(request: HttpRequest) -> HttpResponse:
     """Search and filter the requests this person may see, with counts by outcome for the period."""
     form = RegisterForm(request.GET or None)
@@ -31,7 +33,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "form": form,
         "requests": selectors.register_requests(membership=request.membership, filters=filters)[:500],
         "counts": [(label, counts.get(value, 0)) for value, label in Outcome.choices],
-        "can_submit": request.membership.has_role("organiser"),
+        "can_submit": Scope.SPEAKERS_SUBMIT in scopes_of(request.membership),
         "query": request.GET.urlencode(),
     }
     return render(request, "speakers/register.html", context)
@@ -55,6 +57,7 @@ def _initial(event_request: EventRequest | None) -> tuple[dict, list[dict]]:
     return event, speakers
 
 
+@scope_required(Scope.SPEAKERS_SUBMIT)
 def request_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """New request, or the organiser's draft: 'Save draft' keeps it, 'Submit for review' sends it."""
     event_request = selectors.event_request_get(membership=request.membership, pk=pk) if pk else None
@@ -83,6 +86,7 @@ def request_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "speakers/request_form.html", context, status=status)
 
 
+@scope_required(rights.SEES_REQUESTS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
     config = selectors.procedure_config()
@@ -96,6 +100,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "speakers/detail.html", context)
 
 
+@scope_required(rights.OWNER_OR_REVIEWER)
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -115,6 +120,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("speakers:detail", pk=pk)
 
 
+@scope_required(rights.OWNER_OR_REVIEWER)
 @require_POST
 def mitigation_progress(request: HttpRequest, pk: int, mitigation_id: int) -> HttpResponse:
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -134,6 +140,7 @@ def mitigation_progress(request: HttpRequest, pk: int, mitigation_id: int) -> Ht
     return redirect("speakers:detail", pk=pk)
 
 
+@scope_required(rights.SEES_REQUESTS)
 def export_csv(request: HttpRequest) -> HttpResponse:
     text = services.event_requests_export(actor=request.user)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
