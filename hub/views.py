@@ -14,8 +14,10 @@ from speakers import selectors as speaker_selectors
 from speakers.choices import Status
 from tenants import selectors
 from tenants.models import LinkKind, Role
+from tenants.scopes import Scope, scope_required, scopes_of
 
 
+@scope_required(Scope.ORG_READ)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """An organisation's home: who it is linked to, who works in it, and in which roles."""
     organisation = request.tenant
@@ -39,7 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "members": members,
         "role_counts": [(label, count) for label, count in role_counts.items() if count],
         "open_invitations": selectors.open_invitations(organisation).count()
-        if request.membership.has_role(Role.ORG_ADMIN)
+        if Scope.ORG_ADMIN in scopes_of(request.membership)
         else None,
     }
     return render(request, "hub/dashboard.html", context)
@@ -48,6 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _work_in_hand(request: HttpRequest) -> dict[str, object]:
     """What needs someone's attention today, from each app's own selectors."""
     organisation, membership = request.tenant, request.membership
+    held = scopes_of(membership)
     rows = agreement_selectors.agreement_rows(organisation)
     visible = speaker_selectors.event_requests_visible_to(membership)
     open_statuses = (Status.SUBMITTED, Status.ASSESSED, Status.ESCALATED)
@@ -59,10 +62,15 @@ def _work_in_hand(request: HttpRequest) -> dict[str, object]:
         "requests_by_status": {
             label: visible.filter(status=value).count() for value, label in Status.choices if value in open_statuses
         },
-        "checks_shared": sharing_selectors.shared_checks_of(organisation).filter(is_current=True).count(),
+        # Each figure only for those who may open the page it links to (None hides the line).
+        "checks_shared": sharing_selectors.shared_checks_of(organisation).filter(is_current=True).count()
+        if Scope.EXCHANGE_READ_SHARED in held
+        else None,
         "detail_requests_waiting": sharing_selectors.detail_requests_incoming(organisation)
         .filter(status=DetailRequestStatus.PENDING)
-        .count(),
+        .count()
+        if Scope.EXCHANGE_DETAIL_REQUESTS in held
+        else None,
     }
 
 

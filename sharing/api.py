@@ -7,7 +7,6 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 from hub.api_pagination import HubPagination, page_response
 from sharing import selectors, services
 from sharing.models import CheckOpened, DetailRequest, SharedCheck
-from sharing.views import SEARCH_ROLES
+from tenants.scopes import Scope
 
 
 class CheckViewSerializer(serializers.Serializer[Any]):
@@ -71,13 +70,6 @@ class DetailRequestStateSerializer(serializers.Serializer[Any]):
     status = serializers.CharField()
 
 
-def _require_search_role(request: Request) -> None:
-    if not any(request.membership.has_role(role) for role in SEARCH_ROLES):
-        raise PermissionDenied(
-            "Searching shared speaker checks needs the Prevent lead, reviewer or senior decision-maker role."
-        )
-
-
 def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -89,6 +81,7 @@ class NameSerializer(serializers.Serializer[Any]):
 
 class SearchView(APIView):
     pagination_class = HubPagination
+    required_scopes = {"POST": [Scope.EXCHANGE_SEARCH]}
 
     # POST with a JSON body, not GET: a speaker's name must not end up in URLs or access logs.
     @extend_schema(
@@ -97,7 +90,6 @@ class SearchView(APIView):
         summary="Shared checks of a speaker that this organisation may read (paged)",
     )
     def post(self, request: Request) -> Response:
-        _require_search_role(request)
         views = selectors.speaker_check_search(
             organisation=request.tenant, user=request.user, **_valid(NameSerializer(data=request.data))
         )
@@ -105,21 +97,23 @@ class SearchView(APIView):
 
 
 class CheckView(APIView):
+    required_scopes = {"GET": [Scope.EXCHANGE_SEARCH]}
+
     @extend_schema(responses=CheckViewSerializer, summary="One shared check (404 if not visible to you)")
     def get(self, request: Request, check_id: int) -> Response:
-        _require_search_role(request)
         view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
         return Response(CheckViewSerializer(view).data)
 
 
 class DetailRequestCreateView(APIView):
+    required_scopes = {"POST": [Scope.EXCHANGE_DETAIL_REQUESTS]}
+
     @extend_schema(
         request=ReasonSerializer,
         responses={201: DetailRequestStateSerializer},
         summary="Ask the source for full detail",
     )
     def post(self, request: Request, check_id: int) -> Response:
-        _require_search_role(request)
         view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
         detail = services.detail_request_create(
             actor=request.user,
@@ -132,6 +126,7 @@ class DetailRequestCreateView(APIView):
 
 class SharedListView(APIView):
     pagination_class = HubPagination
+    required_scopes = {"GET": [Scope.EXCHANGE_READ_SHARED]}
 
     @extend_schema(responses=SharedCheckSerializer(many=True), summary="Checks this organisation shared (paged)")
     def get(self, request: Request) -> Response:
@@ -140,6 +135,7 @@ class SharedListView(APIView):
 
 class OpeningsView(APIView):
     pagination_class = HubPagination
+    required_scopes = {"GET": [Scope.EXCHANGE_READ_OPENINGS]}
 
     @extend_schema(responses=OpeningSerializer(many=True), summary="Who opened one of our checks (paged)")
     def get(self, request: Request, check_id: int) -> Response:
@@ -149,6 +145,8 @@ class OpeningsView(APIView):
 
 
 class WithdrawView(APIView):
+    required_scopes = {"POST": [Scope.EXCHANGE_SHARE]}
+
     @extend_schema(request=ReasonSerializer, responses=SharedCheckSerializer, summary="Withdraw one of our checks")
     def post(self, request: Request, check_id: int) -> Response:
         check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, is_current=True)
@@ -158,6 +156,8 @@ class WithdrawView(APIView):
 
 
 class DetailAnswerView(APIView):
+    required_scopes = {"POST": [Scope.EXCHANGE_ANSWER_DETAIL]}
+
     @extend_schema(
         request=AnswerSerializer,
         responses=DetailRequestStateSerializer,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,14 +51,11 @@ from sharing.models import (
     envelope_key_context,
 )
 from sharing.names import MAX_NAME_LENGTH, NameQueryError, index_tokens
-from tenants.models import Organisation, Role, User
-from tenants.scopes import Scope
-from tenants.services import require_role
+from tenants.models import Organisation, User
+from tenants.scopes import Scope, require_scope
 
 KIND = RecordKind.SPEAKER_CHECK
 PURPOSE = Purpose.SPEAKER_DUE_DILIGENCE
-# Roles that may share, correct and withdraw their organisation's checks and answer requests.
-SHARING_ROLES = (Role.PREVENT_LEAD, Role.REVIEWER, Role.ORG_ADMIN)
 
 
 class Projection(Protocol):
@@ -96,8 +93,7 @@ def allowed_under_agreement(
 def _require_sharing_role(actor: User | None, organisation: Organisation) -> None:
     if actor is None:
         return  # the system itself (demo seed, imports)
-    if not any(m.has_role(r) for m in actor.memberships.filter(organisation=organisation) for r in SHARING_ROLES):
-        raise PermissionDenied("Sharing needs the Prevent lead, reviewer or organisation admin role.")
+    require_scope(actor, organisation, Scope.EXCHANGE_SHARE)
 
 
 def settings_for(organisation: Organisation) -> ExchangeSettings:
@@ -108,12 +104,7 @@ def exchange_settings_update(
     *, actor: User, organisation: Organisation, share_mode: str, automatic_level: int
 ) -> ExchangeSettings:
     """How this organisation shares: on decision or when asked; at summary (default) or the highest level allowed."""
-    if not any(
-        m.has_role(r)
-        for m in actor.memberships.filter(organisation=organisation)
-        for r in (Role.PREVENT_LEAD, Role.ORG_ADMIN)
-    ):
-        raise PermissionDenied("Only the Prevent lead or an organisation admin can change how checks are shared.")
+    require_scope(actor, organisation, Scope.EXCHANGE_SETTINGS)
     errors = {}
     if share_mode not in ShareMode.values:
         errors["share_mode"] = f"Choose one of: {', '.join(ShareMode.values)}."
@@ -348,7 +339,7 @@ def detail_request_create(*, actor: User, organisation: Organisation, check: Sha
 def detail_request_decide(*, actor: User, request: DetailRequest, approve: bool, note: str = "") -> DetailRequest:
     """The source approves (a full share to the asker alone, if an agreement allows full) or declines."""
     check = request.check_row
-    require_role(actor, check.source, Role.PREVENT_LEAD)
+    require_scope(actor, check.source, Scope.EXCHANGE_ANSWER_DETAIL)
     if request.status != DetailRequestStatus.PENDING:
         raise ValidationError({"request": "This request has already been answered."})
     decision = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,21 +13,12 @@ from hub.forms_util import add_service_errors
 from sharing import selectors, services
 from sharing.forms import DecideDetailForm, ReasonForm, SearchForm, SettingsForm
 from sharing.models import DetailRequest, SharedCheck
-from tenants.models import Role
-
-SEARCH_ROLES = (Role.PREVENT_LEAD, Role.REVIEWER, Role.SENIOR_DECISION_MAKER)
+from tenants.scopes import Scope, scope_required, scopes_of
 
 
-def _require_search_role(request: HttpRequest) -> None:
-    if not any(request.membership.has_role(role) for role in SEARCH_ROLES):
-        raise PermissionDenied(
-            "Searching shared speaker checks needs the Prevent lead, reviewer or senior decision-maker role."
-        )
-
-
+@scope_required(Scope.EXCHANGE_SEARCH)
 def search(request: HttpRequest) -> HttpResponse:
     """Has anyone in our network assessed this speaker, and what did they do?"""
-    _require_search_role(request)
     # POST, not GET: a speaker's name must not end up in URLs, access logs or browser history.
     form = SearchForm(request.POST or None)
     results, status = None, 200
@@ -42,8 +33,8 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "sharing/search.html", {"form": form, "results": results}, status=status)
 
 
+@scope_required({"GET": Scope.EXCHANGE_SEARCH, "POST": Scope.EXCHANGE_DETAIL_REQUESTS})
 def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
-    _require_search_role(request)
     view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -61,15 +52,22 @@ def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     return render(request, "sharing/check.html", {"view": view, "form": form}, status=status)
 
 
+@scope_required(Scope.EXCHANGE_READ_SHARED)
 def shared_register(request: HttpRequest) -> HttpResponse:
     """What we shared: every version, its state, and how often it was opened."""
     checks = selectors.shared_checks_of(request.tenant)
     return render(request, "sharing/shared.html", {"checks": checks, "withdraw_form": ReasonForm()})
 
 
+@scope_required(Scope.EXCHANGE_READ_SHARED)
 def shared_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
-    openings = selectors.check_openings(organisation=request.tenant, check_id=check.pk)
+    # Who in other organisations read it is a right of its own (None: the page says it is not shown).
+    openings = (
+        selectors.check_openings(organisation=request.tenant, check_id=check.pk)
+        if Scope.EXCHANGE_READ_OPENINGS in scopes_of(request.membership)
+        else None
+    )
     view = (
         selectors.check_open(organisation=request.tenant, user=request.user, check_id=check.pk)
         if check.is_readable
@@ -82,6 +80,7 @@ def shared_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     )
 
 
+@scope_required(Scope.EXCHANGE_SHARE)
 @require_POST
 def shared_withdraw(request: HttpRequest, check_id: int) -> HttpResponse:
     check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, is_current=True)
@@ -95,6 +94,7 @@ def shared_withdraw(request: HttpRequest, check_id: int) -> HttpResponse:
     return redirect("sharing:shared_detail", check_id=check_id)
 
 
+@scope_required(Scope.EXCHANGE_DETAIL_REQUESTS)
 def detail_requests(request: HttpRequest) -> HttpResponse:
     context = {
         "incoming": selectors.detail_requests_incoming(request.tenant),
@@ -104,6 +104,7 @@ def detail_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "sharing/requests.html", context)
 
 
+@scope_required(Scope.EXCHANGE_ANSWER_DETAIL)
 @require_POST
 def detail_request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     detail = get_object_or_404(DetailRequest, pk=request_id, check_row__source=request.tenant)
@@ -122,6 +123,7 @@ def detail_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
     return redirect("sharing:requests")
 
 
+@scope_required(Scope.EXCHANGE_SETTINGS)
 def exchange_settings(request: HttpRequest) -> HttpResponse:
     current = services.settings_for(request.tenant)
     form = SettingsForm(

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api_pagination import HubPagination, page_response
-from speakers import selectors, services
+from speakers import rights, selectors, services
 from speakers import serializers as s
 from speakers.models import RequestMitigation
 from speakers.services import (
@@ -31,6 +31,7 @@ from speakers.services import (
     SpeakerDetails,
 )
 from tenants.models import User
+from tenants.scopes import Scope
 
 
 def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
@@ -58,6 +59,7 @@ def _query(serializer_class: type[drf.Serializer], request: Request) -> dict[str
 
 class RequestListView(APIView):
     pagination_class = HubPagination
+    required_scopes = {"GET": rights.SEES_REQUESTS, "POST": [Scope.SPEAKERS_SUBMIT]}
 
     @extend_schema(parameters=[s.RegisterQuerySerializer], responses=s.EventRequestSerializer(many=True),
                    summary="Requests you may see (paged)")  # fmt: skip
@@ -86,12 +88,16 @@ class RequestListView(APIView):
 
 
 class RequestDetailView(APIView):
+    required_scopes = {"GET": rights.SEES_REQUESTS}
+
     @extend_schema(responses=s.EventRequestSerializer, summary="One request")
     def get(self, request: Request, pk: int) -> Response:
         return _detail(request, pk)
 
 
 class AssessView(APIView):
+    required_scopes = {"POST": [Scope.SPEAKERS_REVIEW]}
+
     @extend_schema(request=s.AssessSerializer, responses=s.EventRequestSerializer, summary="Record the assessment")
     def post(self, request: Request, pk: int) -> Response:
         event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -104,6 +110,9 @@ class AssessView(APIView):
 
 
 class EscalateView(APIView):
+    required_scopes = {"POST": [Scope.SPEAKERS_REVIEW]}
+    service = staticmethod(services.event_request_escalate)
+
     @extend_schema(request=s.EscalateSerializer, responses=s.EventRequestSerializer, summary="Escalate")
     def post(self, request: Request, pk: int) -> Response:
         event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -111,12 +120,25 @@ class EscalateView(APIView):
         person = User.objects.filter(pk=data["decision_maker_id"]).first()
         if person is None:
             raise drf.ValidationError({"decision_maker_id": "No such person."})
-        _call(services.event_request_escalate, actor=request.user, event_request=event_request,
+        _call(self.service, actor=request.user, event_request=event_request,
               decision_maker=person, note=data["note"])  # fmt: skip
         return _detail(request, pk)
 
 
+class ReescalateView(EscalateView):
+    """A reviewer re-escalates a request whose decision-maker no longer holds the role or has left."""
+
+    service = staticmethod(services.event_request_reescalate)
+
+    @extend_schema(request=s.EscalateSerializer, responses=s.EventRequestSerializer,
+                   summary="Re-escalate a request whose senior decision-maker lost the role or left")  # fmt: skip
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
 class DecideView(APIView):
+    required_scopes = {"POST": rights.DECIDERS}
+
     @extend_schema(request=s.DecideSerializer, responses=s.EventRequestSerializer,
                    summary="Decide: a reviewer, or the named senior decision-maker if escalated")  # fmt: skip
     def post(self, request: Request, pk: int) -> Response:
@@ -127,6 +149,8 @@ class DecideView(APIView):
 
 
 class WithdrawView(APIView):
+    required_scopes = {"POST": rights.OWNER_OR_REVIEWER}
+
     @extend_schema(request=s.WithdrawSerializer, responses=s.EventRequestSerializer, summary="Withdraw")
     def post(self, request: Request, pk: int) -> Response:
         event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -136,6 +160,8 @@ class WithdrawView(APIView):
 
 
 class MitigationProgressView(APIView):
+    required_scopes = {"POST": rights.OWNER_OR_REVIEWER}
+
     @extend_schema(request=s.ProgressSerializer, responses=s.MitigationSerializer, summary="Track a mitigation")
     def post(self, request: Request, pk: int, mitigation_id: int) -> Response:
         event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -146,6 +172,8 @@ class MitigationProgressView(APIView):
 
 
 class CountsView(APIView):
+    required_scopes = {"GET": rights.SEES_REQUESTS}
+
     @extend_schema(parameters=[s.PeriodSerializer], responses=s.CountsSerializer,
                    summary="Decisions by outcome in a period (?from=YYYY-MM-DD&to=YYYY-MM-DD)")  # fmt: skip
     def get(self, request: Request) -> Response:

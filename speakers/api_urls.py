@@ -9,6 +9,7 @@ urlpatterns = [
     path("requests/<int:pk>/", api.RequestDetailView.as_view(), name="api_speaker_request"),
     path("requests/<int:pk>/assess/", api.AssessView.as_view(), name="api_speaker_request_assess"),
     path("requests/<int:pk>/escalate/", api.EscalateView.as_view(), name="api_speaker_request_escalate"),
+    path("requests/<int:pk>/reescalate/", api.ReescalateView.as_view(), name="api_speaker_request_reescalate"),
     path("requests/<int:pk>/decide/", api.DecideView.as_view(), name="api_speaker_request_decide"),
     path("requests/<int:pk>/withdraw/", api.WithdrawView.as_view(), name="api_speaker_request_withdraw"),
     path(

@@ -9,9 +9,11 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 
+from speakers import rights
 from speakers.choices import MitigationTiming, RiskLevel, Status
-from speakers.models import EventRequest, EventRequestUserObjectPermission, Mitigation, ProcedureConfig
-from tenants.models import Membership, Role
+from speakers.models import EventRequest, Mitigation, ProcedureConfig
+from tenants.models import Membership
+from tenants.scopes import Scope, scopes_of
 
 DEFAULT_MITIGATIONS = [
     ("Independent chair", "A chair independent of the organisers keeps the discussion within the law.", "before"),
@@ -23,9 +25,6 @@ DEFAULT_MITIGATIONS = [
     ("Briefing for the speaker on the code of practice", "The speaker receives the code of practice.", "before"),
     ("Post-event report", "The organiser reports how the event went, within ten working days.", "after"),
 ]
-
-# Roles that read every submitted request, whatever the procedure says about reviewing.
-READ_ALL_ROLES = frozenset({Role.PREVENT_LEAD, Role.AUDITOR})
 
 
 def procedure_config() -> ProcedureConfig:
@@ -51,21 +50,16 @@ def mitigation_catalogue(*, include_retired: bool = False) -> QuerySet[Mitigatio
 
 
 def reads_everything(membership: Membership) -> bool:
-    roles = set(membership.roles)
-    return bool(roles & READ_ALL_ROLES) or bool(roles & set(procedure_config().reviewing_roles))
+    """Whether the person sees every submitted request (the register's readers and reviewers)."""
+    return bool(scopes_of(membership) & {Scope.SPEAKERS_READ_ALL, Scope.SPEAKERS_REVIEW})
 
 
 def event_requests_visible_to(membership: Membership) -> QuerySet[EventRequest]:
     """Organisers see their own (drafts too); reviewers, the Prevent lead and auditors see every
-    submitted request; a senior decision-maker sees what was escalated to them. The per-request
-    rights are guardian object permissions granted by the services."""
-    granted = EventRequestUserObjectPermission.objects.filter(
-        user_id=membership.user_id, permission__codename="view_eventrequest"
-    ).values("content_object_id")
-    visible = Q(pk__in=granted)
-    if reads_everything(membership):
-        visible |= ~Q(status=Status.DRAFT)
-    return EventRequest.objects.filter(visible)
+    submitted request; a senior decision-maker sees what was escalated to them. Computed from the
+    person's current scopes and the request's assignments (`speakers.rights.visible_filter`)."""
+    visible = rights.visible_filter(membership)
+    return EventRequest.objects.none() if visible is None else EventRequest.objects.filter(visible)
 
 
 def event_request_get(*, membership: Membership, pk: int) -> EventRequest:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/mitigations/<int:mitigation_id>/", requests.mitigation_progress, name="progress"),
     path("<int:pk>/assess/", review.assess, name="assess"),
     path("<int:pk>/escalate/", review.escalate, name="escalate"),
+    path("<int:pk>/reescalate/", review.reescalate, name="reescalate"),
     path("<int:pk>/decide/", review.decide, name="decide"),
     path("<int:pk>/share/", review.share, name="share"),
 ]

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from hub.api_pagination import HubPagination, page_response
 from tenants import selectors
 from tenants.models import Organisation
+from tenants.scopes import Scope
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -37,6 +38,8 @@ class MemberSerializer(serializers.Serializer[object]):
 
 
 class CurrentOrganisationView(APIView):
+    required_scopes = {"GET": [Scope.ORG_READ]}
+
     @extend_schema(responses=OrganisationSerializer, summary="The organisation whose host this is")
     def get(self, request: Request) -> Response:
         return Response(OrganisationSerializer(request.tenant).data)
@@ -44,6 +47,7 @@ class CurrentOrganisationView(APIView):
 
 class LinksView(APIView):
     pagination_class = HubPagination
+    required_scopes = {"GET": [Scope.ORG_READ]}
 
     @extend_schema(responses=LinkSerializer(many=True), summary="Links to and from this organisation (paged)")
     def get(self, request: Request) -> Response:
@@ -61,6 +65,7 @@ class LinksView(APIView):
 
 class MembersView(APIView):
     pagination_class = HubPagination
+    required_scopes = {"GET": [Scope.ORG_READ]}
 
     @extend_schema(responses=MemberSerializer(many=True), summary="People in this organisation and their roles (paged)")
     def get(self, request: Request) -> Response:

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 
 from core import crypto
 from tenants.models import ApiToken
+from tenants.scopes import allows, denied_message, scope_map, scopes_for_method, scopes_of
 from tenants.selectors import membership_for
 
 
@@ -56,4 +57,30 @@ class IsMemberOfThisOrganisation(permissions.BasePermission):
         if membership is None:
             raise exceptions.NotFound()
         request.membership = membership
+        return True
+
+
+class HasRequiredScopes(IsMemberOfThisOrganisation):
+    """Members holding the scope the view declares for this method (`required_scopes`), else 403.
+
+    `required_scopes = {"GET": [Scope.ORG_READ], "POST": [Scope.EXCHANGE_SHARE]}` on the APIView;
+    any one listed scope is enough. A method the view implements but does not declare is refused
+    (fail closed); a view with no declaration at all needs membership only, and the role × endpoint
+    matrix test fails on it, so no endpoint ships undeclared. Non-members still get 404.
+    """
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        super().has_permission(request, view)
+        if request.tenant.is_platform:
+            return True
+        raw = getattr(view, "required_scopes", None)
+        if raw is None:
+            return True
+        needed = scopes_for_method(scope_map(raw), request.method or "GET")
+        if needed is None:
+            if hasattr(view, (request.method or "").lower()):
+                raise exceptions.PermissionDenied(f"This endpoint declares no right for {request.method}.")
+            return True  # DRF answers 405 for a method the view does not implement
+        if not allows(scopes_of(request.membership), needed):
+            raise exceptions.PermissionDenied(denied_message(needed))
         return True

@@ -47,6 +47,9 @@ class Scope(enum.StrEnum):
     SPEAKERS_SUBMIT = "speakers:submit"
     SPEAKERS_READ_ALL = "speakers:read_all"  # the whole register
     SPEAKERS_REVIEW = "speakers:review"  # assess, decide (unless escalated), escalate, re-escalate
+    # Decide a request escalated to *you*: the scope comes from the procedure's senior decision-maker
+    # role, and the assignment (`EventRequest.escalated_to`) is checked beside it in speakers.rights.
+    SPEAKERS_DECIDE_ESCALATED = "speakers:decide_escalated"
     SPEAKERS_CONFIGURE = "speakers:configure"  # procedure settings, mitigation catalogue, import
     SPEAKERS_AUDIT = "speakers:audit"  # random-sample audit
 
@@ -77,6 +80,7 @@ SCOPE_ROLES: dict[Scope, frozenset[str]] = {
     Scope.SPEAKERS_SUBMIT: frozenset({Role.ORGANISER}),
     Scope.SPEAKERS_READ_ALL: frozenset({Role.PREVENT_LEAD, Role.AUDITOR}),
     Scope.SPEAKERS_REVIEW: frozenset(),  # from the organisation's procedure: ProcedureConfig.reviewing_roles
+    Scope.SPEAKERS_DECIDE_ESCALATED: frozenset(),  # from ProcedureConfig.senior_decision_maker_role
     Scope.SPEAKERS_CONFIGURE: frozenset({Role.ORG_ADMIN, Role.PREVENT_LEAD}),
     Scope.SPEAKERS_AUDIT: frozenset({Role.AUDITOR, Role.PREVENT_LEAD, Role.ORG_ADMIN}),
 }
@@ -122,35 +126,121 @@ def has_scope(user: User | None, organisation: Organisation, scope: Scope) -> bo
     return scope in scopes_of(membership_get(user, organisation))
 
 
-def require_scope(user: User | None, organisation: Organisation, scope: Scope) -> Membership:
-    """The membership if it holds `scope` now; raises PermissionDenied naming the right otherwise."""
+def require_scope(user: User | None, organisation: Organisation, scope: Scope | Iterable[Scope]) -> Membership:
+    """The membership if it holds `scope` (or any one of several) now; PermissionDenied naming the right otherwise."""
+    needed = _as_scopes(scope)
     membership = membership_get(user, organisation)
-    if membership is None or scope not in scopes_of(membership):
-        raise PermissionDenied(denied_message(scope))
+    if membership is None or not allows(scopes_of(membership), needed):
+        raise PermissionDenied(denied_message(needed))
     return membership
 
 
-def denied_message(scope: Scope) -> str:
-    roles = ", ".join(sorted(Role(r).label for r in SCOPE_ROLES[scope])) or "the roles your procedure names"
-    return f"This needs the '{scope.value}' right, which comes with: {roles}."
+def denied_message(scope: Scope | Iterable[Scope]) -> str:
+    wanted = [scope] if isinstance(scope, Scope) else list(scope)
+    roles = sorted({Role(r).label for s in wanted for r in SCOPE_ROLES[s]})
+    names = " or ".join(f"'{s.value}'" for s in wanted)
+    held_by = ", ".join(roles) if roles else "the roles your organisation's procedure names"
+    if roles and any(not SCOPE_ROLES[s] for s in wanted):
+        held_by += ", or the roles your organisation's procedure names"
+    return f"This needs the {names} right, which comes with the role of: {held_by}."
 
 
-def scope_required(scope: Scope) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Page decorator: the view runs only for a member holding `scope` now (403 with the reason otherwise).
+# --- Declaring the scope of a page or an endpoint ---------------------------------------------
+#
+# A declaration maps an HTTP method to the scopes that allow it; holding *any one* of them is
+# enough (Sentry's `scope_map`). "*" stands for every method a page answers. Object-level rights
+# (the organiser's own request, the decision-maker a request was escalated to) are checked after
+# the scope, by the app's rights module.
 
-    Relies on `request.membership`, set by `hub.middleware.MembershipMiddleware` on organisation
-    hosts. The scope is kept on the view as `required_scope`, so tests can build the
-    role × page matrix from the URL configuration.
+ScopeMap = dict[str, tuple[Scope, ...]]
+ANY_METHOD = "*"
+
+
+def _as_scopes(value: Scope | Iterable[Scope]) -> tuple[Scope, ...]:
+    scopes = (value,) if isinstance(value, Scope) else tuple(value)
+    if not scopes or not all(isinstance(s, Scope) for s in scopes):
+        raise TypeError(f"Declare Scope members, not {value!r}.")
+    return scopes
+
+
+def scope_map(declared: Scope | Iterable[Scope] | dict[str, Any]) -> ScopeMap:
+    """Normalise a declaration: one scope (or a list) for every method, or {method: scope(s)}."""
+    if isinstance(declared, dict):
+        return {method.upper() if method != ANY_METHOD else method: _as_scopes(v) for method, v in declared.items()}
+    return {ANY_METHOD: _as_scopes(declared)}
+
+
+def scopes_for_method(declared: ScopeMap, method: str) -> tuple[Scope, ...] | None:
+    """The scopes a method needs under a declaration; None when the declaration does not name it.
+
+    HEAD is answered like GET and OPTIONS (DRF's metadata) needs only membership.
     """
+    method = method.upper()
+    for key in (method, "GET" if method == "HEAD" else None, ANY_METHOD):
+        if key in declared:
+            return declared[key]
+    if method == "OPTIONS":
+        return (Scope.ORG_READ,)
+    return None
+
+
+def allows(held: Iterable[Scope], needed: Iterable[Scope]) -> bool:
+    """Whether a holder of `held` passes a declaration needing any one of `needed`."""
+    return bool(set(held) & set(needed))
+
+
+def has_any_scope(user: User | None, organisation: Organisation, scopes: Iterable[Scope]) -> bool:
+    return allows(scopes_of(membership_get(user, organisation)), scopes)
+
+
+def scope_required(
+    declared: Scope | Iterable[Scope] | dict[str, Any],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Page decorator: the view runs only for a member holding the declared scope now (403 with the reason).
+
+    `@scope_required(Scope.X)`, `@scope_required([Scope.X, Scope.Y])` (either one), or
+    `@scope_required({"GET": Scope.X, "POST": Scope.Y})` (a method it does not name is refused).
+    Put it outermost, so a refusal is a 403 whatever the method. Relies on `request.membership`,
+    set by `hub.middleware.MembershipMiddleware` on organisation hosts. The declaration is kept
+    on the view as `required_scopes` (and `required_scope` when it is a single scope), so tests
+    build the role × page matrix from the URL configuration.
+    """
+    declaration = scope_map(declared)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if scope not in scopes_of(getattr(request, "membership", None)):
-                raise PermissionDenied(denied_message(scope))
+            needed = scopes_for_method(declaration, request.method or "GET")
+            if needed is None:
+                raise PermissionDenied(f"This page does not accept {request.method} requests.")
+            if not allows(scopes_of(getattr(request, "membership", None)), needed):
+                raise PermissionDenied(denied_message(needed))
             return view(request, *args, **kwargs)
 
-        wrapped.required_scope = scope  # type: ignore[attr-defined]
+        wrapped.required_scopes = declaration  # type: ignore[attr-defined]
+        if isinstance(declared, Scope):
+            wrapped.required_scope = declared  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+def scope_exempt(reason: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a view served on organisation hosts that is about the *account*, not the organisation
+    (sign-out, password change, the API schema). The reason is kept as `view.scope_exempt`."""
+
+    def mark(view: Callable[..., Any]) -> Callable[..., Any]:
+        view.scope_exempt = reason  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def declared_scopes(callback: Any) -> ScopeMap | None:
+    """What a URL pattern's callback declares: a page's `required_scopes`, or a DRF view's."""
+    declared = getattr(callback, "required_scopes", None)
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if declared is None and view_class is not None:
+        raw = getattr(view_class, "required_scopes", None)
+        declared = scope_map(raw) if raw is not None else None
+    return declared

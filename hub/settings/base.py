@@ -115,7 +115,7 @@ REST_FRAMEWORK = {
         "tenants.api_auth.OrganisationTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["tenants.api_auth.IsMemberOfThisOrganisation"],
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.api_auth.HasRequiredScopes"],
     "DEFAULT_SCHEMA_CLASS": "hub.api_schema.HubAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON only; strings PostgreSQL cannot store (NUL, lone surrogates) are a 400 naming the field.

@@ -7,14 +7,13 @@ deactivated, not deleted.
 """
 
 from speakers.models.procedure import Mitigation, ProcedureConfig
-from speakers.models.requests import EventRequest, EventRequestUserObjectPermission, Speaker
+from speakers.models.requests import EventRequest, Speaker
 from speakers.models.review import Assessment, Decision, RequestMitigation, RiskFactor
 
 __all__ = [
     "Assessment",
     "Decision",
     "EventRequest",
-    "EventRequestUserObjectPermission",
     "Mitigation",
     "ProcedureConfig",
     "RequestMitigation",

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
-from guardian.models import UserObjectPermissionBase
 
 from speakers.choices import EventFormat, Status
 
@@ -75,13 +74,3 @@ class Speaker(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class EventRequestUserObjectPermission(UserObjectPermissionBase):
-    """django-guardian's per-request rights, with a real foreign key (a direct permission model).
-
-    A direct model keeps the rows in this schema beside the request and deletes with it,
-    and lets visibility be one indexed join instead of a content-type lookup.
-    """
-
-    content_object = models.ForeignKey(EventRequest, on_delete=models.CASCADE)

@@ -27,6 +27,7 @@ from speakers.services.review import (
     event_request_assess,
     event_request_decide,
     event_request_escalate,
+    event_request_reescalate,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "event_request_share",
     "event_request_share_on_decision",
     "event_request_escalate",
+    "event_request_reescalate",
     "event_requests_export",
     "event_requests_import",
     "ImportRejected",

@@ -19,7 +19,8 @@ from speakers.csv_file import write_csv
 from speakers.models import EventRequest, ProcedureConfig
 from speakers.notice import working_days_notice
 from speakers.selectors import procedure_config
-from tenants.models import Role, User
+from tenants.models import User
+from tenants.scopes import Scope, scopes_of
 
 CHECKS = {
     "required_fields": "Required fields present",
@@ -31,7 +32,6 @@ CHECKS = {
 # An 'after the event' mitigation (such as a post-event report) is due this many working days
 # after the event, as the default catalogue's post-event report says.
 AFTER_EVENT_WORKING_DAYS = 10
-AUDITING_ROLES = (Role.AUDITOR, Role.PREVENT_LEAD, Role.ORG_ADMIN)
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def audit_sample_run(
     *, actor: User, date_from: date, date_to: date, size: int, seed: int | None = None
 ) -> AuditSampleReport:
     """Sample `size` requests decided in [date_from, date_to]; the seed makes a sample repeatable."""
-    if not any(rights.membership_of(actor).has_role(role) for role in AUDITING_ROLES):
+    if Scope.SPEAKERS_AUDIT not in scopes_of(rights.membership_of(actor)):
         raise PermissionDenied("Only an auditor, the Prevent lead or an organisation admin can run an audit sample.")
     if date_to < date_from or size < 1:
         raise ValidationError({"size": "Choose a sample of at least one over a period that ends after it starts."})

@@ -11,14 +11,12 @@ from speakers import rights
 from speakers.choices import MitigationProgress, MitigationTiming, Status
 from speakers.models import Mitigation, RequestMitigation
 from speakers.selectors import procedure_config
-from tenants.models import Role, User
-
-PROCEDURE_OWNERS = (Role.ORG_ADMIN, Role.PREVENT_LEAD)
+from tenants.models import User
+from tenants.scopes import Scope, scopes_of
 
 
 def require_procedure_owner(actor: User) -> None:
-    membership = rights.membership_of(actor)
-    if not any(membership.has_role(role) for role in PROCEDURE_OWNERS):
+    if Scope.SPEAKERS_CONFIGURE not in scopes_of(rights.membership_of(actor)):
         raise PermissionDenied("Only an organisation admin or the Prevent lead can change the procedure.")
 
 
@@ -76,8 +74,7 @@ def request_mitigation_progress(
 ) -> RequestMitigation:
     """The organiser or a reviewer records whether an imposed mitigation was carried out."""
     event_request = request_mitigation.request
-    if not rights.has_object_permission(actor, rights.CHANGE, event_request):
-        rights.require_reviewer(rights.membership_of(actor), procedure_config())
+    rights.require_owner_or_reviewer(rights.membership_of(actor), event_request)
     if event_request.status != Status.DECIDED or not request_mitigation.imposed:
         raise ValidationError({"progress": "Only mitigations imposed by a decision are tracked."})
     if progress not in MitigationProgress.values:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from speakers.choices import EventFormat, Outcome, Status
 from speakers.models import Decision, EventRequest, Speaker
 from speakers.notice import working_days_notice
 from speakers.selectors import procedure_config
-from tenants.models import Role, User
+from tenants.models import User
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,9 @@ def missing_for_submission(details: EventDetails, speakers: list[SpeakerDetails]
 def _require_organiser(actor: User, event_request: EventRequest | None) -> None:
     membership = rights.membership_of(actor)
     if event_request is None:
-        if not membership.has_role(Role.ORGANISER):
-            raise PermissionDenied("Only an event organiser can make a speaker or event request.")
+        rights.require_submitter(membership)
         return
-    rights.require_owner(actor, event_request)
+    rights.require_owner(membership, event_request)
     if event_request.status not in EDITABLE:
         raise ValidationError({"status": "This request has been submitted and can no longer be edited."})
 
@@ -87,8 +86,6 @@ def _write(actor: User, event_request: EventRequest | None, details: EventDetail
     if created:
         event_request.reference = f"SR-{event_request.pk:05d}"
         event_request.save(update_fields=["reference"])
-        rights.grant(actor, rights.VIEW, event_request)
-        rights.grant(actor, rights.CHANGE, event_request)
     event_request.speakers.all().delete()
     Speaker.objects.bulk_create(
         Speaker(request=event_request, position=i, **{f.name: getattr(s, f.name).strip() for f in fields(s)})
@@ -171,8 +168,7 @@ def event_request_withdraw(
 ) -> Decision:
     """The organiser withdraws the request, or records a decision not to invite the speaker."""
     membership = rights.membership_of(actor)
-    if not rights.has_object_permission(actor, rights.CHANGE, event_request):
-        rights.require_reviewer(membership, procedure_config())
+    rights.require_owner_or_reviewer(membership, event_request)
     if event_request.status in (Status.DECIDED, Status.WITHDRAWN):
         raise ValidationError({"status": "This request already has an outcome."})
     if not reason.strip():

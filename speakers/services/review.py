@@ -17,8 +17,15 @@ from speakers.selectors import procedure_config
 from speakers.services.decision_rules import DecisionInput, validate_decision
 from speakers.services.exchange import event_request_share_on_decision
 from tenants.models import Membership, User
+from tenants.scopes import Scope, scopes_of
 
-__all__ = ["DecisionInput", "event_request_assess", "event_request_decide", "event_request_escalate"]
+__all__ = [
+    "DecisionInput",
+    "event_request_assess",
+    "event_request_decide",
+    "event_request_escalate",
+    "event_request_reescalate",
+]
 
 
 @dataclass(frozen=True)
@@ -125,27 +132,73 @@ def event_request_escalate(
     rights.require_reviewer(rights.membership_of(actor), config)
     if event_request.status != Status.ASSESSED:
         raise ValidationError({"status": "Assess the request before escalating it."})
-    target = Membership.objects.filter(user=decision_maker, organisation=rights.current_organisation()).first()
-    if target is None or not target.has_role(config.senior_decision_maker_role):
-        raise ValidationError({"decision_maker": "Choose a person who holds the senior decision-maker role here."})
-    if not note.strip():
-        raise ValidationError({"note": "Say what the senior decision-maker is asked to decide, and why."})
+    _validate_escalation(decision_maker, note)
     with transaction.atomic():
-        event_request.status = Status.ESCALATED
-        event_request.escalated_to = decision_maker
-        event_request.escalated_by = actor
-        event_request.escalated_at = timezone.now()
-        event_request.escalation_note = note.strip()
-        event_request.updated_at = event_request.escalated_at
-        event_request.save()
-        rights.grant(decision_maker, rights.VIEW, event_request)
-        rights.grant(decision_maker, rights.DECIDE_ESCALATED, event_request)
+        _assign(event_request, actor=actor, decision_maker=decision_maker, note=note)
         audit_record(
             action="speakers.request.escalate",
             actor=actor,
             organisation_id=rights.current_organisation().pk,
             target=event_request,
             detail={"decision_maker_id": decision_maker.pk},
+        )
+    return event_request
+
+
+def _validate_escalation(decision_maker: User, note: str) -> None:
+    errors: dict[str, str] = {}
+    target = Membership.objects.filter(user=decision_maker, organisation=rights.current_organisation()).first()
+    if target is None or not decision_maker.is_active or Scope.SPEAKERS_DECIDE_ESCALATED not in scopes_of(target):
+        errors["decision_maker"] = "Choose a person who holds the senior decision-maker role here."
+    if not note.strip():
+        errors["note"] = "Say what the senior decision-maker is asked to decide, and why."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _assign(event_request: EventRequest, *, actor: User, decision_maker: User, note: str) -> None:
+    """The assignment *is* the right: whoever `escalated_to` names (while they hold the role) decides."""
+    event_request.status = Status.ESCALATED
+    event_request.escalated_to = decision_maker
+    event_request.escalated_by = actor
+    event_request.escalated_at = timezone.now()
+    event_request.escalation_note = note.strip()
+    event_request.updated_at = event_request.escalated_at
+    event_request.save()
+
+
+def event_request_reescalate(
+    *, actor: User, event_request: EventRequest, decision_maker: User, note: str
+) -> EventRequest:
+    """A reviewer re-escalates a request whose decision-maker no longer holds the senior role, or has left.
+
+    Only a stuck request is re-escalated: while the named person holds the role, the decision is
+    theirs, and a reviewer cannot move it to someone else. The previous decision-maker loses sight
+    of it at once (their right was the assignment). Audited as `speakers.request.reescalate`.
+    Raises PermissionDenied (not a reviewer) or ValidationError (not stuck; bad person or note).
+    """
+    config = procedure_config()
+    rights.require_reviewer(rights.membership_of(actor), config)
+    with transaction.atomic():
+        event_request = EventRequest.objects.select_for_update().get(pk=event_request.pk)
+        if event_request.status != Status.ESCALATED:
+            raise ValidationError({"status": "Only an escalated request can be re-escalated."})
+        if not rights.escalation_is_stuck(event_request):
+            raise ValidationError(
+                {
+                    "decision_maker": "The senior decision-maker this request was escalated to still holds the "
+                    "role; the decision is theirs."
+                }
+            )
+        _validate_escalation(decision_maker, note)
+        previous = event_request.escalated_to_id
+        _assign(event_request, actor=actor, decision_maker=decision_maker, note=note)
+        audit_record(
+            action="speakers.request.reescalate",
+            actor=actor,
+            organisation_id=rights.current_organisation().pk,
+            target=event_request,
+            detail={"from_decision_maker_id": previous, "decision_maker_id": decision_maker.pk},
         )
     return event_request
 

@@ -28,6 +28,7 @@ def _procedure_initial() -> dict:
     }
 
 
+@scope_required(Scope.SPEAKERS_CONFIGURE)
 def procedure(request: HttpRequest) -> HttpResponse:
     form = ProcedureForm(request.POST or None, initial=_procedure_initial())
     if request.method == "POST" and form.is_valid():
@@ -50,6 +51,7 @@ def procedure(request: HttpRequest) -> HttpResponse:
     return render(request, "speakers/procedure.html", context, status=400 if form.errors else 200)
 
 
+@scope_required(Scope.SPEAKERS_CONFIGURE)
 @require_POST
 def mitigation_add(request: HttpRequest) -> HttpResponse:
     form = MitigationForm(request.POST)
@@ -64,6 +66,7 @@ def mitigation_add(request: HttpRequest) -> HttpResponse:
     return redirect("speakers:procedure")
 
 
+@scope_required(Scope.SPEAKERS_CONFIGURE)
 @require_POST
 def mitigation_toggle(request: HttpRequest, mitigation_id: int) -> HttpResponse:
     item = get_object_or_404(Mitigation, pk=mitigation_id)
@@ -73,6 +76,7 @@ def mitigation_toggle(request: HttpRequest, mitigation_id: int) -> HttpResponse:
     return redirect("speakers:procedure")
 
 
+@scope_required(Scope.SPEAKERS_AUDIT)
 def audit_sample(request: HttpRequest) -> HttpResponse:
     form = AuditSampleForm(request.GET or None)
     report = None
@@ -100,6 +104,7 @@ def audit_sample_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@scope_required(Scope.SPEAKERS_CONFIGURE)
 def import_csv(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []

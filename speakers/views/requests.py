@@ -16,6 +16,7 @@ from speakers.choices import Outcome, Status
 from speakers.forms import EventForm, ProgressForm, RegisterForm, SpeakerFormSet, WithdrawForm
 from speakers.models import EventRequest, RequestMitigation
 from speakers.services import EventDetails, SpeakerDetails
+from tenants.scopes import Scope, scope_required, scopes_of
 
 REGISTER_PAGE_SIZE = 25
 # Column headings that sort: (heading, key of the first click, key of the second click).
@@ -36,6 +37,7 @@ def _sort_links(sort: str) -> list[dict[str, str]]:
     return links
 
 
+@scope_required(rights.SEES_REQUESTS)
 def register(request: HttpRequest) -> HttpResponse:
     """Search, filter and sort the requests this person may see, most urgent first, a page at a
     time, with counts by outcome for the period."""
@@ -60,7 +62,8 @@ def register(request: HttpRequest) -> HttpResponse:
         "sort_links": _sort_links(sort),
         "today": timezone.localdate(),
         "counts": [(label, counts.get(value, 0)) for value, label in Outcome.choices],
-        "can_submit": request.membership.has_role("organiser"),
+        "can_submit": Scope.SPEAKERS_SUBMIT in scopes_of(request.membership),
+        "query": request.GET.urlencode(),
     }
     return render(request, "speakers/register.html", context, status=400 if form.errors else 200)
 
@@ -100,6 +103,7 @@ def _change_speakers(post: dict, formset: SpeakerFormSet) -> tuple[SpeakerFormSe
     return changed, message
 
 
+@scope_required(Scope.SPEAKERS_SUBMIT)
 def request_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """New request, or the organiser's draft: 'Save draft' keeps it, 'Submit for review' sends it;
     'Add another speaker' and 'Remove speaker N' redraw the form with the values typed so far."""
@@ -133,6 +137,7 @@ def request_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "speakers/request_form.html", context, status=status)
 
 
+@scope_required(rights.SEES_REQUESTS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
     config = selectors.procedure_config()
@@ -146,6 +151,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "speakers/detail.html", context)
 
 
+@scope_required(rights.OWNER_OR_REVIEWER)
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -165,6 +171,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("speakers:detail", pk=pk)
 
 
+@scope_required(rights.OWNER_OR_REVIEWER)
 @require_POST
 def mitigation_progress(request: HttpRequest, pk: int, mitigation_id: int) -> HttpResponse:
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -184,6 +191,7 @@ def mitigation_progress(request: HttpRequest, pk: int, mitigation_id: int) -> Ht
     return redirect("speakers:detail", pk=pk)
 
 
+@scope_required(rights.SEES_REQUESTS)
 def export_csv(request: HttpRequest) -> HttpResponse:
     text = services.event_requests_export(actor=request.user)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")

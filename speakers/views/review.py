@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hub.forms_util import add_service_errors
-from speakers import selectors, services
+from speakers import rights, selectors, services
 from speakers.forms import AssessmentForm, DecisionForm, EscalateForm
 from speakers.services import AssessmentInput, DecisionInput, ProposedMitigation, RiskFactorInput
 from tenants.models import Membership, User
+from tenants.scopes import Scope, scope_required
 
 
 def _assessment_input(data: dict) -> AssessmentInput:
@@ -27,6 +28,7 @@ def _assessment_input(data: dict) -> AssessmentInput:
     )  # fmt: skip
 
 
+@scope_required(Scope.SPEAKERS_REVIEW)
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
     config = selectors.procedure_config()
@@ -45,18 +47,33 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "speakers/assess.html", {"form": form, "r": event_request}, status=status)
 
 
-def _senior_people(role: str, organisation: object) -> list[tuple[int, str]]:
-    members = Membership.objects.filter(organisation=organisation, roles__contains=[role], user__is_active=True)
-    return [(m.user_id, m.user.full_name) for m in members.select_related("user")]
+def _senior_people(organisation: object, exclude: int | None = None) -> list[tuple[int, str]]:
+    """People who hold the procedure's senior decision-maker role here now."""
+    members = Membership.objects.filter(
+        organisation=organisation, roles__contains=[rights.senior_role()], user__is_active=True
+    ).exclude(user_id=exclude)
+    return [(m.user_id, m.user.full_name) for m in members.select_related("user").order_by("user__full_name")]
 
 
+@scope_required(Scope.SPEAKERS_REVIEW)
 def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _escalation_page(request, pk, again=False)
+
+
+@scope_required(Scope.SPEAKERS_REVIEW)
+def reescalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer sends a stuck escalated request (its decision-maker lost the role or left) to another."""
+    return _escalation_page(request, pk, again=True)
+
+
+def _escalation_page(request: HttpRequest, pk: int, *, again: bool) -> HttpResponse:
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
-    config = selectors.procedure_config()
-    form = EscalateForm(request.POST or None, people=_senior_people(config.senior_decision_maker_role, request.tenant))
+    exclude = event_request.escalated_to_id if again else None
+    form = EscalateForm(request.POST or None, people=_senior_people(request.tenant, exclude))
+    service = services.event_request_reescalate if again else services.event_request_escalate
     if request.method == "POST" and form.is_valid():
         try:
-            services.event_request_escalate(
+            service(
                 actor=request.user, event_request=event_request, note=form.cleaned_data["note"],
                 decision_maker=User.objects.get(pk=form.cleaned_data["decision_maker"]),
             )  # fmt: skip
@@ -66,7 +83,8 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Escalated to the senior decision-maker.")
             return redirect("speakers:detail", pk=pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "speakers/escalate.html", {"form": form, "r": event_request}, status=status)
+    context = {"form": form, "r": event_request, "again": again, "stuck": rights.escalation_is_stuck(event_request)}
+    return render(request, "speakers/escalate.html", context, status=status)
 
 
 def _shared_message(shared: int | None) -> str:
@@ -77,6 +95,7 @@ def _shared_message(shared: int | None) -> str:
     return f"{shared} speaker check{'s' if shared != 1 else ''} shared with the organisations your agreements allow."
 
 
+@scope_required(rights.DECIDERS)
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Risk and freedom of speech side by side; approving (with mitigations if needed) is the short path."""
     event_request = selectors.event_request_get(membership=request.membership, pk=pk)
@@ -98,6 +117,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "speakers/decide.html", {"form": form, "r": event_request}, status=status)
 
 
+@scope_required(Scope.EXCHANGE_SHARE)
 @require_POST
 def share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share (or re-share, as a correction) a decided request's speaker checks with the network now."""

@@ -120,11 +120,14 @@ def test_the_source_sees_the_opening_on_its_shared_check_page(shared_check, org_
 
     page = client_on(org_a, member(org_a, "prevent_lead")).get(f"/exchange/shared/{check.pk}/").content.decode()
     openings = (
-        client_on(org_a, member(org_a, "reviewer"))
-        .get(f"/api/v1/exchange/shared/{check.pk}/openings/")
-        .json()["results"]
+        client_on(org_a, member(org_a, "dpo")).get(f"/api/v1/exchange/shared/{check.pk}/openings/").json()["results"]
     )
+    # Who read it is a right of its own: a reviewer reads the check but not its readers.
+    not_for_reviewer = client_on(org_a, member(org_a, "reviewer")).get(f"/api/v1/exchange/shared/{check.pk}/openings/")
+    reviewer_page = client_on(org_a, member(org_a, "reviewer")).get(f"/exchange/shared/{check.pk}/").content.decode()
 
+    assert not_for_reviewer.status_code == 403
+    assert "Hafsa Lindqvist" not in reviewer_page and "Who opened it is shown to" in reviewer_page
     assert "Hafsa Lindqvist" in page and "Brackenford University" in page
     assert [(o["organisation"], o["reader"], o["agreement"]) for o in openings] == [
         ("Brackenford University", "Hafsa Lindqvist", agreement.title)
