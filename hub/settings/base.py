@@ -142,3 +142,5 @@ LOGGING = {
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "hub@hub.localhost")
+# The public site's address, for links made outside a request (invitations from manage.py).
+HUB_PUBLIC_URL = env_str("HUB_PUBLIC_URL", f"http://{HUB_BASE_DOMAIN}:8000")
