@@ -1,13 +1,18 @@
 """Platform operators create and link organisations, on a page and with manage.py."""
 
 import io
+import re
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
 from django_tenants.utils import schema_exists
 
-from tenants.models import LinkKind, Organisation, OrganisationLink
+from core.models import AuditEvent
+from tenants.models import Invitation, LinkKind, Membership, Organisation, OrganisationLink, Role
+from tests.html_text import visible_text
 
 
 @pytest.fixture
@@ -129,14 +134,6 @@ def test_the_link_command_links_and_refuses_a_partner_as_validator(partner, org_
 
 # --- A new organisation gets its first admin (issue 9 §6) ---
 
-import re  # noqa: E402
-
-from django.core import mail  # noqa: E402
-from django.test import override_settings  # noqa: E402
-
-from core.models import AuditEvent  # noqa: E402
-from tenants.models import Invitation, Membership, Role  # noqa: E402
-from tests.html_text import visible_text  # noqa: E402
 
 NEW_ORG = {"create": "1", "name": "Kingsmere College", "slug": "kingsmere", "kind": "provider"}
 
