@@ -18,10 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from agreements.models import Agreement, Level
-from agreements.policy import FlowTerms, can_receive, load_terms_for_recipient
+from agreements.policy import FlowTerms, can_receive, load_terms, load_terms_for_recipient
 from core import crypto
 from core.audit import audit_record_many
 from sharing.keys import blind_tokens, channel_key_for_recipient, own_exchange_private
@@ -379,3 +379,160 @@ def detail_requests_incoming(organisation: Organisation) -> QuerySet[DetailReque
 
 def detail_requests_outgoing(organisation: Organisation) -> QuerySet[DetailRequest]:
     return DetailRequest.objects.filter(requester_organisation=organisation).select_related("check_row__source")
+
+
+# --- The source's own register: what each shared check is, in human terms, and its true state ---
+
+SHARED_SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "expiring": ("expires_at", "pk"),
+    "most_opened": ("-openings_count", "-created_at", "-pk"),
+}
+
+
+class ShareState:
+    ACTIVE = "active"
+    AGREEMENT_ENDED = "agreement_ended"
+    RETENTION_ENDED = "retention_ended"
+    WITHDRAWN = "withdrawn"
+    REPLACED = "replaced"
+    LAPSED = "lapsed"
+    DESTROYED = "destroyed"
+
+
+@dataclass
+class SharedRow:
+    """One row of "Checks we shared": the check, what it is about (from our own archive copy), its state."""
+
+    check: SharedCheck
+    view: CheckView | None
+    state: str
+    state_text: str
+    agreements: list[str] = field(default_factory=list)
+
+    @property
+    def speaker_name(self) -> str:
+        return str(self.view.content.get("speaker_name", "")) if self.view and not self.view.error else ""
+
+    @property
+    def event_text(self) -> str:
+        if not self.view or self.view.error:
+            return ""
+        return f"{self.view.content.get('event_date', '')} · {self.view.format_label}"
+
+    @property
+    def outcome_label(self) -> str:
+        return self.view.outcome_label if self.view and not self.view.error else ""
+
+
+def shared_checks_sorted(organisation: Organisation, sort: str = "newest") -> QuerySet[SharedCheck]:
+    """The source's register of everything it shared (all versions), in one of `SHARED_SORTS` orders."""
+    return shared_checks_of(organisation).order_by(*SHARED_SORTS.get(sort, SHARED_SORTS["newest"]))
+
+
+def shared_rows(
+    *, organisation: Organisation, user: User | None, checks: Iterable[SharedCheck], at: dt.datetime | None = None
+) -> list[SharedRow]:
+    """Rows for one page of the register. The speaker and event come from our own archive copy.
+
+    Opening the archive copy is an unseal like any other: it is audited, but it is not an
+    opening another organisation made, so no opening is recorded. A check whose keys are
+    gone (lapsed, destroyed) has no name any more: that is the point of crypto-shredding.
+    """
+    at = at or timezone.now()
+    checks = list(checks)
+    views = {v.check_id: v for v in _open_all(organisation, user, [c for c in checks if c.destroyed_at is None], at)}
+    recipient_keys: dict[int, list[tuple[int, dt.datetime]]] = {}
+    for check_id, agreement_id, expires_at in EnvelopeKey.objects.filter(
+        envelope__check_row__in=checks, channel__agreement__isnull=False
+    ).values_list("envelope__check_row_id", "channel__agreement_id", "expires_at"):
+        recipient_keys.setdefault(check_id, []).append((agreement_id, expires_at))
+    in_force = _agreements_in_force(organisation, at)
+    refs = {pk: f"ISA-{pk}" for pk in {a for keys in recipient_keys.values() for a, _ in keys}}
+    return [
+        _shared_row(check, views.get(check.pk), recipient_keys.get(check.pk, []), in_force, refs, at)
+        for check in checks
+    ]
+
+
+def _agreements_in_force(organisation: Organisation, at: dt.datetime) -> set[int]:
+    """Agreements under which, now, the policy lets at least one organisation receive our checks."""
+    terms = load_terms(source_id=organisation.pk, kind=KIND)
+    return {
+        t.agreement_id
+        for t in terms
+        if allowed_under_agreement(
+            terms,
+            agreement_id=t.agreement_id,
+            source_id=organisation.pk,
+            recipient_id=t.recipient_id,
+            level=Level.SUMMARY,
+            at=at,
+        )
+    }
+
+
+def _shared_row(
+    check: SharedCheck,
+    view: CheckView | None,
+    keys: list[tuple[int, dt.datetime]],
+    in_force: set[int],
+    refs: dict[int, str],
+    at: dt.datetime,
+) -> SharedRow:
+    def row(state: str, text: str, agreements: Iterable[int] = ()) -> SharedRow:
+        return SharedRow(check, view, state, text, sorted({refs[a] for a in agreements}))
+
+    if check.destroyed_at:
+        return row(ShareState.DESTROYED, "Destroyed: its retention period ended and its keys were destroyed")
+    if check.withdrawn_at:
+        return row(ShareState.WITHDRAWN, f"Withdrawn {_day(check.withdrawn_at)}: no other organisation can open it")
+    if not check.is_current:
+        return row(ShareState.REPLACED, "Replaced by a correction: recipients see the newer version")
+    if check.expires_at <= at:
+        return row(ShareState.LAPSED, f"Lapsed {_day(check.expires_at)}: the assessment expired; nobody can open it")
+    live = [(a, e) for a, e in keys if a in in_force and e > at]
+    if live:
+        until = min(check.expires_at, max(e for _, e in live))
+        return row(ShareState.ACTIVE, f"Active: others can open it until {_day(until)}", (a for a, _ in live))
+    if any(a in in_force for a, _ in keys):
+        ended = max(e for _, e in keys)
+        return row(
+            ShareState.RETENTION_ENDED,
+            f"Access ended {_day(ended)}: the recipients' retention period under the agreement is over",
+            (a for a, _ in keys),
+        )
+    return row(
+        ShareState.AGREEMENT_ENDED,
+        "Access ended: the agreement it was shared under is no longer in force, so nobody else can open it",
+        (a for a, _ in keys),
+    )
+
+
+def _day(moment: dt.datetime) -> str:
+    return dateformat.format(timezone.localtime(moment), "j M Y")
+
+
+def check_openings_grouped(*, organisation: Organisation, check_id: int) -> QuerySet[Any]:
+    """Who opened one of `organisation`'s checks, one row per reader, agreement, level and day.
+
+    Each row: `day`, `organisation_name`, `reader_name`, `agreement_id`, `agreement_title`,
+    `level`, `times`, `first`, `last`; latest first. Thirty-nine reads by one person on one
+    day are one row saying 39 times, not 39 identical rows.
+    """
+    from django.db.models import Count, F, Max, Min
+    from django.db.models.functions import TruncDate
+
+    return (
+        CheckOpened.objects.filter(check_row_id=check_id, check_row__source=organisation)
+        .annotate(
+            day=TruncDate("opened_at"),
+            organisation_name=F("reader_organisation__name"),
+            reader_name=F("reader__full_name"),
+            agreement_title=F("agreement__title"),
+        )
+        .values("day", "organisation_name", "reader_name", "agreement_id", "agreement_title", "level")
+        .annotate(times=Count("id"), first=Min("opened_at"), last=Max("opened_at"))
+        .order_by("-last", "organisation_name")
+    )

@@ -9,11 +9,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from agreements.policy import SharingDenied
+from hub.fetch_metadata import is_deliberate
 from hub.forms_util import add_service_errors
+from hub.paging import page_of
 from sharing import selectors, services
 from sharing.forms import DecideDetailForm, ReasonForm, SearchForm, SettingsForm
 from sharing.models import DetailRequest, SharedCheck
 from tenants.scopes import Scope, scope_required, scopes_of
+
+SEARCH_PER_PAGE = 20
+SHARED_SORT_LABELS = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "expiring": "Expiring soonest",
+    "most_opened": "Most opened",
+}
 
 
 @scope_required(Scope.EXCHANGE_SEARCH)
@@ -30,14 +40,27 @@ def search(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
             status = 400
-    return render(request, "sharing/search.html", {"form": form, "results": results}, status=status)
+    page = (
+        None
+        if results is None
+        else page_of(request, results, per_page=SEARCH_PER_PAGE, number=request.POST.get("page"))
+    )
+    return render(request, "sharing/search.html", {"form": form, "results": results, "page": page}, status=status)
 
 
 @scope_required({"GET": Scope.EXCHANGE_SEARCH, "POST": Scope.EXCHANGE_DETAIL_REQUESTS})
 def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
+    """One shared check, as our organisation may read it: opening it is recorded for its source.
+
+    A link from another site (Sec-Fetch-Site: cross-site) opens nothing and records nothing:
+    the person sees a button, and the check opens when they press it (a POST from our page).
+    """
+    opening = request.method == "POST" and "open" in request.POST
+    if request.method == "GET" and not is_deliberate(request):
+        return render(request, "sharing/check_confirm.html", {"check_id": check_id})
     view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ReasonForm(None if opening else request.POST or None)
+    if request.method == "POST" and not opening and form.is_valid():
         check = get_object_or_404(SharedCheck, pk=view.check_id)
         try:
             services.detail_request_create(
@@ -48,15 +71,22 @@ def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Asked {view.source_name} for the full detail; you will be told their answer.")
             return redirect("sharing:check", check_id=check_id)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not opening else 200
     return render(request, "sharing/check.html", {"view": view, "form": form}, status=status)
 
 
 @scope_required(Scope.EXCHANGE_READ_SHARED)
 def shared_register(request: HttpRequest) -> HttpResponse:
-    """What we shared: every version, its state, and how often it was opened."""
-    checks = selectors.shared_checks_of(request.tenant)
-    return render(request, "sharing/shared.html", {"checks": checks, "withdraw_form": ReasonForm()})
+    """What we shared: which speaker and event, every version, its true state, how often it was opened."""
+    sort = request.GET.get("sort", "newest")
+    sort = sort if sort in selectors.SHARED_SORTS else "newest"
+    page = page_of(request, selectors.shared_checks_sorted(request.tenant, sort))
+    rows = selectors.shared_rows(organisation=request.tenant, user=request.user, checks=page.object_list)
+    return render(
+        request,
+        "sharing/shared.html",
+        {"page": page, "rows": rows, "sort": sort, "sorts": SHARED_SORT_LABELS, "withdraw_form": ReasonForm()},
+    )
 
 
 @scope_required(Scope.EXCHANGE_READ_SHARED)
@@ -64,19 +94,15 @@ def shared_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
     # Who in other organisations read it is a right of its own (None: the page says it is not shown).
     openings = (
-        selectors.check_openings(organisation=request.tenant, check_id=check.pk)
+        page_of(request, selectors.check_openings_grouped(organisation=request.tenant, check_id=check.pk))
         if Scope.EXCHANGE_READ_OPENINGS in scopes_of(request.membership)
         else None
     )
-    view = (
-        selectors.check_open(organisation=request.tenant, user=request.user, check_id=check.pk)
-        if check.is_readable
-        else None
-    )
+    (row,) = selectors.shared_rows(organisation=request.tenant, user=request.user, checks=[check])
     return render(
         request,
         "sharing/shared_detail.html",
-        {"check": check, "openings": openings, "view": view, "withdraw_form": ReasonForm()},
+        {"check": check, "row": row, "openings": openings, "view": row.view, "withdraw_form": ReasonForm()},
     )
 
 
@@ -96,10 +122,16 @@ def shared_withdraw(request: HttpRequest, check_id: int) -> HttpResponse:
 
 @scope_required(Scope.EXCHANGE_DETAIL_REQUESTS)
 def detail_requests(request: HttpRequest) -> HttpResponse:
+    incoming = page_of(request, selectors.detail_requests_incoming(request.tenant), param="asked_of_us")
+    rows = selectors.shared_rows(organisation=request.tenant, user=request.user, checks={r.check_row for r in incoming})
+    about = {row.check.pk: row for row in rows}
+    for detail in incoming:
+        detail.about = about.get(detail.check_row_id)
+        # One form per request, each with its own ids, so labels and answers never mix up.
+        detail.decide_form = DecideDetailForm(auto_id=f"request{detail.pk}_%s")
     context = {
-        "incoming": selectors.detail_requests_incoming(request.tenant),
-        "outgoing": selectors.detail_requests_outgoing(request.tenant),
-        "decide_form": DecideDetailForm(),
+        "incoming": incoming,
+        "outgoing": page_of(request, selectors.detail_requests_outgoing(request.tenant), param="asked_by_us"),
     }
     return render(request, "sharing/requests.html", context)
 

@@ -43,6 +43,10 @@ class OrganisationCreateForm(forms.Form):
         required=False,
         help_text="For a franchise partner: its validating provider.",
     )
+    first_admin_email = forms.EmailField(
+        label="First admin's email address",
+        help_text="They get an invitation link to become the organisation's admin, who then invites everyone else.",
+    )
 
 
 class OrganisationLinkForm(forms.Form):

@@ -156,7 +156,8 @@ class Invitation(models.Model):
     email = models.EmailField()
     roles = ArrayField(models.CharField(max_length=30, choices=Role.choices))
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Empty for a first admin invited by the platform itself (manage.py organisation_create).
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

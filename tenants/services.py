@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from core import crypto
+from core.after_commit import run_after_commit
 from core.audit import audit_record
 from core.live import sockets_close
 from tenants.keys import organisation_keys_create
@@ -37,6 +40,7 @@ RESERVED_SLUGS = frozenset(
 # A DNS label: lower-case letters, digits and inner hyphens, 2–40 characters.
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
 INVITATION_LIFETIME = timedelta(days=14)
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Which organisation kinds each link may join: (allowed source kinds, allowed target kinds).
 LINK_RULES: dict[str, tuple[set[str], set[str]]] = {
@@ -119,6 +123,99 @@ def organisation_create(
         if validated_by is not None:
             organisation_link(actor=actor, source=validated_by, target=organisation, kind=LinkKind.VALIDATES)
     return organisation
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    """A new organisation and the invitation that makes its first admin; `link` is shown once."""
+
+    organisation: Organisation
+    invitation: Invitation
+    link: str
+    emailed: bool
+
+
+def email_is_configured() -> bool:
+    """Whether email really leaves the hub (not the development console or dummy backend)."""
+    return settings.EMAIL_BACKEND not in {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    }
+
+
+def organisation_onboard(
+    *,
+    actor: User | None,
+    name: str,
+    slug: str,
+    kind: str,
+    first_admin_email: str,
+    site_url: str,
+    validated_by: Organisation | None = None,
+) -> Onboarding:
+    """Create an organisation (see `organisation_create`) and invite its first organisation admin.
+
+    Nobody but an organisation admin can invite people, and the operator is not a member, so
+    a new organisation needs its first admin named here. `site_url` is the public site's base
+    URL (e.g. "http://hub.localhost:8000"); the invitation link is `<site_url>/invitations/<token>/`,
+    returned once (only its hash is stored) and emailed after commit when email is configured.
+    All or nothing: a bad email address creates no organisation. Raises ValidationError keyed
+    by field, PermissionDenied for someone who is not an operator.
+    """
+    _require_operator(actor)
+    email = User.objects.normalize_email((first_admin_email or "").strip()).lower()
+    errors: dict[str, list[str]] = {}
+    try:
+        _validate_new_organisation(name=name, slug=slug.strip().lower(), kind=kind)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not EMAIL_PATTERN.match(email):
+        errors["first_admin_email"] = [
+            "Enter the email address of the organisation's first admin, e.g. prevent.lead@college.example."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        organisation = organisation_create(actor=actor, name=name, slug=slug, kind=kind, validated_by=validated_by)
+        invitation, token = _first_admin_invitation(actor=actor, organisation=organisation, email=email)
+    link = f"{site_url.rstrip('/')}/invitations/{token}/"
+    emailed = email_is_configured()
+    if emailed:
+        run_after_commit(lambda: _send_first_admin_email(organisation, email, link))
+    return Onboarding(organisation=organisation, invitation=invitation, link=link, emailed=emailed)
+
+
+def _first_admin_invitation(*, actor: User | None, organisation: Organisation, email: str) -> tuple[Invitation, str]:
+    token = crypto.random_token()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        roles=[Role.ORG_ADMIN],
+        token_hash=crypto.hash_token(token),
+        invited_by=actor,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    audit_record(
+        action="invitation.create",
+        actor=actor,
+        organisation_id=organisation.pk,
+        target=invitation,
+        detail={"roles": [Role.ORG_ADMIN], "first_admin": True},
+    )
+    return invitation, token
+
+
+def _send_first_admin_email(organisation: Organisation, email: str, link: str) -> None:
+    send_mail(
+        subject=f"You are invited to run {organisation.name} on Partnership Hub",
+        message=(
+            f"You have been named the first organisation admin of {organisation.name} on Partnership Hub.\n\n"
+            f"Accept the invitation within {INVITATION_LIFETIME.days} days: {link}\n\n"
+            "As admin you invite your colleagues and give them their roles."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
 
 
 def _validate_link(*, source: Organisation, target_kind: str, kind: str) -> None:

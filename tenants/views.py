@@ -197,8 +197,9 @@ def _require_operator(request: HttpRequest) -> None:
 def operator_organisations(request: HttpRequest) -> HttpResponse:
     """Platform operators create organisations and link them."""
     _require_operator(request)
-    create_form = OrganisationCreateForm(request.POST if "create" in request.POST else None)
-    link_form = OrganisationLinkForm(request.POST if "link" in request.POST else None)
+    # Both forms have a `kind` field: their own id prefixes keep every id on the page unique.
+    create_form = OrganisationCreateForm(request.POST if "create" in request.POST else None, auto_id="create_%s")
+    link_form = OrganisationLinkForm(request.POST if "link" in request.POST else None, auto_id="link_%s")
     status = 200
     if request.method == "POST":
         form = create_form if "create" in request.POST else link_form
@@ -222,14 +223,20 @@ def operator_organisations(request: HttpRequest) -> HttpResponse:
 def _operator_action(request: HttpRequest, form: OrganisationCreateForm | OrganisationLinkForm) -> str:
     data = form.cleaned_data
     if isinstance(form, OrganisationCreateForm):
-        organisation = services.organisation_create(
+        done = services.organisation_onboard(
             actor=request.user,
             name=data["name"],
             slug=data["slug"],
             kind=data["kind"],
             validated_by=data["validated_by"],
+            first_admin_email=data["first_admin_email"],
+            site_url=public_url(request),
         )
-        return f"Created {organisation} at {services.organisation_host(organisation.slug)}."
+        sent = f"We emailed it to {done.invitation.email}; " if done.emailed else "No email is sent from here; "
+        return (
+            f"Created {done.organisation} at {services.organisation_host(done.organisation.slug)}. "
+            f"{sent}send {done.invitation.email} this link to become its first admin: {done.link}"
+        )
     link = services.organisation_link(
         actor=request.user, source=data["source"], target=data["target"], kind=data["kind"]
     )

@@ -153,3 +153,5 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "hub@hub.localhost")
 # Only the test settings turn this off: tests import the app inside rolled-back transactions
 # and check the key themselves.
 HUB_STARTUP_KEY_CHECK = True
+# The public site's address, for links made outside a request (invitations from manage.py).
+HUB_PUBLIC_URL = env_str("HUB_PUBLIC_URL", f"http://{HUB_BASE_DOMAIN}:8000")

@@ -6,6 +6,7 @@ from django.test import Client
 from sharing import services
 from sharing.models import CheckOpened, DetailRequest, SharedCheck
 from tenants import services as tenant_services
+from tests.html_text import visible_text
 from tests.sharing.conftest import FakeProjection
 
 
@@ -29,7 +30,7 @@ def test_a_prevent_lead_searches_the_page_and_sees_who_assessed_and_under_which_
     page = response.content.decode()
     assert response.status_code == 200
     assert "Alderley University" in page and "Approved with mitigations" in page
-    assert f"Visible to you under agreement “{agreement.title}”" in page
+    assert f"Visible to you under agreement ISA-{agreement.pk} “{agreement.title}”" in visible_text(page)
 
 
 def test_an_empty_search_on_the_page_is_a_400_with_the_field_named(org_b, member, client_on, world):
