@@ -314,9 +314,13 @@ def detail_request_create(*, actor: User, organisation: Organisation, check: Sha
     """Ask a check's source for full detail. Only for checks the asker may already see in summary."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why you need the full detail (e.g. the event you are deciding on)."})
-    access_receive(
-        source_id=check.source_id, recipient_id=organisation.pk, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE
-    )
+    try:
+        access_receive(
+            source_id=check.source_id, recipient_id=organisation.pk, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE
+        )
+    except SharingDenied as denied:
+        _audit_denial(actor, organisation.pk, check, denied, action="exchange.detail_request_denied")
+        raise
     with transaction.atomic():
         request = DetailRequest.objects.create(
             check_row=check, requester_organisation=organisation, requester=actor, reason=reason.strip()
@@ -336,6 +340,17 @@ def detail_request_create(*, actor: User, organisation: Organisation, check: Sha
     return request
 
 
+def _audit_denial(actor: User, organisation_id: int, check: SharedCheck, denied: SharingDenied, *, action: str) -> None:
+    """The policy's reason for a refusal, in the log of the acting organisation (ids and the code only)."""
+    audit_record(
+        action=action,
+        actor=actor,
+        organisation_id=organisation_id,
+        target=check,
+        detail={"check": check.pk, "source": check.source_id, "reason": denied.reason.value},
+    )
+
+
 def detail_request_decide(*, actor: User, request: DetailRequest, approve: bool, note: str = "") -> DetailRequest:
     """The source approves (a full share to the asker alone, if an agreement allows full) or declines."""
     check = request.check_row
@@ -353,6 +368,7 @@ def detail_request_decide(*, actor: User, request: DetailRequest, approve: bool,
                 purpose=PURPOSE,
             )
         except SharingDenied as denied:
+            _audit_denial(actor, check.source_id, check, denied, action="exchange.detail_full_denied")
             raise ValidationError(
                 {
                     "request": "No active agreement allows full detail to this organisation; "

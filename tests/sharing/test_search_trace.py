@@ -136,3 +136,34 @@ def test_opening_a_check_you_may_not_read_records_the_reason_and_looks_like_a_mi
         )
     )
     assert reasons == {str(check.pk): "no_agreement", str(check.pk + 10_000): "not_found"}
+
+
+def test_a_refused_request_for_detail_records_the_policys_reason(org_a, partner, network_ab, member):
+    from agreements.policy import SharingDenied
+    from sharing.models import DetailRequest
+
+    (check,) = services.check_share(actor=None, source=org_a, projection=FakeProjection(1, (ASSESSED,)))
+    asker = member(partner, "prevent_lead")
+
+    with pytest.raises(SharingDenied):
+        services.detail_request_create(actor=asker, organisation=partner, check=check, reason="Event on 3 May")
+
+    event = AuditEvent.objects.get(action="exchange.detail_request_denied", actor_id=asker.pk)
+    assert event.organisation_id == partner.pk
+    assert event.detail == {"check": check.pk, "source": org_a.pk, "reason": "no_agreement"}
+    assert not DetailRequest.objects.exists()
+
+
+def test_a_refused_full_detail_approval_records_the_policys_reason(drafting, org_a, org_b, network_ab):
+    from django.core.exceptions import ValidationError
+
+    (check,) = services.check_share(actor=None, source=org_a, projection=FakeProjection(1, (ASSESSED,)))
+    request = services.detail_request_create(actor=drafting.lead(org_b), organisation=org_b, check=check, reason="Why")
+    approver = drafting.lead(org_a)
+
+    with pytest.raises(ValidationError):
+        services.detail_request_decide(actor=approver, request=request, approve=True)
+
+    event = AuditEvent.objects.get(action="exchange.detail_full_denied", actor_id=approver.pk)
+    assert event.organisation_id == org_a.pk
+    assert event.detail == {"check": check.pk, "source": org_a.pk, "reason": "level_too_high"}
