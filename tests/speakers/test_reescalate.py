@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 from django_tenants.utils import tenant_context
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.models import AuditEvent
 from speakers import rights, selectors, services
@@ -194,3 +196,38 @@ def test_an_organiser_who_loses_the_role_no_longer_sees_their_own_requests(a, or
 
     with tenant_context(org_a), pytest.raises(Http404):
         selectors.event_request_get(membership=_membership(a.organiser, org_a), pk=mine.pk)
+
+
+# --- A model of who sees an escalated request, over every mix of roles --------------------------
+
+READERS = {Role.PREVENT_LEAD, Role.AUDITOR, Role.REVIEWER}  # read-all or reviewing, by the default procedure
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    author_roles=st.sets(st.sampled_from(Role.values), min_size=1),
+    senior_roles=st.sets(st.sampled_from(Role.values), min_size=1),
+    senior_active=st.booleans(),
+)
+def test_who_sees_and_who_may_decide_an_escalated_request_follows_current_roles_and_the_assignment(
+    a, org_a, escalated, author_roles, senior_roles, senior_active
+):
+    # given: the author's and the named decision-maker's roles changed since the escalation
+    connection.set_schema_to_public()
+    Membership.objects.filter(user=a.organiser, organisation=org_a).update(roles=sorted(author_roles))
+    Membership.objects.filter(user=a.senior, organisation=org_a).update(roles=sorted(senior_roles))
+    type(a.senior).objects.filter(pk=a.senior.pk).update(is_active=senior_active)
+
+    with tenant_context(org_a):
+        # when
+        def sees(user) -> bool:
+            membership = _membership(user, org_a)
+            return selectors.event_requests_visible_to(membership).filter(pk=escalated).exists()
+
+        author_sees, senior_sees = sees(a.organiser), sees(a.senior)
+        stuck = rights.escalation_is_stuck(EventRequest.objects.get(pk=escalated))
+
+    # then: the model, written without the code's help
+    assert author_sees == bool(Role.ORGANISER in author_roles or author_roles & READERS)
+    assert senior_sees == bool(Role.SENIOR_DECISION_MAKER in senior_roles or senior_roles & READERS)
+    assert stuck == (Role.SENIOR_DECISION_MAKER not in senior_roles or not senior_active)
