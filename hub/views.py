@@ -62,6 +62,7 @@ def _work_in_hand(request: HttpRequest) -> dict[str, object]:
         "requests_by_status": {
             label: visible.filter(status=value).count() for value, label in Status.choices if value in open_statuses
         },
+        "can_search": Scope.EXCHANGE_SEARCH in held,
         # Each figure only for those who may open the page it links to (None hides the line).
         "checks_shared": sharing_selectors.shared_checks_of(organisation).filter(is_current=True).count()
         if Scope.EXCHANGE_READ_SHARED in held

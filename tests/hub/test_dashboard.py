@@ -41,3 +41,18 @@ def test_another_organisations_work_does_not_appear(org_a, org_b, partner, membe
 
     assert "0 active agreements" in page
     assert "0 speaker checks</a> currently shared by us" in page
+
+
+def test_the_dashboard_shows_exchange_figures_only_to_those_who_may_open_them(org_a, org_b, member, client_on):
+    # given: a shared check of ours
+    Drafting(member).active([org_a, org_b])
+    sharing_services.check_share(actor=None, source=org_a, projection=FakeProjection(1, ("Kofi Lindqvist",)))
+
+    # when
+    officer = client_on(org_a, member(org_a, "safeguarding_officer")).get("/").content.decode()
+    lead = client_on(org_a, member(org_a, "prevent_lead")).get("/").content.decode()
+
+    # then: the officer is not shown links to pages that would refuse them
+    assert "currently shared by us" not in officer and "for detail of our shared checks" not in officer
+    assert "Search the network" not in officer
+    assert "1 speaker check</a> currently shared by us" in lead and "for detail of our shared checks" in lead
