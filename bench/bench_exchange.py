@@ -169,9 +169,11 @@ def add_plaintext_floor(names: list[str]) -> None:
         key = blind_index_key()
         with cursor.cursor.copy("COPY bench_tokens (digest, name) FROM STDIN") as copy:
             for name in names:
-                # Only the `all:` token names one word set; `init:` tokens are shared by different names.
-                for digest in blind_tokens([t for t in index_tokens(name) if t.startswith("all:")], key=key):
-                    copy.write_row((digest, " ".join(sorted(name_words(name)))))
+                # Only the every-word `name:` token names one word set; the others (middle names left
+                # out, `init:`) are shared by different names.
+                words = " ".join(sorted(name_words(name)))
+                for digest in blind_tokens([t for t in index_tokens(name) if t == f"name:{words}"], key=key):
+                    copy.write_row((digest, words))
         cursor.execute("CREATE INDEX ON bench_tokens (digest)")
         cursor.execute(
             "UPDATE sharing_sharedcheck s SET bench_name = t.name FROM sharing_nametoken n "

@@ -9,7 +9,11 @@ class SearchForm(forms.Form):
         label="Speaker's name",
         max_length=200,
         required=False,
-        help_text="Any usual form: titles, accents, middle names, initials and word order do not matter.",
+        help_text=(
+            "Type the first and last name, and a hyphenated name in full (Mueller-Okafor, not Okafor). "
+            "Middle names are optional, but a check is found only if it has every name you type. "
+            "Titles, accents, umlauts (ü or ue), initials and word order do not matter."
+        ),
     )
 
 

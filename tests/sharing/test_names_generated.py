@@ -28,8 +28,13 @@ def _outcome(tokens, name):
 
 
 latin_word = st.text("abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9).map(str.capitalize)
-# Plain words that are not titles, post-nominals or listed transliterations.
-plain = latin_word.filter(lambda w: name_words(w) == [w.lower()] and name_words(f"a b {w}") == ["a", "b", w.lower()])
+# Plain words: not titles, post-nominals or listed transliterations, so kept as they are anywhere.
+plain = latin_word.filter(
+    lambda w: all(
+        name_words(f"{before} {w} {after}".strip()) == [*before.split(), w.lower(), *after.split()]
+        for before, after in (("", "a b"), ("a", "b"), ("a b", "c"), ("a b", ""))
+    )
+)
 latin_name = st.lists(plain, min_size=2, max_size=4, unique=True).map(" ".join)
 
 # --- invisible characters -------------------------------------------------------------------

@@ -8,12 +8,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from bench import names_v1
 from core.models import AuditEvent
 from sharing import reindex, selectors, services
+from sharing.bulk import checks_share_bulk
 from sharing.keys import blind_tokens
 from sharing.models import ChannelGrant, Envelope, EnvelopeKey, NameToken, SharedCheck
+from tenants import services as tenant_services
+from tests.factories import UserFactory
 from tests.sharing.conftest import FakeProjection
 
 # Stored names, and a query for each that the current rules must find.
@@ -139,8 +143,6 @@ def test_withdrawn_and_superseded_checks_get_no_tokens(old_checks, org_a):
 
 
 def _lead(org):
-    from tenants import services as tenant_services
-    from tests.factories import UserFactory
 
     user = UserFactory()
     tenant_services.membership_grant(actor=None, organisation=org, user=user, roles=["prevent_lead"])
@@ -194,7 +196,16 @@ def test_a_name_with_no_letters_gets_only_the_version_marker(drafting, org_a, or
 
 
 def test_a_batch_size_below_one_is_refused_naming_the_option(db):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="--batch-size"):
         _run("--batch-size", "0")
+
+
+def test_checks_shared_in_bulk_are_reindexed_too(drafting, org_a, org_b):
+    drafting.active([org_a, org_b])
+    checks_share_bulk(
+        actor=None, source=org_a, projections=[FakeProjection(n, (name,)) for n, name in enumerate(OLD_CHECKS, 1)]
+    )
+    _to_v1(SharedCheck.objects.filter(source=org_a))
+
+    assert "7 re-indexed" in _run()
+    assert all(stored in _found(org_b, query) for stored, query in OLD_CHECKS.items())
