@@ -81,6 +81,8 @@ def serve(args: list[str]) -> int:
     ensure_database_url()
     say("applying migrations")
     manage("migrate_schemas", "--executor=multiprocessing", "-v", "0")
+    # Checks indexed under older name rules (sharing/NAMES.md) are found again; a no-op when none are.
+    manage("exchange_reindex")
     manage("demo_seed", "--port", port)
     say(f"serving on http://localhost:{port}/ (Ctrl-C to stop)")
     server = [sys.executable, "-m", "uvicorn", "hub.asgi:application", "--host", "127.0.0.1", "--port", port]
