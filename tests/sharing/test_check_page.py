@@ -210,3 +210,19 @@ def test_the_cross_site_landing_page_reveals_nothing_about_a_check_we_may_not_re
 
     assert landing.status_code == 200 and "Open the check" in visible_text(landing)
     assert opened.status_code == 404
+
+
+def test_the_api_refuses_a_cross_site_navigation_and_records_nothing_but_serves_a_script(
+    two_checks, org_b, member, client_on
+):
+    first, _, _ = two_checks
+    client = client_on(org_b, member(org_b, "prevent_lead"))
+
+    refused = client.get(f"/api/v1/exchange/checks/{first.pk}/", HTTP_SEC_FETCH_SITE="cross-site")
+    nothing_yet = CheckOpened.objects.count()
+    served = client.get(f"/api/v1/exchange/checks/{first.pk}/")
+
+    assert refused.status_code == 403 and "another website" in str(refused.json())
+    assert nothing_yet == 0
+    assert served.status_code == 200 and served.json()["content"]["speaker_name"] == "Dr Nkechi Adeyemi-Larsen"
+    assert CheckOpened.objects.count() == 1
