@@ -59,7 +59,7 @@ def _work_in_hand(request: HttpRequest) -> dict[str, object]:
         "requests_by_status": {
             label: visible.filter(status=value).count() for value, label in Status.choices if value in open_statuses
         },
-        "checks_shared": sharing_selectors.shared_checks_of(organisation).filter(is_current=True).count(),
+        "checks_shared": sharing_selectors.shared_checks_active_count(organisation),
         "detail_requests_waiting": sharing_selectors.detail_requests_incoming(organisation)
         .filter(status=DetailRequestStatus.PENDING)
         .count(),
