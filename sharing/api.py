@@ -7,14 +7,21 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api_pagination import HubPagination, page_response
+from hub.fetch_metadata import is_deliberate
 from sharing import selectors, services
 from sharing.models import CheckOpened, DetailRequest, SharedCheck
 from tenants.scopes import Scope
+
+CROSS_SITE_REFUSED = (
+    "A link on another website cannot open a shared check. Open it from the hub's pages, or call the API "
+    "from your own script with an API token."
+)
 
 
 class CheckViewSerializer(serializers.Serializer[Any]):
@@ -101,6 +108,8 @@ class CheckView(APIView):
 
     @extend_schema(responses=CheckViewSerializer, summary="One shared check (404 if not visible to you)")
     def get(self, request: Request, check_id: int) -> Response:
+        if not is_deliberate(request):  # another site's link, riding the session cookie: open and record nothing
+            raise PermissionDenied(CROSS_SITE_REFUSED)
         view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
         return Response(CheckViewSerializer(view).data)
 

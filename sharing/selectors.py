@@ -536,3 +536,23 @@ def check_openings_grouped(*, organisation: Organisation, check_id: int) -> Quer
         .annotate(times=Count("id"), first=Min("opened_at"), last=Max("opened_at"))
         .order_by("-last", "organisation_name")
     )
+
+
+def shared_checks_active_count(organisation: Organisation, at: dt.datetime | None = None) -> int:
+    """How many of our checks another organisation can open now (the "Active" state of the register)."""
+    at = at or timezone.now()
+    in_force = _agreements_in_force(organisation, at)
+    return (
+        SharedCheck.objects.filter(
+            source=organisation,
+            is_current=True,
+            withdrawn_at__isnull=True,
+            destroyed_at__isnull=True,
+            expires_at__gt=at,
+            # one filter() call: the same key must be under an agreement in force and unexpired
+            envelopes__keys__channel__agreement_id__in=in_force,
+            envelopes__keys__expires_at__gt=at,
+        )
+        .distinct()
+        .count()
+    )

@@ -155,6 +155,48 @@ def browser(hub_server: RunningHub) -> Iterator[object]:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+AXE_RESULTS = ROOT / "var" / "axe-results.txt"
+
+
+class Audit:
+    """Runs axe-core on each page a test visits; every page's result is kept for var/axe-results.txt."""
+
+    def __init__(self, log: dict[str, list[str]]) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.log = log
+        self.names: list[str] = []
+
+    def check(self, page: object, name: str) -> None:
+        page.wait_for_load_state("load")  # type: ignore[attr-defined]
+        found = self.axe.run(page).response["violations"]
+        self.names.append(name)
+        self.log[name] = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+            for v in found
+        ]
+
+    def assert_clean(self) -> None:
+        failing = {name: self.log[name] for name in self.names if self.log[name]}
+        assert failing == {}, "\n".join(f"{name}: {found}" for name, found in failing.items())
+
+
+@pytest.fixture(scope="package")
+def axe_log() -> Iterator[dict[str, list[str]]]:
+    log: dict[str, list[str]] = {}
+    yield log
+    AXE_RESULTS.parent.mkdir(exist_ok=True)
+    lines = [f"{name}: {len(found)} violation(s)" + "".join(f"\n    {v}" for v in found) for name, found in log.items()]
+    AXE_RESULTS.write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture
+def audit(axe_log: dict[str, list[str]]) -> Audit:
+    """`audit.check(page, "name")` after each page; `audit.assert_clean()` at the end: 0 axe violations."""
+    return Audit(axe_log)
+
+
 @pytest.fixture
 def signed_in_page(browser: object, hub_server: RunningHub) -> Iterator[Callable[[str], object]]:
     """`signed_in_page(email)`: a fresh browser context signed in as that demo person, on the public site."""

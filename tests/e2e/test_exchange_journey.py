@@ -50,7 +50,9 @@ def _search(page, hub_server, slug: str, name: str):
     return page
 
 
-def test_a_decided_check_is_found_by_a_partner_under_agreement_and_not_by_an_outsider(signed_in_page, hub_server):
+def test_a_decided_check_is_found_by_a_partner_under_agreement_and_not_by_an_outsider(
+    signed_in_page, hub_server, audit
+):
     # given: Northmoor decides on the speaker (shared on decision, as its settings say)
     _submit_and_approve(signed_in_page, hub_server)
 
@@ -66,9 +68,20 @@ def test_a_decided_check_is_found_by_a_partner_under_agreement_and_not_by_an_out
     assert "Event recorded" in result.inner_text()
     assert result.get_by_test_id("agreement").inner_text().startswith("Visible to you under agreement")
 
+    # and opening the result shows the same check on its own page (issue 9 §1: it was blank)
+    result.get_by_role("link").first.click()
+    eastbrook.wait_for_url(re.compile(r".*/exchange/checks/\d+/$"))
+    assert eastbrook.get_by_test_id("speaker-name").inner_text() == SPEAKER
+    assert eastbrook.get_by_test_id("check-outcome").inner_text() == "Approved with mitigations"
+    assert "Event recorded" in eastbrook.get_by_test_id("mitigations").inner_text()
+    audit.check(eastbrook, "exchange journey: shared check")
+
     # and the Riverside Silver Group, which has no agreement with Northmoor, finds nothing
     silver = _search(
         signed_in_page("amara.okafor@northmoor.example"), hub_server, "riverside-silver", "Aigerim Nakashima-Ostrowski"
     )
     assert silver.get_by_test_id("no-results").is_visible()
+    assert silver.get_by_role("status").inner_text() == "0 shared checks found."
+    audit.check(silver, "exchange journey: no results")
+    audit.assert_clean()
     assert "Aigerim" not in silver.locator("main").inner_text().replace("Aigerim Nakashima-Ostrowski", "", 1)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from core.models import AuditEvent
 from sharing import services
-from sharing.models import CheckOpened
+from sharing.models import CheckOpened, DetailRequest
 from tests.html_text import visible_text
 from tests.sharing.conftest import FakeProjection
 from tests.sharing.test_tamper import TAMPERS
@@ -210,3 +210,33 @@ def test_the_cross_site_landing_page_reveals_nothing_about_a_check_we_may_not_re
 
     assert landing.status_code == 200 and "Open the check" in visible_text(landing)
     assert opened.status_code == 404
+
+
+def test_the_api_refuses_a_cross_site_navigation_and_records_nothing_but_serves_a_script(
+    two_checks, org_b, member, client_on
+):
+    first, _, _ = two_checks
+    client = client_on(org_b, member(org_b, "prevent_lead"))
+
+    refused = client.get(f"/api/v1/exchange/checks/{first.pk}/", HTTP_SEC_FETCH_SITE="cross-site")
+    nothing_yet = CheckOpened.objects.count()
+    served = client.get(f"/api/v1/exchange/checks/{first.pk}/")
+
+    assert refused.status_code == 403 and "another website" in str(refused.json())
+    assert nothing_yet == 0
+    assert served.status_code == 200 and served.json()["content"]["speaker_name"] == "Dr Nkechi Adeyemi-Larsen"
+    assert CheckOpened.objects.count() == 1
+
+
+def test_asking_for_full_detail_from_the_check_page(two_checks, org_b, member, client_on):
+    first, _, _ = two_checks
+    client = client_on(org_b, member(org_b, "prevent_lead"))
+
+    empty = client.post(f"/exchange/checks/{first.pk}/", {"reason": ""})
+    asked = client.post(f"/exchange/checks/{first.pk}/", {"reason": "Our debate on 4 March"}, follow=True)
+
+    assert empty.status_code == 400
+    assert "There is a problem Reason: This field is required." in visible_text(empty)
+    assert "Dr Nkechi Adeyemi-Larsen" in visible_text(empty)  # the check stays in view
+    assert "Asked Alderley University for the full detail" in visible_text(asked)
+    assert DetailRequest.objects.filter(check_row=first, requester_organisation=org_b).count() == 1

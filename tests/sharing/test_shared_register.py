@@ -185,3 +185,16 @@ def test_the_requests_page_names_the_check_and_gives_each_answer_form_its_own_id
     assert "Their reason: Our event in March" in page
     ids = [i for i in __import__("re").findall(r'\sid="([^"]+)"', html)]
     assert len(ids) == len(set(ids)), "every id on the page is unique"
+
+
+@pytest.mark.parametrize("happened", STATES, ids=list(STATES))
+def test_the_dashboard_counts_only_checks_others_can_open_now(happened, shared, drafting, org_a, member, client_on):
+    check, agreement = shared
+    _, _, change = STATES[happened]
+    if change:
+        change(check, agreement, drafting, org_a)
+
+    page = visible_text(client_on(org_a, member(org_a, "prevent_lead")).get("/"))
+
+    active = 1 if happened in ("nothing", "corrected") else 0
+    assert f"{active} speaker check{'' if active == 1 else 's'} currently shared by us" in page
