@@ -95,7 +95,7 @@ def test_a_row_with_more_cells_than_the_header_is_a_400_naming_the_row_and_the_f
 def test_a_pipe_in_an_affiliation_and_a_semicolon_in_a_topic_survive_the_round_trip(a, b, org_a, org_b):
     speakers = [
         services.SpeakerDetails(
-            name="Nguyễn Thị Minh Khai", affiliation="Arts | Humanities Faculty", topic="Cities; and the people in them"
+            name="Nguyễn Thị Bảo Ngọc", affiliation="Arts | Humanities Faculty", topic="Cities; and the people in them"
         ),  # fmt: skip
         services.SpeakerDetails(name="Tavita Leota-Brandt", affiliation="Ocean Policy, Wellington", topic="Fish"),
     ]
@@ -114,7 +114,7 @@ def test_a_pipe_in_an_affiliation_and_a_semicolon_in_a_topic_survive_the_round_t
 
 def test_a_european_excel_file_with_semicolons_bom_crlf_and_trailing_empty_columns_imports(a, org_a):
     header = HEADER + ["", ""]
-    row = {**GOOD, "speaker_1_name": "Łucja Wróblewska", "speaker_2_name": "Nguyễn Thị Minh Khai",
+    row = {**GOOD, "speaker_1_name": "Łucja Wróblewska", "speaker_2_name": "Nguyễn Thị Bảo Ngọc",
            "speaker_2_topic": "Rivers; deltas", "venue": "Sala 3, Budynek B"}  # fmt: skip
     text = _file(row, header=header, separator=";")
 
@@ -123,7 +123,7 @@ def test_a_european_excel_file_with_semicolons_bom_crlf_and_trailing_empty_colum
         request = EventRequest.objects.get()
 
         assert request.venue == "Sala 3, Budynek B"
-        assert [s.name for s in request.speakers.all()] == ["Łucja Wróblewska", "Nguyễn Thị Minh Khai"]
+        assert [s.name for s in request.speakers.all()] == ["Łucja Wróblewska", "Nguyễn Thị Bảo Ngọc"]
         assert request.speakers.all()[1].topic == "Rivers; deltas"
 
 
