@@ -30,6 +30,7 @@ from speakers.services import (
     SpeakerDetails,
 )
 from tenants.models import User
+from tenants.scopes import Scope, require_scope
 
 
 def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
@@ -149,3 +150,34 @@ class CountsView(APIView):
         counts = selectors.register_counts(membership=request.membership, date_from=parsed["from"],
                                            date_to=parsed["to"])  # fmt: skip
         return Response({"from": period["from"], "to": period["to"], "counts": counts})
+
+
+CSV_FILE = {"type": "string", "format": "binary"}
+
+
+class ImportView(APIView):
+    """Import a CSV file of decided requests (multipart field `file`; layout in speakers/csv_format.py).
+    All rows or none: 201 with the new ids, or 400 listing each problem by row and column."""
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses=dict,
+        summary="Import historical requests from CSV (all rows or none)",
+    )
+    def post(self, request: Request) -> Response:
+        require_scope(request.user, request.tenant, Scope.SPEAKERS_CONFIGURE)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise drf.ValidationError({"file": "Attach the CSV file as the multipart field 'file'."})
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise drf.ValidationError({"file": "Save the spreadsheet as 'CSV UTF-8' and try again."}) from exc
+        try:
+            result = services.event_requests_import(actor=request.user, csv_text=text)
+        except services.ImportRejected as rejected:
+            problems = [{"row": e.row, "column": e.column, "message": e.message} for e in rejected.errors]
+            return Response({"detail": str(rejected), "errors": problems}, status=400)
+        return Response({"imported": result.imported, "request_ids": list(result.request_ids)}, status=201)
