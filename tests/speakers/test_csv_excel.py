@@ -5,6 +5,7 @@ Every speaker and organiser name here is a fictional combination.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from core.models import AuditEvent
@@ -150,6 +151,17 @@ def test_a_formula_typed_in_excel_with_a_leading_apostrophe_is_imported_without_
         assert (request.title, request.venue, request.decision.reasons) == (
             "=Agenda and minutes", "+44 Room 2", "'Tis lawful."
         )  # fmt: skip
+
+
+def test_dates_that_excel_re_saved_day_first_are_read_as_uk_dates(a, org_a):
+    text = _file({**GOOD, "starts_at": "11/02/2025 18:30:00", "submitted_on": "06/01/2025", "decided_on": "20/01/2025"})
+
+    with tenant_context(org_a):
+        services.event_requests_import(actor=a.admin, csv_text=text)
+        request = EventRequest.objects.get()
+
+        assert timezone.localtime(request.starts_at).strftime("%Y-%m-%d %H:%M") == "2025-02-11 18:30"
+        assert request.notice_working_days == 26 and timezone.localdate(request.decision.decided_at).day == 20
 
 
 def test_a_file_saved_without_a_bom_and_with_lf_line_ends_imports(a, org_a):
