@@ -181,3 +181,36 @@ class CountsView(APIView):
         counts = selectors.register_counts(membership=request.membership, date_from=period["from"],
                                            date_to=period["to"])  # fmt: skip
         return Response(s.CountsSerializer({**period, "counts": counts}).data)
+
+
+CSV_FILE = {"type": "string", "format": "binary"}
+
+
+class ImportView(APIView):
+    """Import a CSV file of decided requests (multipart field `file`; layout in speakers/csv_format.py).
+    All rows or none: 201 with the new ids, or 400 listing each problem by row and column under
+    `errors.file` ("Row 2, venue: …"), in the API's one error shape."""
+
+    required_scopes = {"POST": [Scope.SPEAKERS_CONFIGURE]}
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses=dict,
+        summary="Import historical requests from CSV (all rows or none)",
+    )
+    def post(self, request: Request) -> Response:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise drf.ValidationError({"file": "Attach the CSV file as the multipart field 'file'."})
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise drf.ValidationError({"file": "Save the spreadsheet as 'CSV UTF-8' and try again."}) from exc
+        try:
+            result = services.event_requests_import(actor=request.user, csv_text=text)
+        except services.ImportRejected as rejected:
+            problems = [f"Row {e.row}{', ' + e.column if e.column else ''}: {e.message}" for e in rejected.errors]
+            raise drf.ValidationError({"file": problems}) from rejected
+        return Response({"imported": result.imported, "request_ids": list(result.request_ids)}, status=201)

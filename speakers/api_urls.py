@@ -18,4 +18,5 @@ urlpatterns = [
         name="api_speaker_mitigation_progress",
     ),
     path("register/counts/", api.CountsView.as_view(), name="api_speaker_counts"),
+    path("import/", api.ImportView.as_view(), name="api_speaker_import"),
 ]

@@ -12,7 +12,7 @@ topic or label may contain any text, including ``|``, ``;``, commas, quotes and 
                               also lists open requests, which cannot be imported
     title                     required
     description
-    starts_at                 required: YYYY-MM-DD HH:MM, UK local time
+    starts_at                 required: YYYY-MM-DD HH:MM, UK local time (DD/MM/YYYY HH:MM too)
     venue                     required: room and building, or the online platform
     format                    in_person | online | hybrid (blank: in_person)
     open_to_public            yes | no (blank: no); so are livestreamed, recorded
@@ -20,7 +20,7 @@ topic or label may contain any text, including ``|``, ``;``, commas, quotes and 
     recorded
     expected_audience         whole number, blank if unknown
     organising_body           department, team or society
-    submitted_on              YYYY-MM-DD, blank if unknown (then notice is not recorded)
+    submitted_on              YYYY-MM-DD or DD/MM/YYYY, blank if unknown (then notice is not recorded)
     short_notice_reason
     risk_level                low | medium | high, blank if not assessed
     higher_risk               yes | no
@@ -94,6 +94,9 @@ REQUIRED_COLUMNS = ("title", "starts_at", "venue", "outcome", "decided_on", "rea
 MAX_LENGTH = {"reference": 40, "title": 200, "venue": 200, "organising_body": 200, "name": 200, "affiliation": 200,
               "topic": 300, "label": 120}  # fmt: skip
 YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
+# The export writes ISO dates; Excel set to UK dates re-saves them day first, sometimes with seconds.
+DATE_LAYOUTS = ("%Y-%m-%d", "%d/%m/%Y")
+MOMENT_LAYOUTS = ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S")
 REPLACED = {
     "speakers": "The speakers column is replaced by one set of columns per speaker: speaker_1_name, "
     "speaker_1_affiliation, speaker_1_topic, then speaker_2_name, ... Put each value in its own cell.",
@@ -189,20 +192,25 @@ class _Row:
 
     def day(self, column: str) -> date | None:
         value = self.code(column)
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            self.error(column, f"'{self.raw[column]}' is not a date in the form YYYY-MM-DD.")
-            return None
+        for layout in DATE_LAYOUTS:
+            try:
+                return datetime.strptime(value, layout).date() if value else None  # noqa: DTZ007 (a date)
+            except ValueError:
+                continue
+        self.error(column, f"'{self.raw[column]}' is not a date in the form YYYY-MM-DD (or DD/MM/YYYY).")
+        return None
 
     def moment(self, column: str) -> datetime | None:
-        value = self.code(column)
-        try:
-            parsed = datetime.strptime(value, "%Y-%m-%d %H:%M") if value else None  # noqa: DTZ007 (local time, made aware next)
-            return timezone.make_aware(parsed) if parsed else None
-        except ValueError:
-            self.error(column, f"'{self.raw[column]}' is not a date and time in the form YYYY-MM-DD HH:MM.")
-            return None
+        value = " ".join(self.code(column).split())
+        for layout in MOMENT_LAYOUTS:
+            try:
+                parsed = datetime.strptime(value, layout) if value else None  # noqa: DTZ007 (local time, made aware next)
+                return timezone.make_aware(parsed) if parsed else None
+            except ValueError:
+                continue
+        self.error(column, f"'{self.raw[column]}' is not a date and time in the form YYYY-MM-DD HH:MM "
+                   "(or DD/MM/YYYY HH:MM).")  # fmt: skip
+        return None
 
 
 def _parse_speakers(row: _Row, numbers: tuple[int, ...]) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 from django.http import Http404
 
 from speakers import rights
@@ -108,20 +109,22 @@ _RISK_RANK = Case(
 
 
 def _urgency_order(requests: QuerySet[EventRequest]) -> QuerySet[EventRequest]:
-    """Requests awaiting review or a decision first, soonest event first (an event already past
-    comes top), and among those on one day the higher-risk or short-notice ones first; then
-    drafts, soonest first; then decided and withdrawn ones, latest event first."""
+    """Requests awaiting review or a decision first, by event day, soonest first (an event already
+    past comes top); on one day those flagged higher-risk or short-notice first, then by start
+    time. Then drafts, soonest first. Then decided and withdrawn ones, latest event first."""
     waiting = Q(status__in=OPEN_STATUSES)
+    upcoming = waiting | Q(status=Status.DRAFT)
     return requests.annotate(
         urgency_group=Case(When(waiting, then=Value(0)), When(status=Status.DRAFT, then=Value(1)), default=Value(2)),
-        open_date=Case(When(waiting | Q(status=Status.DRAFT), then=F("starts_at"))),
-        closed_date=Case(When(status__in=(Status.DECIDED, Status.WITHDRAWN), then=F("starts_at"))),
+        open_day=Case(When(upcoming, then=TruncDate("starts_at"))),
         flagged=Case(
-            When(Q(assessment__is_higher_risk=True) | Q(notice_met=False), then=Value(0)), default=Value(1)
+            When(waiting & (Q(assessment__is_higher_risk=True) | Q(notice_met=False)), then=Value(0)), default=Value(1)
         ),
+        open_time=Case(When(upcoming, then=F("starts_at"))),
+        closed_time=Case(When(~upcoming, then=F("starts_at"))),
     ).order_by(
-        "urgency_group", F("open_date").asc(nulls_last=True), "flagged",
-        F("closed_date").desc(nulls_last=True), "-pk",
+        "urgency_group", F("open_day").asc(nulls_last=True), "flagged", F("open_time").asc(nulls_last=True),
+        F("closed_time").desc(nulls_last=True), "-pk",
     )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from hub.forms_util import add_service_errors
-from speakers import csv_format, selectors, services
+from speakers import csv_file, csv_format, selectors, services
 from speakers.forms import AuditSampleForm, ImportForm, MitigationForm, ProcedureForm
 from speakers.models import Mitigation
 from speakers.services import ImportRejected
@@ -120,5 +120,5 @@ def import_csv(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Imported {result.imported} request(s).")
             return redirect("speakers:register")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "errors": errors, "columns": csv_format.__doc__}
+    context = {"form": form, "errors": errors, "columns": csv_format.__doc__, "file_rules": csv_file.__doc__}
     return render(request, "speakers/import.html", context, status=status)

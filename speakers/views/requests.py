@@ -90,15 +90,17 @@ def _change_speakers(post: dict, formset: SpeakerFormSet) -> tuple[SpeakerFormSe
     """The speaker blocks after 'Add another speaker' or 'Remove speaker N', and what changed.
     Nothing is saved: the values typed so far are carried into the re-rendered page."""
     blocks = [{name: form[name].value() or "" for name in form.fields} for form in formset.forms]
-    removing = post.get("remove_speaker", "")
-    if removing.isdigit() and int(removing) < len(blocks):
+    removing = post.get("remove_speaker")
+    if removing is None:
+        blocks.append({})
+        message = f"Speaker {len(blocks)} added: fill in their details below."
+    elif removing.isdigit() and int(removing) < len(blocks):
         blocks.pop(int(removing))
         message = f"Speaker {int(removing) + 1} removed. Save the draft or submit to keep the change."
     else:
-        blocks.append({})
-        message = f"Speaker {len(blocks)} added: fill in their details below."
+        message = "That speaker is no longer on the form."
     changed = SpeakerFormSet(initial=blocks, prefix="speakers")
-    if "remove_speaker" not in post:
+    if removing is None:
         changed.forms[-1].fields["name"].widget.attrs["autofocus"] = True
     return changed, message
 

@@ -65,3 +65,27 @@ def test_requests_are_invisible_from_another_organisation(a, b, org_a, org_b, cl
     other = client_on(org_b, b.reviewer)
     assert other.get(f"/api/v1/speakers/requests/{pk}/").status_code == 404
     assert other.get("/api/v1/speakers/requests/").json()["results"] == []
+
+
+def test_a_csv_import_through_the_api_is_201_or_400_with_each_row_problem(a, org_a, client_on):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from speakers.models import EventRequest
+    from tests.speakers.test_csv import GOOD, _csv
+
+    admin = client_on(org_a, a.admin)
+    shifted = _csv(GOOD).replace("Cinema 1", "Cinema 1, Arts Building")
+
+    refused = admin.post("/api/v1/speakers/import/", {"file": SimpleUploadedFile("r.csv", shifted.encode())})
+
+    assert refused.status_code == 400
+    (problem,) = refused.json()["errors"]["file"]
+    assert problem.startswith("Row 2")
+    assert "Put the value in quotes or remove the comma" in problem
+    with tenant_context(org_a):
+        assert not EventRequest.objects.exists()
+
+    done = admin.post("/api/v1/speakers/import/", {"file": SimpleUploadedFile("r.csv", _csv(GOOD).encode())})
+    assert done.status_code == 201 and done.json()["imported"] == 1
+    organiser = client_on(org_a, a.organiser)
+    assert organiser.post("/api/v1/speakers/import/", {"file": SimpleUploadedFile("r.csv", b"x")}).status_code == 403

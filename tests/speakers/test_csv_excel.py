@@ -5,6 +5,7 @@ Every speaker and organiser name here is a fictional combination.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from core.models import AuditEvent
@@ -95,7 +96,7 @@ def test_a_row_with_more_cells_than_the_header_is_a_400_naming_the_row_and_the_f
 def test_a_pipe_in_an_affiliation_and_a_semicolon_in_a_topic_survive_the_round_trip(a, b, org_a, org_b):
     speakers = [
         services.SpeakerDetails(
-            name="Nguyễn Thị Minh Khai", affiliation="Arts | Humanities Faculty", topic="Cities; and the people in them"
+            name="Nguyễn Thị Bảo Ngọc", affiliation="Arts | Humanities Faculty", topic="Cities; and the people in them"
         ),  # fmt: skip
         services.SpeakerDetails(name="Tavita Leota-Brandt", affiliation="Ocean Policy, Wellington", topic="Fish"),
     ]
@@ -114,7 +115,7 @@ def test_a_pipe_in_an_affiliation_and_a_semicolon_in_a_topic_survive_the_round_t
 
 def test_a_european_excel_file_with_semicolons_bom_crlf_and_trailing_empty_columns_imports(a, org_a):
     header = HEADER + ["", ""]
-    row = {**GOOD, "speaker_1_name": "Łucja Wróblewska", "speaker_2_name": "Nguyễn Thị Minh Khai",
+    row = {**GOOD, "speaker_1_name": "Łucja Wróblewska", "speaker_2_name": "Nguyễn Thị Bảo Ngọc",
            "speaker_2_topic": "Rivers; deltas", "venue": "Sala 3, Budynek B"}  # fmt: skip
     text = _file(row, header=header, separator=";")
 
@@ -123,7 +124,7 @@ def test_a_european_excel_file_with_semicolons_bom_crlf_and_trailing_empty_colum
         request = EventRequest.objects.get()
 
         assert request.venue == "Sala 3, Budynek B"
-        assert [s.name for s in request.speakers.all()] == ["Łucja Wróblewska", "Nguyễn Thị Minh Khai"]
+        assert [s.name for s in request.speakers.all()] == ["Łucja Wróblewska", "Nguyễn Thị Bảo Ngọc"]
         assert request.speakers.all()[1].topic == "Rivers; deltas"
 
 
@@ -150,6 +151,17 @@ def test_a_formula_typed_in_excel_with_a_leading_apostrophe_is_imported_without_
         assert (request.title, request.venue, request.decision.reasons) == (
             "=Agenda and minutes", "+44 Room 2", "'Tis lawful."
         )  # fmt: skip
+
+
+def test_dates_that_excel_re_saved_day_first_are_read_as_uk_dates(a, org_a):
+    text = _file({**GOOD, "starts_at": "11/02/2025 18:30:00", "submitted_on": "06/01/2025", "decided_on": "20/01/2025"})
+
+    with tenant_context(org_a):
+        services.event_requests_import(actor=a.admin, csv_text=text)
+        request = EventRequest.objects.get()
+
+        assert timezone.localtime(request.starts_at).strftime("%Y-%m-%d %H:%M") == "2025-02-11 18:30"
+        assert request.notice_working_days == 26 and timezone.localdate(request.decision.decided_at).day == 20
 
 
 def test_a_file_saved_without_a_bom_and_with_lf_line_ends_imports(a, org_a):

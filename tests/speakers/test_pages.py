@@ -200,7 +200,7 @@ def _speaker_fields(names):
 
 
 EVENT_ONLY = {k: v for k, v in EVENT.items() if not k.startswith("speakers-")}
-NAMES = ["Łucja Wróblewska", "Nguyễn Thị Minh Khai", "Tavita Leota-Brandt", "Aroha Ngata-Singh", "Dawit Bekele Haile"]
+NAMES = ["Łucja Wróblewska", "Nguyễn Thị Bảo Ngọc", "Tavita Leota-Brandt", "Aroha Ngata-Singh", "Dawit Bekele Haile"]
 
 
 def test_a_new_request_starts_with_one_speaker_and_enter_saves_a_draft(a, org_a, client_on):
