@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -192,6 +193,7 @@ class ImportView(APIView):
     `errors.file` ("Row 2, venue: …"), in the API's one error shape."""
 
     required_scopes = {"POST": [Scope.SPEAKERS_CONFIGURE]}
+    parser_classes = [MultiPartParser]  # the API's default parser takes JSON only
 
     @extend_schema(
         request={
