@@ -1,7 +1,7 @@
 """URLs served on every host: sign-out, password change, the API schema."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from hub.api_errors import NoSuchEndpoint
@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Last: any other address under /api/ answers 404 in the API's error shape.
-    re_path(r"^api/", NoSuchEndpoint.as_view()),
+    path("api/", include([re_path(r"", NoSuchEndpoint.as_view())])),
 ]
 
 handler403 = "hub.views.permission_denied"

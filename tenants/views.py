@@ -56,7 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    form = AcceptInvitationForm(request.POST or None)
+    # Bound on every POST, even an empty one, so the service's errors can be shown beside it.
+    form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         try:
