@@ -283,3 +283,12 @@ def test_arbitrary_queries_and_posts_to_every_page_never_give_a_server_error(sit
         assert response.status_code < 500, (method, target, response.status_code)
 
     run()
+
+
+def test_a_signed_in_person_posting_nothing_to_a_bad_invitation_link_sees_why_not_a_server_error(make_user, client_on):
+    # Found by the page fuzzing above: the empty POST left the form unbound, and showing the
+    # service's error beside it raised (500).
+    response = client_on(None, make_user()).post("/invitations/not-a-real-token/", {})
+
+    assert response.status_code == 400
+    assert "not valid or has expired" in response.content.decode()
