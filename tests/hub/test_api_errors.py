@@ -241,6 +241,16 @@ def test_a_nul_in_a_page_query_or_form_field_gets_a_400_page_naming_the_field(a,
     assert "cannot be stored" in posted.content.decode()
 
 
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/agreements/9.5e-273/", "/api/v1/speakers/-1/"])
+def test_an_address_under_api_that_no_endpoint_serves_is_a_404_in_the_error_shape(path, a, org_a, api):
+    response = api(org_a, a.reviewer).get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert_error_shape(response.json())
+    assert response.json()["errors"] == {}
+
+
 # --- one shape for every operation's errors, generated from the schema -----------------------------
 
 
