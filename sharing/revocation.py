@@ -247,13 +247,37 @@ def on_flows_changed(agreement_id: int) -> None:
     """The receiver `sharing.apps` registers with `agreements.events`: runs inside the change's transaction.
 
     Ends the keys of whoever lost access, rotates channels whose readers shrank, grants keys to
-    whoever gained it, and wraps for them the checks they may now read. Raising aborts the change.
+    whoever gained it, and wraps for them the checks they may now read. The wrapping (a scan of
+    the sender's checks) runs only when readers changed or a flow has no channel yet, so a change
+    that moves no one (a proposal, a signature short of the last) costs a few queries. Raising
+    aborts the change.
     """
     at = timezone.now()
-    agreement_keys_sync(agreement_id, at=at)
+    changes = agreement_keys_sync(agreement_id, at=at)
+    readers_changed = bool(changes.grants_added or changes.grants_ended or changes.channels_rotated)
     senders = set(
         AgreementFlow.objects.filter(agreement_id=agreement_id, kind=KIND).values_list("sender_id", flat=True)
     )
     for sender_id in senders_with_checks(at):
-        if sender_id in senders:
+        if sender_id in senders and (readers_changed or _lacks_channel(sender_id, agreement_id, at)):
             checks_backfill(sender_id=sender_id, at=at, skip_locked=True)
+
+
+def _lacks_channel(sender_id: int, agreement_id: int, at: dt.datetime) -> bool:
+    """Does the agreement allow a flow from `sender_id` at a level it has no channel for (e.g. just activated)?"""
+    grants = [
+        g
+        for g in recipients_for(source_id=sender_id, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE, at=at)
+        if g.agreement_id == agreement_id
+    ]
+    if not grants:
+        return False
+    automatic = ExchangeSettings.objects.filter(organisation_id=sender_id).values_list("automatic_level", flat=True)
+    sender_level = int(automatic.first() or Level.SUMMARY)
+    levels = {min(int(g.max_level), sender_level) for g in grants}
+    have = set(
+        ChannelKey.objects.filter(
+            agreement_id=agreement_id, sender_id=sender_id, recipient__isnull=True, level__in=levels
+        ).values_list("level", flat=True)
+    )
+    return not levels <= have
