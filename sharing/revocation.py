@@ -147,9 +147,10 @@ def _flow_sync(
 def checks_backfill(*, sender_id: int, at: dt.datetime | None = None, skip_locked: bool = False) -> KeyChanges:
     """Wrap `sender_id`'s readable checks for every recipient that may read them now but cannot yet.
 
-    Each recipient's best agreement (the policy's choice) gets, in its live channel at the level
-    the sender shares at, a key to every current check that has no key in any generation of that
-    channel; retention runs from now, never past the check's own expiry. Call inside a
+    Each recipient's best agreement (the policy's choice) is the one it reads through: the
+    recipient gets a grant on every generation of that agreement's channel at the level the sender
+    shares at, and the live generation gets a key to every current check that has no key in any
+    generation of it; retention runs from now, never past the check's own expiry. Call inside a
     transaction; the agreements used are share-locked first (`skip_locked`: leave out agreements
     another transaction holds, for callers already holding an agreement's row).
     """
@@ -163,18 +164,38 @@ def checks_backfill(*, sender_id: int, at: dt.datetime | None = None, skip_locke
     grants = recipients_for(source_id=sender_id, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE, at=at)
     automatic = ExchangeSettings.objects.filter(organisation_id=sender_id).values_list("automatic_level", flat=True)
     sender_level = int(automatic.first() or Level.SUMMARY)
-    by_channel: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_channel: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # -> (recipient, retention days)
     for grant in grants:
         if grant.agreement_id in held:
-            by_channel[(grant.agreement_id, min(int(grant.max_level), sender_level))].append(grant.retention_days)
-    for (agreement_id, level), retentions in sorted(by_channel.items()):
+            level = min(int(grant.max_level), sender_level)
+            by_channel[(grant.agreement_id, level)].append((grant.recipient_id, grant.retention_days))
+    for (agreement_id, level), recipients in sorted(by_channel.items()):
+        # Whoever reads through this channel now reads every generation of it (keys to older checks).
+        generations = ChannelKey.objects.filter(
+            agreement_id=agreement_id, sender_id=sender_id, level=level, recipient__isnull=True
+        ).select_related("sender_key")
+        changes.grants_added += _grant_generations(list(generations), [r for r, _ in recipients])
         if not _has_missing(sender_id, agreement_id, level, at):
             continue
         channel, secret = channel_get_or_create(agreement_id=agreement_id, sender_id=sender_id, level=level)
-        recipients = [g.recipient_id for g in grants if g.agreement_id == agreement_id]
-        changes.grants_added += grants_ensure(channel, secret, recipients)
-        changes.keys_backfilled += _wrap_missing(sender_id, channel, secret, min(retentions), at)
+        changes.grants_added += grants_ensure(channel, secret, [r for r, _ in recipients])
+        changes.keys_backfilled += _wrap_missing(sender_id, channel, secret, min(d for _, d in recipients), at)
     return changes
+
+
+def _grant_generations(generations: list[ChannelKey], recipient_ids: list[int]) -> int:
+    """Grant each generation to each recipient lacking it; unwraps a channel key only when needed."""
+    have = set(
+        ChannelGrant.objects.filter(channel__in=generations, recipient_id__in=recipient_ids).values_list(
+            "channel_id", "recipient_id"
+        )
+    )
+    added = 0
+    for channel in generations:
+        missing = [r for r in recipient_ids if (channel.pk, r) not in have]
+        if missing:
+            added += grants_ensure(channel, channel_key_for_sender(channel), missing)
+    return added
 
 
 def _missing(sender_id: int, agreement_id: int, level: int, at: dt.datetime):  # noqa: ANN202 (a queryset)
@@ -247,13 +268,37 @@ def on_flows_changed(agreement_id: int) -> None:
     """The receiver `sharing.apps` registers with `agreements.events`: runs inside the change's transaction.
 
     Ends the keys of whoever lost access, rotates channels whose readers shrank, grants keys to
-    whoever gained it, and wraps for them the checks they may now read. Raising aborts the change.
+    whoever gained it, and wraps for them the checks they may now read. The wrapping (a scan of
+    the sender's checks) runs only when readers changed or a flow has no channel yet, so a change
+    that moves no one (a proposal, a signature short of the last) costs a few queries. Raising
+    aborts the change.
     """
     at = timezone.now()
-    agreement_keys_sync(agreement_id, at=at)
+    changes = agreement_keys_sync(agreement_id, at=at)
+    readers_changed = bool(changes.grants_added or changes.grants_ended or changes.channels_rotated)
     senders = set(
         AgreementFlow.objects.filter(agreement_id=agreement_id, kind=KIND).values_list("sender_id", flat=True)
     )
     for sender_id in senders_with_checks(at):
-        if sender_id in senders:
+        if sender_id in senders and (readers_changed or _lacks_channel(sender_id, agreement_id, at)):
             checks_backfill(sender_id=sender_id, at=at, skip_locked=True)
+
+
+def _lacks_channel(sender_id: int, agreement_id: int, at: dt.datetime) -> bool:
+    """Does the agreement allow a flow from `sender_id` at a level it has no channel for (e.g. just activated)?"""
+    grants = [
+        g
+        for g in recipients_for(source_id=sender_id, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE, at=at)
+        if g.agreement_id == agreement_id
+    ]
+    if not grants:
+        return False
+    automatic = ExchangeSettings.objects.filter(organisation_id=sender_id).values_list("automatic_level", flat=True)
+    sender_level = int(automatic.first() or Level.SUMMARY)
+    levels = {min(int(g.max_level), sender_level) for g in grants}
+    have = set(
+        ChannelKey.objects.filter(
+            agreement_id=agreement_id, sender_id=sender_id, recipient__isnull=True, level__in=levels
+        ).values_list("level", flat=True)
+    )
+    return not levels <= have

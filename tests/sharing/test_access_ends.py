@@ -271,3 +271,22 @@ def test_the_policy_names_which_denials_are_permanent_and_which_withhold_keys():
         assert withholds_keys(reason) == (reason in KEYS_WITHHELD)
     # a signature still to come or a start date still ahead: keys kept, every open still refused
     assert not withholds_keys(DenyReason.NOT_SIGNED) and not withholds_keys(DenyReason.NOT_STARTED)
+
+
+def test_a_reader_whose_agreement_ends_keeps_reading_at_once_through_another_that_still_allows_it(
+    drafting, northmoor, eastbrook, college
+):
+    # found by the model test: the check went out under the agreement that ends first
+    from datetime import date, timedelta
+
+    soon = date.today() + timedelta(days=30)  # noqa: DTZ011
+    ending = drafting.active([northmoor, eastbrook], review_date=soon - timedelta(days=1), expiry_date=soon)
+    drafting.active([northmoor, eastbrook, college])
+    check = _share(northmoor, 1)
+
+    agreement_services.agreement_terminate(
+        actor=drafting.signatory(northmoor), organisation=northmoor, agreement=ending, reason="Merged", notice_days=0
+    )
+
+    assert grants_between(northmoor, eastbrook, ending) == 0
+    assert levels_opened(eastbrook, check) == levels_opened(college, check) == {SUMMARY}
