@@ -35,6 +35,9 @@ MAX_FLOWS = 50
 class VersionSerializer(serializers.ModelSerializer[AgreementVersion]):
     parties = serializers.SerializerMethodField()
     signatures = serializers.SerializerMethodField()
+    readable = serializers.SerializerMethodField(
+        help_text="Every term with its human label and readable value, as the pages and the signed document show it."
+    )
 
     class Meta:
         model = AgreementVersion
@@ -47,10 +50,14 @@ class VersionSerializer(serializers.ModelSerializer[AgreementVersion]):
             "parties",
             "signatures",
             *TEXT_FIELDS,
+            "readable",
         ]
 
     def get_parties(self, version: AgreementVersion) -> list[str]:
         return [p.organisation.slug for p in version.parties.all()]
+
+    def get_readable(self, version: AgreementVersion) -> list[dict[str, str]]:
+        return selectors.readable_version(version)
 
     def get_signatures(self, version: AgreementVersion) -> list[dict[str, Any]]:
         return [

@@ -196,11 +196,6 @@ class AgreementEditor:
         data["flows"] = self.flows.flows()
         return list(data.pop("parties", [])), data
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        from hub.forms_util import add_service_errors
-
-        add_service_errors(self.form, error)
-
 
 class ConfirmSuspendForm(forms.Form):
     reason = forms.CharField(

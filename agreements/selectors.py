@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from agreements.documents import TEXT_FIELDS
-from agreements.labels import FIELD_LABELS, readable_value
+from agreements.labels import FIELD_LABELS, readable_terms, readable_value
 from agreements.models import Agreement, AgreementParty, AgreementVersion, Signature
 from agreements.states import State, VersionStatus, agreement_state, version_status
 from core.dates import day_starts, london_date
@@ -267,8 +267,6 @@ def version_diff(old: AgreementVersion, new: AgreementVersion) -> list[DiffRow]:
 
 def readable_version(version: AgreementVersion) -> list[dict[str, str]]:
     """[{"field", "label", "value"}] of `version`'s terms, as the page shows them."""
-    from agreements.labels import readable_terms
-
     return readable_terms({name: getattr(version, name) for name in TEXT_FIELDS}, _names(version))
 
 

@@ -20,6 +20,7 @@ from agreements.forms import AgreementEditor, ConfirmSuspendForm, ConfirmTermina
 from agreements.isa_templates import TEMPLATES
 from agreements.models import Agreement
 from agreements.validation import TEXT_FIELDS
+from hub.forms_util import add_service_errors
 from tenants.scopes import Scope, scope_required, scopes_of
 
 
@@ -79,7 +80,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
                     template=request.POST.get("template_code", ""),
                 )
             except ValidationError as exc:
-                editor.add_service_errors(exc)
+                add_service_errors(editor.form, exc)
             else:
                 messages.success(request, f"Draft {agreement.reference} saved. Review it, then send it for signature.")
                 return redirect("agreement_detail", agreement_id=agreement.pk)
@@ -147,7 +148,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
                 change_note=terms.pop("change_note", ""),
             )
         except ValidationError as exc:
-            editor.add_service_errors(exc)
+            add_service_errors(editor.form, exc)
         else:
             agreement.refresh_from_db()
             if new.pk == agreement.pending_version_id:
@@ -197,8 +198,6 @@ def _confirm_page(
         try:
             run(agreement, form.cleaned_data)
         except ValidationError as exc:
-            from hub.forms_util import add_service_errors
-
             add_service_errors(form, exc)
         else:
             messages.success(request, success)

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from agreements import services as agreement_services
+from core.dates import day_ends
 from core.models import AuditEvent
 from sharing import selectors, services
 from sharing.models import CheckOpened, Envelope, EnvelopeKey, NameToken, SharedCheck
@@ -260,4 +261,5 @@ def test_an_organisation_without_an_agreement_cannot_ask_for_detail(org_a, partn
 def test_decided_today_expires_within_a_year(org_a, network_ab):
     (check,) = services.check_share(actor=None, source=org_a, projection=FakeProjection(1, ("Amira El-Masri",)))
 
-    assert timezone.localdate(check.expires_at) == date.today() + timedelta(days=365)  # noqa: DTZ011
+    # Readable to the end of its expiry date, London time: the bound is 00:00 the next day (core.dates).
+    assert check.expires_at == day_ends(date.today() + timedelta(days=365))  # noqa: DTZ011
