@@ -279,6 +279,7 @@ class TerminateView(APIView):
 
 class DiffRowSerializer(serializers.Serializer[Any]):
     field = serializers.CharField()
+    label = serializers.CharField(help_text="The term as a person reads it.")
     old = serializers.JSONField(allow_null=True)
     new = serializers.JSONField(allow_null=True)
     changed = serializers.BooleanField()
