@@ -16,6 +16,7 @@ import pytest
 from agreements import services as agreement_services
 from agreements.models import Level
 from agreements.policy import KEYS_WITHHELD, PERMANENT_DENIALS, DenyReason, is_permanent, withholds_keys
+from core.models import AuditEvent
 from sharing import selectors, services
 from sharing.models import ChannelKey, EnvelopeKey, ExchangeSettings
 from sharing.sweep import exchange_sweep
@@ -80,6 +81,8 @@ def test_a_party_dropped_by_a_new_version_loses_its_keys_and_cannot_open_later_c
     assert levels_opened_with(copied, after) == set()
     assert levels_opened(eastbrook, before) == set()
     assert levels_opened(college, after) == levels_opened(college, before) == {SUMMARY}
+    (ended,) = AuditEvent.objects.filter(action="exchange.keys_ended", organisation_id=northmoor.pk)
+    assert ended.detail["recipients"] == [eastbrook.pk] and ended.detail["channels_rotated"] == 1
     assert exchange_sweep().grants_ended == 0  # nothing was left for the safety net
 
 
@@ -152,7 +155,7 @@ def test_notice_running_out_ends_the_keys_at_the_next_sweep(
     after = _share(northmoor, 2, "Jonas Okafor-Reid")
 
     assert during_notice == {SUMMARY}
-    assert report.grants_ended >= 2 and report.channels_rotated >= 1
+    assert report.grants_ended == 2 and report.channels_rotated == 1  # Eastbrook's and the college's
     assert grants_between(northmoor, eastbrook) == 0
     assert levels_opened(eastbrook, after) == levels_opened_with(copied, after) == set()
     assert levels_opened(college, after) == {SUMMARY}
@@ -290,3 +293,27 @@ def test_a_reader_whose_agreement_ends_keeps_reading_at_once_through_another_tha
 
     assert grants_between(northmoor, eastbrook, ending) == 0
     assert levels_opened(eastbrook, check) == levels_opened(college, check) == {SUMMARY}
+
+
+def test_the_sweep_command_reports_the_grants_it_ended_and_the_channels_it_rotated(
+    drafting, three_party, northmoor, eastbrook, clock
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _share(northmoor, 1)
+    agreement_services.agreement_terminate(
+        actor=drafting.signatory(eastbrook),
+        organisation=eastbrook,
+        agreement=three_party,
+        reason="Closed",
+        notice_days=1,
+    )
+    clock.advance(days=2)
+    out = StringIO()
+
+    call_command("exchange_sweep", stdout=out)
+
+    assert "2 ended grant(s) removed, 1 channel(s) rotated" in out.getvalue()
+    assert grants_between(northmoor, eastbrook) == 0
