@@ -253,6 +253,7 @@ def test_a_lapsed_check_is_shredded_by_the_sweep_and_opens_for_nobody(
     report = exchange_sweep()
 
     assert report.checks_destroyed == 1
+    assert report.channels_removed == 0  # the live generation still holds the lasting check
     assert not EnvelopeKey.objects.filter(envelope__check_row=lapsing).exists()
     for organisation in (northmoor, eastbrook, college):
         assert levels_opened(organisation, lapsing) == set()
@@ -317,3 +318,19 @@ def test_the_sweep_command_reports_the_grants_it_ended_and_the_channels_it_rotat
 
     assert "2 ended grant(s) removed, 1 channel(s) rotated" in out.getvalue()
     assert grants_between(northmoor, eastbrook) == 0
+
+
+def test_the_sweep_removes_a_retired_generation_once_no_check_under_it_can_be_read(
+    drafting, three_party, northmoor, eastbrook, college, clock
+):
+    from datetime import date, timedelta
+
+    _share(northmoor, 1, expires_on=(date.today() + timedelta(days=2)).isoformat())  # noqa: DTZ011
+    new_version(drafting, three_party, [northmoor, college])
+    retired = ChannelKey.objects.get(agreement=three_party, sender=northmoor, retired_at__isnull=False)
+
+    clock.advance(days=3)
+    report = exchange_sweep()
+
+    assert report.channels_removed == 1
+    assert not ChannelKey.objects.filter(pk=retired.pk).exists()
