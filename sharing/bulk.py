@@ -22,7 +22,16 @@ from core import crypto
 from core.audit import audit_record
 from sharing.keys import blind_index_key, channel_get_or_create, grants_ensure
 from sharing.models import ChannelKey, envelope_key_context
-from sharing.services import KIND, PURPOSE, NothingToShare, Projection, _end_of_day, name_digests, settings_for
+from sharing.services import (
+    KIND,
+    PURPOSE,
+    NothingToShare,
+    Projection,
+    _end_of_day,
+    name_digests,
+    recipients_held,
+    settings_for,
+)
 from tenants.models import Organisation, User
 
 
@@ -55,6 +64,7 @@ def checks_share_bulk(*, actor: User | None, source: Organisation, projections: 
         for n, (summary, full) in enumerate(zip(p.per_speaker(), p.per_speaker(full=True), strict=True), start=1)
     ]
     with transaction.atomic():
+        grants = recipients_held(source, grants)  # no interleaving with a change that ends access
         refs = [r[0] for r in records]
         with connection.cursor() as cursor:
             cursor.execute(

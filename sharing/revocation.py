@@ -80,26 +80,28 @@ def agreement_keys_sync(agreement_id: int, *, at: dt.datetime | None = None) -> 
     for channel in ChannelKey.objects.filter(agreement_id=agreement_id).select_related("sender_key").order_by("pk"):
         flows[(channel.sender_id, channel.level, channel.recipient_id)].append(channel)
     terms_of: dict[int, list[FlowTerms]] = {}
+    by_sender: dict[int, KeyChanges] = defaultdict(KeyChanges)
     for (sender_id, level, recipient_id), generations in flows.items():
         if sender_id not in terms_of:
             terms_of[sender_id] = [
                 t for t in load_terms(source_id=sender_id, kind=KIND) if t.agreement_id == agreement_id
             ]
-        flow_changes = _flow_sync(terms_of[sender_id], sender_id, level, recipient_id, generations, at)
-        changes.add(flow_changes)
-    for sender_id in sorted({sender for sender, _ in changes.removed}):
-        audit_record(
-            action="exchange.keys_ended",
-            organisation_id=sender_id,
-            target_type="agreements.agreement",
-            target_id=agreement_id,
-            detail={
-                "agreement": agreement_id,
-                "recipients": sorted(r for s, r in changes.removed if s == sender_id),
-                "grants_ended": changes.grants_ended,
-                "channels_rotated": changes.channels_rotated,
-            },
-        )
+        by_sender[sender_id].add(_flow_sync(terms_of[sender_id], sender_id, level, recipient_id, generations, at))
+    for sender_id, sender_changes in sorted(by_sender.items()):
+        changes.add(sender_changes)
+        if sender_changes.removed:
+            audit_record(
+                action="exchange.keys_ended",
+                organisation_id=sender_id,
+                target_type="agreements.agreement",
+                target_id=agreement_id,
+                detail={
+                    "agreement": agreement_id,
+                    "recipients": sorted(r for _, r in sender_changes.removed),
+                    "grants_ended": sender_changes.grants_ended,
+                    "channels_rotated": sender_changes.channels_rotated,
+                },
+            )
     return changes
 
 
@@ -123,9 +125,13 @@ def _flow_sync(
         r: can_receive(terms, source_id=sender_id, recipient_id=r, kind=KIND, level=level, purpose=PURPOSE, at=at)
         for r in candidates
     }
-    if recipient_id is not None:  # a one-off channel is for its recipient alone
-        decisions = {r: d for r, d in decisions.items() if r == recipient_id or not d.allowed}
-    removed = {r for r in holders if not decisions[r].allowed and withholds_keys(decisions[r].reason)}
+    # A one-off channel is for its recipient alone.
+    readers = {r for r, d in decisions.items() if d.allowed and recipient_id in (None, r)}
+    removed = {
+        r
+        for r in holders - readers
+        if recipient_id not in (None, r) or withholds_keys(decisions[r].reason)  # not a pending signature
+    }
     if removed:
         changes.grants_ended = ChannelGrant.objects.filter(channel__in=generations, recipient_id__in=removed).delete()[
             0
@@ -136,7 +142,6 @@ def _flow_sync(
                 channel.retired_at = at
                 channel.save(update_fields=["retired_at"])
                 changes.channels_rotated += 1
-    readers = {r for r, d in decisions.items() if d.allowed}
     for channel in generations:
         missing = readers - held[channel.pk]
         if missing:

@@ -25,6 +25,7 @@ from agreements.policy import (
     SharingDenied,
     access_receive,
     can_receive,
+    load_terms,
     recipients_for,
 )
 from core import crypto
@@ -184,7 +185,7 @@ def check_share(
     summaries, fulls = projection.per_speaker(full=False), projection.per_speaker(full=True)
     expires_at = _end_of_day(projection.expires_on)
     with transaction.atomic():
-        grants = _grants_held(source, grants)
+        grants = recipients_held(source, grants)
         checks = [
             _share_one(
                 actor,
@@ -203,7 +204,7 @@ def check_share(
     return checks
 
 
-def _grants_held(source: Organisation, grants: list[Grant]) -> list[Grant]:
+def recipients_held(source: Organisation, grants: list[Grant]) -> list[Grant]:
     """The policy's recipients asked again while holding their agreements' rows (see `agreements_hold`).
 
     A change that ends access (and retires channels) and this share then never interleave, so
@@ -397,6 +398,21 @@ def detail_request_decide(*, actor: User, request: DetailRequest, approve: bool,
 
 
 def _share_full_to(check: SharedCheck, recipient_id: int, agreement_id: int, retention_days: int) -> None:
+    """Wrap the full envelope for `recipient_id` alone under `agreement_id`. Call inside `atomic`.
+
+    The agreement's row is held and the policy asked again first, so an agreement change that
+    ended this access a moment ago is seen here (ValidationError, nothing written).
+    """
+    agreements_hold([agreement_id])
+    if not allowed_under_agreement(
+        load_terms(source_id=check.source_id, kind=KIND, recipient_id=recipient_id),
+        agreement_id=agreement_id,
+        source_id=check.source_id,
+        recipient_id=recipient_id,
+        level=Level.FULL,
+        at=timezone.now(),
+    ):
+        raise ValidationError({"request": "The agreement that allowed full detail changed a moment ago; try again."})
     envelope = check.envelopes.get(level=Level.FULL)
     archive = EnvelopeKey.objects.select_related("channel__sender_key").get(
         envelope=envelope, channel__agreement__isnull=True

@@ -28,6 +28,7 @@ class SweepReport:
     keys_expired: int = 0
     grants_ended: int = 0
     channels_rotated: int = 0
+    channels_removed: int = 0
     grants_added: int = 0
     keys_backfilled: int = 0
     checks_destroyed: int = 0
@@ -52,6 +53,9 @@ def exchange_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> 
     report.keys_expired = EnvelopeKey.objects.filter(expires_at__lte=now).delete()[1].get("sharing.EnvelopeKey", 0)
     _reconcile_grants(now, report)
     _destroy_expired_checks(now, batch_size, report)
+    # A retired generation never seals again; once it holds no envelope key it opens nothing.
+    emptied = ChannelKey.objects.filter(retired_at__isnull=False, envelope_keys__isnull=True)
+    report.channels_removed = emptied.delete()[1].get("sharing.ChannelKey", 0)
     return report
 
 

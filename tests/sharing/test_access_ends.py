@@ -16,6 +16,7 @@ import pytest
 from agreements import services as agreement_services
 from agreements.models import Level
 from agreements.policy import KEYS_WITHHELD, PERMANENT_DENIALS, DenyReason, is_permanent, withholds_keys
+from core.models import AuditEvent
 from sharing import selectors, services
 from sharing.models import ChannelKey, EnvelopeKey, ExchangeSettings
 from sharing.sweep import exchange_sweep
@@ -80,6 +81,8 @@ def test_a_party_dropped_by_a_new_version_loses_its_keys_and_cannot_open_later_c
     assert levels_opened_with(copied, after) == set()
     assert levels_opened(eastbrook, before) == set()
     assert levels_opened(college, after) == levels_opened(college, before) == {SUMMARY}
+    (ended,) = AuditEvent.objects.filter(action="exchange.keys_ended", organisation_id=northmoor.pk)
+    assert ended.detail["recipients"] == [eastbrook.pk] and ended.detail["channels_rotated"] == 1
     assert exchange_sweep().grants_ended == 0  # nothing was left for the safety net
 
 
@@ -152,7 +155,7 @@ def test_notice_running_out_ends_the_keys_at_the_next_sweep(
     after = _share(northmoor, 2, "Jonas Okafor-Reid")
 
     assert during_notice == {SUMMARY}
-    assert report.grants_ended >= 2 and report.channels_rotated >= 1
+    assert report.grants_ended == 2 and report.channels_rotated == 1  # Eastbrook's and the college's
     assert grants_between(northmoor, eastbrook) == 0
     assert levels_opened(eastbrook, after) == levels_opened_with(copied, after) == set()
     assert levels_opened(college, after) == {SUMMARY}
@@ -250,6 +253,7 @@ def test_a_lapsed_check_is_shredded_by_the_sweep_and_opens_for_nobody(
     report = exchange_sweep()
 
     assert report.checks_destroyed == 1
+    assert report.channels_removed == 0  # the live generation still holds the lasting check
     assert not EnvelopeKey.objects.filter(envelope__check_row=lapsing).exists()
     for organisation in (northmoor, eastbrook, college):
         assert levels_opened(organisation, lapsing) == set()
@@ -290,3 +294,43 @@ def test_a_reader_whose_agreement_ends_keeps_reading_at_once_through_another_tha
 
     assert grants_between(northmoor, eastbrook, ending) == 0
     assert levels_opened(eastbrook, check) == levels_opened(college, check) == {SUMMARY}
+
+
+def test_the_sweep_command_reports_the_grants_it_ended_and_the_channels_it_rotated(
+    drafting, three_party, northmoor, eastbrook, clock
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _share(northmoor, 1)
+    agreement_services.agreement_terminate(
+        actor=drafting.signatory(eastbrook),
+        organisation=eastbrook,
+        agreement=three_party,
+        reason="Closed",
+        notice_days=1,
+    )
+    clock.advance(days=2)
+    out = StringIO()
+
+    call_command("exchange_sweep", stdout=out)
+
+    assert "2 ended grant(s) removed, 1 channel(s) rotated" in out.getvalue()
+    assert grants_between(northmoor, eastbrook) == 0
+
+
+def test_the_sweep_removes_a_retired_generation_once_no_check_under_it_can_be_read(
+    drafting, three_party, northmoor, eastbrook, college, clock
+):
+    from datetime import date, timedelta
+
+    _share(northmoor, 1, expires_on=(date.today() + timedelta(days=2)).isoformat())  # noqa: DTZ011
+    new_version(drafting, three_party, [northmoor, college])
+    retired = ChannelKey.objects.get(agreement=three_party, sender=northmoor, retired_at__isnull=False)
+
+    clock.advance(days=3)
+    report = exchange_sweep()
+
+    assert report.channels_removed == 1
+    assert not ChannelKey.objects.filter(pk=retired.pk).exists()

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Sweep done: {report.keys_expired} expired key(s) destroyed, "
                 f"{report.grants_ended} ended grant(s) removed, {report.channels_rotated} channel(s) rotated, "
+                f"{report.channels_removed} emptied old channel(s) removed, "
                 f"{report.grants_added} grant(s) added, {report.keys_backfilled} key(s) backfilled, "
                 f"{report.checks_destroyed} lapsed check(s) destroyed."
             )
