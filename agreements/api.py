@@ -174,6 +174,7 @@ def _detail(request: Request, agreement_id: int, code: int = 200) -> Response:
 
 
 class AgreementsView(APIView):
+    required_scopes = {"GET": [Scope.AGREEMENTS_READ], "POST": [Scope.AGREEMENTS_DRAFT]}
     pagination_class = HubPagination
 
     @extend_schema(responses=AgreementSerializer(many=True), summary="Agreements this organisation is party to (paged)")
@@ -198,6 +199,8 @@ class AgreementsView(APIView):
 
 
 class AgreementView(APIView):
+    required_scopes = {"GET": [Scope.AGREEMENTS_READ]}
+
     @extend_schema(
         responses=AgreementSerializer, summary="One agreement with its version in force and any pending version"
     )
@@ -225,6 +228,8 @@ def _action(
 
 
 class VersionsView(APIView):
+    required_scopes = {"POST": [Scope.AGREEMENTS_DRAFT]}
+
     @extend_schema(
         request=TermsInput,
         responses=AgreementSerializer,
@@ -248,30 +253,35 @@ class VersionsView(APIView):
 
 
 class ProposeView(APIView):
+    required_scopes = {"POST": [Scope.AGREEMENTS_PROPOSE]}
     post = extend_schema(request=None, responses=AgreementSerializer, summary="Send the draft for signature")(
         _action(services.agreement_propose)
     )
 
 
 class SignView(APIView):
+    required_scopes = {"POST": [Scope.AGREEMENTS_SIGN]}
     post = extend_schema(
         request=SignInput, responses=AgreementSerializer, summary="Sign exactly this version (signatories only)"
     )(_action(services.agreement_sign, SignInput, {"version": "version_number"}))
 
 
 class SuspendView(APIView):
+    required_scopes = {"POST": [Scope.AGREEMENTS_END]}
     post = extend_schema(request=ReasonInput, responses=AgreementSerializer, summary="Suspend sharing now")(
         _action(lambda notice_days, **kw: services.agreement_suspend(**kw), ReasonInput)
     )
 
 
 class ResumeView(APIView):
+    required_scopes = {"POST": [Scope.AGREEMENTS_END]}
     post = extend_schema(request=None, responses=AgreementSerializer, summary="Lift your suspension")(
         _action(services.agreement_resume)
     )
 
 
 class TerminateView(APIView):
+    required_scopes = {"POST": [Scope.AGREEMENTS_END]}
     post = extend_schema(request=ReasonInput, responses=AgreementSerializer, summary="Give notice to terminate")(
         _action(services.agreement_terminate, ReasonInput)
     )
@@ -291,6 +301,8 @@ VERSION_PARAMETERS = [
 
 
 class DiffView(APIView):
+    required_scopes = {"GET": [Scope.AGREEMENTS_READ]}
+
     @extend_schema(
         parameters=VERSION_PARAMETERS,
         responses=DiffRowSerializer(many=True),
@@ -330,6 +342,7 @@ class RegisterVersionSerializer(VersionSerializer):
 
 
 class RegisterView(APIView):
+    required_scopes = {"GET": [Scope.AGREEMENTS_REGISTER]}
     pagination_class = HubPagination
 
     @extend_schema(

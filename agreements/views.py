@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agreements import selectors, services
 from agreements.forms import AgreementEditor, ConfirmSuspendForm, ConfirmTerminateForm, TemplateChoiceForm
@@ -176,14 +176,14 @@ def _act(request: HttpRequest, agreement_id: int, action: Any, success: str, **k
     return redirect("agreement_detail", agreement_id=agreement.pk)
 
 
-@require_POST
 @scope_required(Scope.AGREEMENTS_PROPOSE)
+@require_POST
 def agreement_propose(request: HttpRequest, agreement_id: int) -> HttpResponse:
     return _act(request, agreement_id, services.agreement_propose, "Sent to every party's signatory.")
 
 
-@require_POST
 @scope_required(Scope.AGREEMENTS_SIGN)
+@require_POST
 def agreement_sign(request: HttpRequest, agreement_id: int, number: int) -> HttpResponse:
     return _act(request, agreement_id, services.agreement_sign, f"You signed version {number}.", version_number=number)
 
@@ -219,8 +219,8 @@ def agreement_suspend(request: HttpRequest, agreement_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @scope_required(Scope.AGREEMENTS_END)
+@require_POST
 def agreement_resume(request: HttpRequest, agreement_id: int) -> HttpResponse:
     return _act(request, agreement_id, services.agreement_resume, "Suspension lifted.")
 
@@ -242,12 +242,21 @@ def agreement_terminate(request: HttpRequest, agreement_id: int) -> HttpResponse
 
 
 @scope_required(Scope.AGREEMENTS_READ)
+@require_GET
 def agreement_diff(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """`?from=N&to=M` compares two versions; with neither, the first version with the latest."""
     agreement = _agreement(request, agreement_id)
+    numbers = list(agreement.versions.order_by("number").values_list("number", flat=True))
     try:
-        old_n, new_n = int(request.GET.get("from", "")), int(request.GET.get("to", ""))
+        old_n = int(request.GET.get("from") or numbers[0])
+        new_n = int(request.GET.get("to") or numbers[-1])
     except ValueError:
-        raise Http404("Choose two versions to compare.") from None
+        return render(
+            request,
+            "400.html",
+            {"fields": ["from", "to"], "message": "Give two version numbers to compare."},
+            status=400,
+        )
     old, new = selectors.agreement_version(agreement, old_n), selectors.agreement_version(agreement, new_n)
     if old is None or new is None:
         raise Http404("No such version.")

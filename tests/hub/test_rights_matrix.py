@@ -44,9 +44,6 @@ from tests.speakers.conftest import assess, submit
 TENANT_URLCONF = "hub.urls_tenant"
 NON_MEMBER = "non_member"
 ROLES = [*Role.values, NON_MEMBER]
-# Agreements' pages and endpoints are wired to scopes by the agreements work; until that lands
-# on this branch their missing declarations are expected failures, not silent passes.
-AWAITING_DECLARATION = ("agreements/", "api/v1/agreements/")
 
 
 @dataclass(frozen=True)
@@ -82,8 +79,6 @@ def _methods(route: Route) -> list[str]:
 def test_every_tenant_url_declares_its_scopes(route: Route) -> None:
     exempt = getattr(route.callback, "scope_exempt", None)
     declared = declared_scopes(route.callback)
-    if declared is None and exempt is None and route.path.startswith(AWAITING_DECLARATION):
-        pytest.xfail("agreements' scopes are wired by the agreements work")
 
     assert declared is not None or exempt, f"{route.path} ({route.name}) declares no scope: decorate it"
     view_class = getattr(route.callback, "cls", None)
@@ -323,4 +318,4 @@ def test_the_prevent_lead_still_reads_the_shared_check_its_readers_and_detail_re
 
     assert [r.status_code for r in (page, listing, openings, requests_page)] == [200, 200, 200, 200]
     assert "an independent chair keeps the" in page.content.decode()
-    assert [row["id"] for row in listing.json()] == [our_check.pk]
+    assert [row["id"] for row in listing.json()["results"]] == [our_check.pk]
