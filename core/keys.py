@@ -5,7 +5,9 @@ must never live in the database. It comes from ``HUB_MASTER_KEY``; older keys st
 needed during a rotation come from ``HUB_MASTER_KEY_PREVIOUS``.
 
 For development and tests only, ``HUB_ALLOW_DEV_MASTER_KEY=1`` lets the hub generate a
-key once into ``$HUB_DATA_DIR/dev-master.key`` (default ``./var``) and reuse it.
+key once into ``$HUB_DATA_DIR/dev-master.key`` (default ``./var``) and reuse it. Production
+settings call :func:`forbid_development_key`, after which that variable is ignored and only
+``HUB_MASTER_KEY`` is accepted.
 
 Django-free on purpose: a system check elsewhere calls :func:`check_master_key`.
 """
@@ -32,6 +34,7 @@ __all__ = [
     "PREVIOUS_KEYS_ENV",
     "MasterKeyError",
     "check_master_key",
+    "forbid_development_key",
     "load_master_key",
     "load_previous_master_keys",
     "master_keys_by_id",
@@ -88,6 +91,21 @@ def master_keys_by_id() -> dict[str, bytes]:
     return by_id
 
 
+_development_key_forbidden = False
+
+
+def forbid_development_key() -> None:
+    """Never use a development key in this process, whatever ``HUB_ALLOW_DEV_MASTER_KEY`` says.
+
+    Called by ``hub.settings.production``: a deployment must set ``HUB_MASTER_KEY``, and a
+    leftover development variable must not make it generate and use a key file instead.
+    Forgets any key already cached, so the rule holds from the next load on.
+    """
+    global _development_key_forbidden
+    _development_key_forbidden = True
+    reset_cache()
+
+
 def reset_cache() -> None:
     """Forget cached keys so the next load re-reads the environment (for tests)."""
     _load_master_key_cached.cache_clear()
@@ -124,7 +142,14 @@ def _load_master_key_cached() -> bytes:
     value = os.environ.get(MASTER_KEY_ENV, "").strip()
     if value:
         return _parse_key(value, source=MASTER_KEY_ENV)
-    if os.environ.get(ALLOW_DEV_ENV, "").strip().lower() in _TRUTHY:
+    dev_asked = os.environ.get(ALLOW_DEV_ENV, "").strip().lower() in _TRUTHY
+    if dev_asked and _development_key_forbidden:
+        raise MasterKeyError(
+            f"{MASTER_KEY_ENV} is not set, and production settings never use a development key "
+            f"({ALLOW_DEV_ENV} is ignored here). Set {MASTER_KEY_ENV} to the {_EXPECTED_FORMAT}; "
+            f"generate one with: {GENERATE_COMMAND}"
+        )
+    if dev_asked:
         return _load_or_create_dev_key(_dev_key_path())
     raise MasterKeyError(
         f"{MASTER_KEY_ENV} is not set. Set it to the {_EXPECTED_FORMAT}; generate one "

@@ -1,7 +1,10 @@
 """Production: everything from the environment; refuses to start without its secrets."""
 
+from core.keys import forbid_development_key
 from hub.settings.base import *  # noqa: F403
 from hub.settings.env import env_bool, env_str
+
+forbid_development_key()  # only HUB_MASTER_KEY, never a generated development key file
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 DEBUG = False
