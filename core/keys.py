@@ -6,8 +6,8 @@ needed during a rotation come from ``HUB_MASTER_KEY_PREVIOUS``.
 
 For development and tests only, ``HUB_ALLOW_DEV_MASTER_KEY=1`` lets the hub generate a
 key once into ``$HUB_DATA_DIR/dev-master.key`` (default ``./var``) and reuse it. Production
-settings call :func:`forbid_development_key`, after which that variable is ignored and only
-``HUB_MASTER_KEY`` is accepted.
+settings set ``HUB_DEV_MASTER_KEY_FORBIDDEN = True``, and under them that variable is refused
+and only ``HUB_MASTER_KEY`` is accepted.
 
 Django-free on purpose: a system check elsewhere calls :func:`check_master_key`.
 """
@@ -34,7 +34,7 @@ __all__ = [
     "PREVIOUS_KEYS_ENV",
     "MasterKeyError",
     "check_master_key",
-    "forbid_development_key",
+    "FORBIDDEN_SETTING",
     "load_master_key",
     "load_previous_master_keys",
     "master_keys_by_id",
@@ -91,19 +91,20 @@ def master_keys_by_id() -> dict[str, bytes]:
     return by_id
 
 
-_development_key_forbidden = False
+FORBIDDEN_SETTING = "HUB_DEV_MASTER_KEY_FORBIDDEN"
 
 
-def forbid_development_key() -> None:
-    """Never use a development key in this process, whatever ``HUB_ALLOW_DEV_MASTER_KEY`` says.
+def _development_key_forbidden() -> bool:
+    """Whether the Django settings in use forbid a development key (``hub.settings.production`` does).
 
-    Called by ``hub.settings.production``: a deployment must set ``HUB_MASTER_KEY``, and a
-    leftover development variable must not make it generate and use a key file instead.
-    Forgets any key already cached, so the rule holds from the next load on.
+    Asked lazily and only when Django settings are configured, so this module stays usable
+    without Django; a process without Django settings has no production settings to obey.
     """
-    global _development_key_forbidden
-    _development_key_forbidden = True
-    reset_cache()
+    try:
+        from django.conf import settings
+    except ImportError:  # pragma: no cover - Django is always installed with the hub
+        return False
+    return bool(settings.configured and getattr(settings, FORBIDDEN_SETTING, False))
 
 
 def reset_cache() -> None:
@@ -143,7 +144,7 @@ def _load_master_key_cached() -> bytes:
     if value:
         return _parse_key(value, source=MASTER_KEY_ENV)
     dev_asked = os.environ.get(ALLOW_DEV_ENV, "").strip().lower() in _TRUTHY
-    if dev_asked and _development_key_forbidden:
+    if dev_asked and _development_key_forbidden():
         raise MasterKeyError(
             f"{MASTER_KEY_ENV} is not set, and production settings never use a development key "
             f"({ALLOW_DEV_ENV} is ignored here). Set {MASTER_KEY_ENV} to the {_EXPECTED_FORMAT}; "
