@@ -36,3 +36,4 @@ def test_production_settings_never_use_a_development_master_key(tmp_path: Path) 
     # then: refused (no key generated into HUB_DATA_DIR and used)
     assert "LOADED" not in result.stdout, result.stderr[-500:]
     assert not (tmp_path / "dev-master.key").exists()
+    assert "MasterKeyError: HUB_MASTER_KEY is not set" in result.stderr, result.stderr[-500:]  # refused for that reason
