@@ -89,7 +89,7 @@ def test_a_field_hint_is_read_with_its_field(rendered):
     html = rendered("org", "get", "/exchange/", None)
 
     assert 'aria-describedby="id_name_helptext"' in html
-    assert re.search(r'<p class="hint" id="id_name_helptext">Any usual form', html)
+    assert re.search(r'<p class="hint" id="id_name_helptext">Type the first and last name', html)
 
 
 def test_a_search_announces_how_many_checks_it_found(rendered):
