@@ -48,9 +48,9 @@ from agreements.selectors import agreement_export, agreement_version
 from agreements.states import State, agreement_state
 from agreements.validation import TEXT_FIELDS, clean_terms, date_problems
 from core import crypto
-from core.after_commit import send_after_commit
 from core.audit import audit_record
 from core.dates import today as uk_today
+from core.live import members_notify
 from tenants.keys import current_key, private_key
 from tenants.models import KeyPurpose, Organisation, Role, User
 from tenants.scopes import Scope, require_scope
@@ -93,13 +93,15 @@ def _require_party(organisation: Organisation, ids: set[int] | list[int], what: 
 
 
 def _notify(agreement: Agreement, *, event: str, actor_org: Organisation, version: int | None = None) -> None:
-    """Tell every other party's members, after commit. Ids and a short event name only."""
+    """Tell every other party's members who may read agreements (`agreements:read`), after commit.
+
+    Ids and a short event name only."""
     payload = {"kind": "agreement", "event": event, "agreement": agreement.pk, "by": actor_org.name}
     if version is not None:
         payload["version"] = version
     others = Organisation.objects.filter(agreement_parties__version__agreement=agreement).exclude(pk=actor_org.pk)
     for schema in others.values_list("schema_name", flat=True).distinct():
-        send_after_commit(f"{schema}.organisation", {"type": "notify", "payload": payload})
+        members_notify(schema=schema, payload=payload, scope=Scope.AGREEMENTS_READ)
 
 
 def _write_version(version: AgreementVersion, parties: list[Organisation], terms: Mapping[str, Any]) -> None:

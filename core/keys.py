@@ -5,7 +5,9 @@ must never live in the database. It comes from ``HUB_MASTER_KEY``; older keys st
 needed during a rotation come from ``HUB_MASTER_KEY_PREVIOUS``.
 
 For development and tests only, ``HUB_ALLOW_DEV_MASTER_KEY=1`` lets the hub generate a
-key once into ``$HUB_DATA_DIR/dev-master.key`` (default ``./var``) and reuse it.
+key once into ``$HUB_DATA_DIR/dev-master.key`` (default ``./var``) and reuse it. Production
+settings set ``HUB_DEV_MASTER_KEY_FORBIDDEN = True``, and under them that variable is refused
+and only ``HUB_MASTER_KEY`` is accepted.
 
 Django-free on purpose: a system check elsewhere calls :func:`check_master_key`.
 """
@@ -32,6 +34,7 @@ __all__ = [
     "PREVIOUS_KEYS_ENV",
     "MasterKeyError",
     "check_master_key",
+    "FORBIDDEN_SETTING",
     "load_master_key",
     "load_previous_master_keys",
     "master_keys_by_id",
@@ -88,6 +91,22 @@ def master_keys_by_id() -> dict[str, bytes]:
     return by_id
 
 
+FORBIDDEN_SETTING = "HUB_DEV_MASTER_KEY_FORBIDDEN"
+
+
+def _development_key_forbidden() -> bool:
+    """Whether the Django settings in use forbid a development key (``hub.settings.production`` does).
+
+    Asked lazily and only when Django settings are configured, so this module stays usable
+    without Django; a process without Django settings has no production settings to obey.
+    """
+    try:
+        from django.conf import settings
+    except ImportError:  # pragma: no cover - Django is always installed with the hub
+        return False
+    return bool(settings.configured and getattr(settings, FORBIDDEN_SETTING, False))
+
+
 def reset_cache() -> None:
     """Forget cached keys so the next load re-reads the environment (for tests)."""
     _load_master_key_cached.cache_clear()
@@ -124,7 +143,14 @@ def _load_master_key_cached() -> bytes:
     value = os.environ.get(MASTER_KEY_ENV, "").strip()
     if value:
         return _parse_key(value, source=MASTER_KEY_ENV)
-    if os.environ.get(ALLOW_DEV_ENV, "").strip().lower() in _TRUTHY:
+    dev_asked = os.environ.get(ALLOW_DEV_ENV, "").strip().lower() in _TRUTHY
+    if dev_asked and _development_key_forbidden():
+        raise MasterKeyError(
+            f"{MASTER_KEY_ENV} is not set, and production settings never use a development key "
+            f"({ALLOW_DEV_ENV} is ignored here). Set {MASTER_KEY_ENV} to the {_EXPECTED_FORMAT}; "
+            f"generate one with: {GENERATE_COMMAND}"
+        )
+    if dev_asked:
         return _load_or_create_dev_key(_dev_key_path())
     raise MasterKeyError(
         f"{MASTER_KEY_ENV} is not set. Set it to the {_EXPECTED_FORMAT}; generate one "

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from core.after_commit import send_after_commit
 
 # The event type the consumer answers by closing the socket (`PresenceConsumer.session_close`).
 CLOSE_EVENT = "session.close"
+# The event type the consumer relays to the browser (`PresenceConsumer.notify`).
+NOTIFY_EVENT = "notify"
 
 
 def organisation_group(schema: str) -> str:
@@ -44,3 +47,17 @@ def sockets_close(*, user_id: int, schemas: Iterable[str], session_key: str | No
     message = {"type": CLOSE_EVENT, "reason": reason, "session": session_tag(session_key)}
     for schema in sorted(set(schemas)):
         send_after_commit(person_group(schema, user_id), message)
+
+
+def members_notify(*, schema: str, payload: dict[str, Any], scope: str) -> None:
+    """After commit, tell the members of the organisation with `schema` who hold `scope` *now*.
+
+    `scope` (a `tenants.scopes.Scope`; a plain string here because `core` imports no app) is
+    required: name the right that may open what the notification points to. The consumer
+    checks it against each socket's current membership before delivery and sends an event
+    without one to nobody. `payload` carries ids and short codes only, never names of people.
+    Raises ValueError for an empty scope.
+    """
+    if not scope:
+        raise ValueError("A notification must name the scope that may see it.")
+    send_after_commit(organisation_group(schema), {"type": NOTIFY_EVENT, "payload": payload, "scope": str(scope)})

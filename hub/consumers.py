@@ -6,17 +6,20 @@ with the schema, and relays what services send there with `core.after_commit`.
 A socket lives only as long as what admitted it: services send `session.close` to the
 person's group on sign-out, deactivation and removal (`core.live.sockets_close`), and
 before delivering each notification the consumer checks again that the session still
-exists, the account is active, the membership stands and, when the event names a
-`scope` (a `tenants.scopes.Scope` value), that the membership holds it now.
+exists and has not expired, the account is active, the membership stands and that the
+membership holds the `scope` the event names (a `tenants.scopes.Scope` value) now. An event
+naming no scope reaches no one (`core.live.members_notify` requires one).
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from importlib import import_module
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django_tenants.utils import schema_context
 
 from core.live import organisation_group, person_group, session_tag
@@ -43,16 +46,27 @@ def _is_member(user_id: int, organisation_id: int, schema: str) -> bool:
         ).exists()
 
 
+def _session_live(session_key: str | None) -> bool:
+    """Whether the session that opened the socket is still there AND unexpired, as pages see it.
+
+    Loaded through the configured session engine, which treats a row past its `expire_date`
+    as gone (`SessionStore.exists` does not: an expired row lingers until `clearsessions`).
+    """
+    if not session_key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    store.load()
+    return store.session_key is not None
+
+
 @database_sync_to_async
 def _delivery(user_id: int, organisation_id: int, schema: str, session_key: str | None, scope: str | None) -> Delivery:
-    """Whether this socket may still receive an event needing `scope` (None: any member)."""
-    from django.contrib.sessions.backends.db import SessionStore
-
+    """Whether this socket may still receive an event needing `scope` (an event without one: nobody)."""
     from tenants.models import Membership
     from tenants.scopes import Scope, scopes_of
 
     with schema_context(schema):
-        if not session_key or not SessionStore().exists(session_key):
+        if not _session_live(session_key):
             return Delivery.CLOSE
         membership = (
             Membership.objects.select_related("user", "organisation")
@@ -61,8 +75,8 @@ def _delivery(user_id: int, organisation_id: int, schema: str, session_key: str 
         )
         if membership is None:
             return Delivery.CLOSE
-        if scope is None:
-            return Delivery.SEND
+        if not scope:
+            return Delivery.SKIP  # fail closed: an event that names no right goes to no one
         try:
             needed = Scope(scope)
         except ValueError:

@@ -12,23 +12,42 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 SETTINGS_ENV = "DJANGO_SETTINGS_MODULE"
 
-# Management commands that unwrap, wrap or derive from the master key (or serve requests that do).
-KEY_COMMANDS = frozenset(
-    {
-        "runserver",
-        "runworker",
-        "demo_seed",
-        "organisation_create",
-        "master_key_rewrap",
-        "exchange_sweep",
-        "speakers_import",
-    }
-)
+ROOT = Path(__file__).resolve().parent.parent
+
+# Commands that serve requests (which use the key) though no project app defines them.
+SERVING_COMMANDS = frozenset({"runserver", "runworker"})
+
+# The project's own commands that reach no master key, and why. Every OTHER command defined
+# in a project app is checked (`KEY_COMMANDS`), so a new command is checked unless someone
+# adds it here on purpose: forgetting fails closed (review1: `exchange_reindex` was missed).
+KEYLESS_COMMANDS: dict[str, str] = {
+    "audit_verify": "recomputes the audit log's SHA-256 hash chain; no key involved",
+    "agreement_verify": "checks an exported agreement against the public keys it carries",
+}
+
+
+def project_commands(root: Path = ROOT) -> frozenset[str]:
+    """Names of the management commands defined in the project's own apps (`<app>/management/commands/*.py`).
+
+    Read from the file system, without Django, so `manage.py` can decide before set-up.
+    Modules whose name starts with `_` (shared helpers) are not commands.
+    """
+    return frozenset(
+        path.stem
+        for path in root.glob("*/management/commands/*.py")
+        if not path.stem.startswith("_") and ".venv" not in path.parts
+    )
+
+
+# Management commands that unwrap, wrap or derive from the master key (or serve requests that do):
+# every project command but the keyless ones, and the serving commands.
+KEY_COMMANDS = SERVING_COMMANDS | (project_commands() - KEYLESS_COMMANDS.keys())
 
 
 def settings_module_or_exit(entry: str, argv: list[str] | None = None) -> None:

@@ -104,7 +104,11 @@ class SearchView(APIView):
 
 
 class CheckView(APIView):
+    """One shared check. GET opens it (and records the opening for its source), so only a deliberate
+    GET is served: no HEAD (Django would run `get` for it and record an opening nobody read)."""
+
     required_scopes = {"GET": [Scope.EXCHANGE_SEARCH]}
+    http_method_names = ["get", "options"]
 
     @extend_schema(responses=CheckViewSerializer, summary="One shared check (404 if not visible to you)")
     def get(self, request: Request, check_id: int) -> Response:

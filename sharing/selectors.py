@@ -37,6 +37,7 @@ from sharing.models import (
 from sharing.names import NameQueryError, query_tokens
 from sharing.services import KIND, PURPOSE, allowed_under_agreement
 from tenants.models import Organisation, User
+from tenants.scopes import Scope, has_scope
 
 INTEGRITY_FAILURE = (
     "This shared check failed its integrity check, so it is not shown. The failure has been recorded; "
@@ -135,7 +136,7 @@ def _open_all(
     Denials go to the platform's audit log (organisation id empty, so no organisation's
     own log reveals another's check) with the policy's reason code and ids only.
     """
-    keys, denials = _usable_keys(organisation, checks, at)
+    keys, denials = _usable_keys(organisation, checks, at, own_archive=_may_read_own_archive(organisation, user))
     private_keys = own_exchange_private(organisation.pk) if keys else {}
     channel_secrets: dict[int, bytes] = {}
     views, openings, events = [], [], []
@@ -174,14 +175,29 @@ def _open_all(
 _NO_ID = 0
 
 
+def _may_read_own_archive(organisation: Organisation, user: User | None) -> bool:
+    """Whether `user` may read `organisation`'s own checks in full (its archive copy, rationale included).
+
+    That is the 'exchange:read_shared' right (tenants.scopes), asked once per read whatever
+    matched, so the answer costs the same statements for a hit and a miss. `user=None` is the
+    system itself (commands, tasks, the service layer's own checks), which reads its archive.
+    """
+    return user is None or has_scope(user, organisation, Scope.EXCHANGE_READ_SHARED)
+
+
+OWN_ARCHIVE_DENIED = "own_archive_needs_read_shared"
+
+
 def _usable_keys(
-    organisation: Organisation, checks: list[SharedCheck], at: dt.datetime
+    organisation: Organisation, checks: list[SharedCheck], at: dt.datetime, *, own_archive: bool
 ) -> tuple[dict[int, tuple[EnvelopeKey, ChannelGrant]], list[tuple[SharedCheck, str]]]:
     """For each check, the highest-level key this organisation holds whose agreement the policy allows now.
 
     Returns the chosen keys by check id, and the checks refused with the reason code. The
     policy goes first, over one query of this organisation's terms: checks from sources
-    that allow it nothing are dropped before any key is read. Always three queries.
+    that allow it nothing are dropped before any key is read. The organisation's own checks
+    skip the policy (it is their source) but are read only when `own_archive` is true: the
+    reader holds 'exchange:read_shared' (`_may_read_own_archive`). Always three queries.
     """
     terms = load_terms_for_recipient(
         recipient_id=organisation.pk,
@@ -190,7 +206,10 @@ def _usable_keys(
     )
     candidates, denials = [], []
     for check in checks:
-        reason = None if check.source_id == organisation.pk else _summary_denial(organisation, check, terms, at)
+        if check.source_id == organisation.pk:
+            reason = None if own_archive else OWN_ARCHIVE_DENIED
+        else:
+            reason = _summary_denial(organisation, check, terms, at)
         if reason is None:
             candidates.append(check)
         else:

@@ -29,8 +29,8 @@ from agreements.policy import (
     recipients_for,
 )
 from core import crypto
-from core.after_commit import send_after_commit
 from core.audit import audit_record
+from core.live import members_notify
 from sharing.keys import (
     agreements_hold,
     blind_tokens,
@@ -200,7 +200,12 @@ def check_share(
             for n, (summary, full) in enumerate(zip(summaries, fulls, strict=True), start=1)
         ]
         for recipient_id in {g.recipient_id for g in grants}:
-            _notify(recipient_id, {"event": "exchange.shared", "source": source.name, "count": len(checks)})
+            # Those who may open what was shared: searchers of the exchange (review1: not every member).
+            _notify(
+                recipient_id,
+                {"event": "exchange.shared", "source": source.name, "count": len(checks)},
+                scope=Scope.EXCHANGE_SEARCH,
+            )
     return checks
 
 
@@ -336,7 +341,7 @@ def detail_request_create(*, actor: User, organisation: Organisation, check: Sha
         _notify(
             check.source_id,
             {"event": "exchange.detail_requested", "request": request.pk},
-            scope=Scope.EXCHANGE_ANSWER_DETAIL.value,
+            scope=Scope.EXCHANGE_ANSWER_DETAIL,
         )
     return request
 
@@ -392,7 +397,7 @@ def detail_request_decide(*, actor: User, request: DetailRequest, approve: bool,
         _notify(
             request.requester_organisation_id,
             {"event": "exchange.detail_answered", "request": request.pk},
-            scope=Scope.EXCHANGE_DETAIL_REQUESTS.value,
+            scope=Scope.EXCHANGE_DETAIL_REQUESTS,
         )
     return request
 
@@ -433,10 +438,7 @@ def _share_full_to(check: SharedCheck, recipient_id: int, agreement_id: int, ret
     )
 
 
-def _notify(organisation_id: int, payload: dict[str, Any], *, scope: str | None = None) -> None:
-    """Tell the organisation's members after commit; with `scope`, only those holding it now get it."""
+def _notify(organisation_id: int, payload: dict[str, Any], *, scope: Scope) -> None:
+    """Tell the organisation's members holding `scope` now (required), after commit (`core.live.members_notify`)."""
     schema = Organisation.objects.values_list("schema_name", flat=True).get(pk=organisation_id)
-    event: dict[str, Any] = {"type": "notify", "payload": payload}
-    if scope is not None:
-        event["scope"] = scope
-    send_after_commit(f"{schema}.organisation", event)
+    members_notify(schema=schema, payload=payload, scope=scope)

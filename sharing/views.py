@@ -54,9 +54,11 @@ def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
 
     A link from another site (Sec-Fetch-Site: cross-site) opens nothing and records nothing:
     the person sees a button, and the check opens when they press it (a POST from our page).
+    Only a deliberate GET or a POST may open it: HEAD (and anything else that reaches here)
+    gets the button page, so no request that shows nothing ever records an opening.
     """
     opening = request.method == "POST" and "open" in request.POST
-    if request.method == "GET" and not is_deliberate(request):
+    if not (request.method == "POST" or (request.method == "GET" and is_deliberate(request))):
         return render(request, "sharing/check_confirm.html", {"check_id": check_id})
     view = selectors.check_open(organisation=request.tenant, user=request.user, check_id=check_id)
     form = ReasonForm(None if opening else request.POST or None)

@@ -60,6 +60,13 @@ class IsMemberOfThisOrganisation(permissions.BasePermission):
         return True
 
 
+def _drf_metadata_only(view: Any) -> bool:
+    """Whether OPTIONS on this view is DRF's own metadata answer (names and fields; runs no handler)."""
+    from rest_framework.views import APIView  # here: rest_framework.views imports this module's classes
+
+    return getattr(type(view), "options", None) is APIView.options
+
+
 class HasRequiredScopes(IsMemberOfThisOrganisation):
     """Members holding the scope the view declares for this method (`required_scopes`), else 403.
 
@@ -77,6 +84,8 @@ class HasRequiredScopes(IsMemberOfThisOrganisation):
         if raw is None:
             return True
         needed = scopes_for_method(scope_map(raw), request.method or "GET")
+        if needed is None and request.method == "OPTIONS" and _drf_metadata_only(view):
+            return True  # DRF's own metadata answer: names and fields only, never runs a handler
         if needed is None:
             if hasattr(view, (request.method or "").lower()):
                 raise exceptions.PermissionDenied(f"This endpoint declares no right for {request.method}.")

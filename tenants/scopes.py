@@ -170,17 +170,28 @@ def scope_map(declared: Scope | Iterable[Scope] | dict[str, Any]) -> ScopeMap:
     return {ANY_METHOD: _as_scopes(declared)}
 
 
+# The methods "*" covers: the ones a page or endpoint runs its own code for. OPTIONS, TRACE,
+# CONNECT and any other method are covered only when a declaration names them: a function view
+# does not tell OPTIONS from GET, so letting "*" (or membership alone) cover it would run the page
+# as a GET for anyone who may see the organisation (review1).
+STANDARD_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
+
+
 def scopes_for_method(declared: ScopeMap, method: str) -> tuple[Scope, ...] | None:
     """The scopes a method needs under a declaration; None when the declaration does not name it.
 
-    HEAD is answered like GET and OPTIONS (DRF's metadata) needs only membership.
+    Fails closed: a method is allowed only by its own entry, HEAD by GET's (it runs the GET code),
+    and "*" covers only `STANDARD_METHODS`. Everything else, OPTIONS included, gives None, which
+    callers refuse. (DRF's OPTIONS metadata, which never runs a handler, is allowed by
+    `tenants.api_auth` itself, not here.)
     """
     method = method.upper()
-    for key in (method, "GET" if method == "HEAD" else None, ANY_METHOD):
-        if key in declared:
-            return declared[key]
-    if method == "OPTIONS":
-        return (Scope.ORG_READ,)
+    if method in declared:
+        return declared[method]
+    if method == "HEAD" and "GET" in declared:
+        return declared["GET"]
+    if method in STANDARD_METHODS and ANY_METHOD in declared:
+        return declared[ANY_METHOD]
     return None
 
 

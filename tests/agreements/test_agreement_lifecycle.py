@@ -76,7 +76,7 @@ def test_suspension_stops_sharing_at_once_tells_the_other_party_and_only_the_sus
     drafting, org_a, org_b, django_capture_on_commit_callbacks
 ):
     agreement = drafting.active([org_a, org_b])
-    with mock.patch("agreements.services.send_after_commit") as send:
+    with mock.patch("core.live.send_after_commit") as send:
         services.agreement_suspend(
             actor=drafting.signatory(org_b),
             organisation=org_b,
@@ -89,6 +89,7 @@ def test_suspension_stops_sharing_at_once_tells_the_other_party_and_only_the_sus
     send.assert_called_once()
     assert send.call_args.args[0] == f"{org_a.schema_name}.organisation"
     assert send.call_args.args[1]["payload"]["event"] == "suspended"
+    assert send.call_args.args[1]["scope"] == "agreements:read"  # only those who may read agreements
     with pytest.raises(SharingDenied) as denied:
         access_receive(**_query(org_a, org_b))
     assert denied.value.reason.value == "suspended"

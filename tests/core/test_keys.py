@@ -198,6 +198,24 @@ def test_hub_master_key_wins_over_the_dev_allowance(monkeypatch, tmp_path):
     assert not (tmp_path / "var").exists()
 
 
+@pytest.mark.parametrize("allowance", ["1", "true", "yes", "on"])
+def test_under_settings_forbidding_development_keys_the_allowance_is_refused_naming_hub_master_key(
+    monkeypatch, tmp_path, settings, allowance
+):
+    # review1: production settings with HUB_ALLOW_DEV_MASTER_KEY left set generated and used a dev key
+    monkeypatch.setenv("HUB_ALLOW_DEV_MASTER_KEY", allowance)
+    monkeypatch.setenv("HUB_DATA_DIR", str(tmp_path / "data"))
+    settings.HUB_DEV_MASTER_KEY_FORBIDDEN = True  # what hub.settings.production sets
+
+    with pytest.raises(MasterKeyError) as refused:
+        keys.load_master_key()
+    assert "HUB_MASTER_KEY" in str(refused.value) and "development" in str(refused.value)
+    assert not (tmp_path / "data").exists()
+    monkeypatch.setenv("HUB_MASTER_KEY", _b64(KEY))
+    keys.reset_cache()
+    assert keys.load_master_key() == KEY  # the real key still works
+
+
 # --- previous keys and rotation ------------------------------------------------------
 
 

@@ -44,7 +44,7 @@ def test_a_member_joins_their_organisations_channel_and_gets_its_notifications(
         from channels.layers import get_channel_layer
 
         await get_channel_layer().group_send(
-            organisation_group(org_a.schema_name), {"type": "notify", "payload": {"n": 1}}
+            organisation_group(org_a.schema_name), {"type": "notify", "scope": "org:read", "payload": {"n": 1}}
         )
         message = await communicator.receive_json_from()
         await communicator.disconnect()

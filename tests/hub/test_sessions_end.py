@@ -47,7 +47,9 @@ async def _closed_within_two_seconds_then_silent(communicator: WebsocketCommunic
     message = await communicator.receive_output(timeout=2)
     elapsed = time.monotonic() - started
     assert message == {"type": "websocket.close", "code": SESSION_ENDED}
-    await get_channel_layer().group_send(organisation_group(schema), {"type": "notify", "payload": {"n": 2}})
+    await get_channel_layer().group_send(
+        organisation_group(schema), {"type": "notify", "scope": "org:read", "payload": {"n": 2}}
+    )
     assert await communicator.receive_nothing(timeout=0.3)
     await communicator.disconnect()
     return elapsed

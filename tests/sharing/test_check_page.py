@@ -240,3 +240,28 @@ def test_asking_for_full_detail_from_the_check_page(two_checks, org_b, member, c
     assert "Dr Nkechi Adeyemi-Larsen" in visible_text(empty)  # the check stays in view
     assert "Asked Alderley University for the full detail" in visible_text(asked)
     assert DetailRequest.objects.filter(check_row=first, requester_organisation=org_b).count() == 1
+
+
+_EVERY_WAY = {**DELIBERATE, **CROSS_SITE}
+
+
+@pytest.mark.parametrize("method", ["HEAD", "OPTIONS", "TRACE", "PROPFIND"])
+@pytest.mark.parametrize("how", _EVERY_WAY, ids=list(_EVERY_WAY))
+@pytest.mark.parametrize("url", ["/exchange/checks/{}/", "/api/v1/exchange/checks/{}/"], ids=["page", "api"])
+def test_only_a_deliberate_get_or_the_open_button_records_an_opening_never_head_or_options(
+    url, how, method, two_checks, org_b, member, client_on
+):
+    # review1: HEAD ran the GET code past the cross-site guard, OPTIONS ran the page on 'org:read' alone
+    first, _, _ = two_checks
+    client = client_on(org_b, member(org_b, "prevent_lead"))
+    events = AuditEvent.objects.filter(action__startswith="exchange.open").count()
+
+    response = client.generic(method, url.format(first.pk), **_EVERY_WAY[how])
+
+    assert "Nkechi" not in response.content.decode()
+    assert not CheckOpened.objects.exists()
+    assert AuditEvent.objects.filter(action__startswith="exchange.open").count() == events
+    if url.startswith("/api/"):
+        assert response.status_code in (200, 403, 405)  # OPTIONS: DRF's metadata; HEAD and the rest: not served
+    else:
+        assert response.status_code in (200, 403)  # HEAD: the landing page with its button; the rest: refused
