@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api_pagination import HubPagination, page_response
+from hub.input_guard import StorableMultiPartParser
 from speakers import rights, selectors, services
 from speakers import serializers as s
 from speakers.models import RequestMitigation
@@ -193,7 +193,7 @@ class ImportView(APIView):
     `errors.file` ("Row 2, venue: …"), in the API's one error shape."""
 
     required_scopes = {"POST": [Scope.SPEAKERS_CONFIGURE]}
-    parser_classes = [MultiPartParser]  # the API's default parser takes JSON only
+    parser_classes = [StorableMultiPartParser]  # the API's default parser takes JSON only
 
     @extend_schema(
         request={

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.hub import test_api_errors
+
+api = test_api_errors.api  # the token client fixture
+
 URL = "/api/v1/speakers/import/"
 
 

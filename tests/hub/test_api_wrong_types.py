@@ -11,7 +11,10 @@ from __future__ import annotations
 from django_tenants.utils import tenant_context
 
 from speakers.models import EventRequest
+from tests.hub import test_api_errors
 from tests.hub.test_api_errors import SUBMISSION, assert_error_shape
+
+api = test_api_errors.api  # the token client fixture
 
 
 def test_a_number_for_a_text_field_is_a_400_naming_the_field_and_nothing_is_stored(a, org_a, api):
