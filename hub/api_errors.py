@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from agreements.policy import SharingDenied
+from hub.api_fields import StrictCharField
 
 NON_FIELD = "non_field_errors"
 Errors = dict[str, list[str]]
@@ -40,9 +41,9 @@ Errors = dict[str, list[str]]
 class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every API error (documented in the OpenAPI schema for every operation)."""
 
-    detail = serializers.CharField(help_text="One sentence saying what went wrong.")
+    detail = StrictCharField(help_text="One sentence saying what went wrong.")
     errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
+        child=serializers.ListField(child=StrictCharField()),
         help_text="Messages keyed by the dotted path of the field at fault; `non_field_errors` for the "
         "request as a whole; `{}` when the error is not about a field.",
     )

@@ -29,3 +29,19 @@ def test_a_number_for_a_text_field_is_a_400_naming_the_field_and_nothing_is_stor
     assert "title" in response.json()["errors"]
     with tenant_context(org_a):
         assert EventRequest.objects.count() == before
+
+
+def test_a_number_for_a_detail_request_reason_is_refused_naming_reason():
+    from sharing.api import ReasonSerializer
+
+    serializer = ReasonSerializer(data={"reason": 5})
+    assert not serializer.is_valid()
+    assert "reason" in serializer.errors
+
+
+def test_a_number_for_a_speaker_name_is_refused_naming_the_speaker_field():
+    from speakers.serializers import SubmitSerializer
+
+    serializer = SubmitSerializer(data={**SUBMISSION, "speakers": [{**SUBMISSION["speakers"][0], "name": 7}]})
+    assert not serializer.is_valid()
+    assert "name" in serializer.errors["speakers"][0]
