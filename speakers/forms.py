@@ -62,9 +62,9 @@ class AssessmentForm(forms.Form):
         help_text="Any of these makes the event higher-risk: it is then escalated to the senior decision-maker.",
     )  # fmt: skip
     risk_summary = forms.CharField(label="Risk summary", required=False, widget=forms.Textarea(attrs=TEXT))
-    factor = forms.CharField(label="Risk factor", required=False)
+    factor = forms.CharField(label="Risk factor", required=False, max_length=300)
     evidence = forms.CharField(label="Evidence", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    source = forms.CharField(label="Source of the evidence", required=False)
+    source = forms.CharField(label="Source of the evidence", required=False, max_length=300)
     source_date = forms.DateField(
         label="Date of the source", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -35,3 +35,34 @@ def test_inviting_an_over_long_email_is_a_400_naming_the_field(org_a, member, cl
     assert response.status_code == 400, response.status_code
     assert "email" in response.context["invite_form"].errors
     assert Invitation.objects.count() == before
+
+
+def test_the_invitation_service_refuses_an_over_long_email_naming_email(org_a, member):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from tenants import services
+
+    admin = member(org_a, Role.ORG_ADMIN)
+    before = Invitation.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.invitation_create(actor=admin, organisation=org_a, email=LONG_EMAIL, roles=[Role.REVIEWER])
+    assert "email" in caught.value.message_dict
+    assert Invitation.objects.count() == before
+
+
+def test_the_onboarding_service_refuses_an_over_long_first_admin_email_naming_it(db, world, make_user):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from tenants import services
+
+    operator = make_user(is_staff=True)
+    count = Organisation.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.organisation_onboard(
+            actor=operator, name="Longmail College", slug="longmail", kind="provider",
+            first_admin_email=LONG_EMAIL, site_url="http://hub.localhost",
+        )  # fmt: skip
+    assert "first_admin_email" in caught.value.message_dict
+    assert Organisation.objects.count() == count
