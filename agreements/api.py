@@ -24,7 +24,7 @@ from agreements.models import Agreement, AgreementVersion
 from agreements.states import version_status
 from agreements.validation import TEXT_FIELDS
 from hub.api_errors import error_body, flatten
-from hub.api_fields import TEXT_MAX_LENGTH, integer_for, text_for
+from hub.api_fields import TEXT_MAX_LENGTH, StrictCharField, integer_for, text_for
 from hub.api_pagination import HubPagination, page_response
 from tenants.scopes import Scope, require_scope
 
@@ -104,20 +104,20 @@ class AgreementSerializer(serializers.ModelSerializer[Agreement]):
 
 
 def _slugs() -> serializers.ListField:
-    return serializers.ListField(child=serializers.CharField(max_length=63), max_length=MAX_PARTIES)
+    return serializers.ListField(child=StrictCharField(max_length=63), max_length=MAX_PARTIES)
 
 
 class FlowInput(serializers.Serializer[Any]):
-    kind = serializers.CharField(max_length=40)
+    kind = StrictCharField(max_length=40)
     senders = _slugs()
     recipients = _slugs()
-    max_level = serializers.CharField(max_length=20, help_text="aggregate, summary or full.")
+    max_level = StrictCharField(max_length=20, help_text="aggregate, summary or full.")
 
 
 def _term_field(name: str) -> serializers.Field:
     """Types and lengths of one term; the rules (required, choices, dates in order) are the service's."""
     special: dict[str, serializers.Field] = {
-        "purposes": serializers.ListField(child=serializers.CharField(max_length=40), max_length=20),
+        "purposes": serializers.ListField(child=StrictCharField(max_length=40), max_length=20),
         "flows": serializers.ListField(child=FlowInput(), max_length=MAX_FLOWS),
         "retention_days": integer_for(AgreementVersion, "retention_days", allow_null=True),
         "dpia_done": serializers.BooleanField(),
@@ -126,7 +126,7 @@ def _term_field(name: str) -> serializers.Field:
         special[name].required = False
         return special[name]
     if name.endswith("_date"):
-        return serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=10,
+        return StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=10,
                                      help_text="YYYY-MM-DD")  # fmt: skip
     return text_for(AgreementVersion, name, required=False, allow_blank=True, allow_null=True)
 
@@ -137,8 +137,8 @@ TermsFields = type("TermsFields", (serializers.Serializer,), {name: _term_field(
 class TermsInput(serializers.Serializer[Any]):
     parties = _slugs()
     terms = TermsFields(help_text=f"The agreement's terms: {', '.join(TEXT_FIELDS)}.")
-    template = serializers.CharField(required=False, default="", max_length=40)
-    change_note = serializers.CharField(required=False, default="", max_length=TEXT_MAX_LENGTH, allow_blank=True)
+    template = StrictCharField(required=False, default="", max_length=40)
+    change_note = StrictCharField(required=False, default="", max_length=TEXT_MAX_LENGTH, allow_blank=True)
 
 
 class SignInput(serializers.Serializer[Any]):
@@ -146,7 +146,7 @@ class SignInput(serializers.Serializer[Any]):
 
 
 class ReasonInput(serializers.Serializer[Any]):
-    reason = serializers.CharField(allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+    reason = StrictCharField(allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
     notice_days = serializers.IntegerField(required=False, default=30, min_value=0, max_value=3650)
 
 
@@ -288,8 +288,8 @@ class TerminateView(APIView):
 
 
 class DiffRowSerializer(serializers.Serializer[Any]):
-    field = serializers.CharField()
-    label = serializers.CharField(help_text="The term as a person reads it.")
+    field = StrictCharField()
+    label = StrictCharField(help_text="The term as a person reads it.")
     old = serializers.JSONField(allow_null=True)
     new = serializers.JSONField(allow_null=True)
     changed = serializers.BooleanField()
@@ -325,7 +325,7 @@ class DiffView(APIView):
 
 
 class RegisterVersionSerializer(VersionSerializer):
-    agreement = serializers.CharField(source="agreement.reference")
+    agreement = StrictCharField(source="agreement.reference")
     current = serializers.SerializerMethodField(help_text="This version is in force.")
     status = serializers.SerializerMethodField(
         help_text="in_force, negotiating, pending, superseded or not_adopted (see agreements.states.VersionStatus)."

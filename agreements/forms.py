@@ -89,7 +89,7 @@ class AgreementForm(forms.Form):
     individual_rights = forms.CharField(
         label="How individuals' rights are handled", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    sharing_frequency = forms.CharField(label="Dates or intervals of sharing", required=False)
+    sharing_frequency = forms.CharField(label="Dates or intervals of sharing", required=False, max_length=200)
     start_date = forms.CharField(
         label="Start date", widget=DATE, required=False, help_text="In force from 00:00 UK time on this day."
     )

@@ -13,8 +13,9 @@ Every error the API answers (400, 401, 403, 404, 405, 406, 415, 429) has this bo
   more than 200 characters.`), or says what went wrong otherwise.
 
 Sources it unifies: DRF's `ValidationError` (serializers), Django's `ValidationError` raised by
-services (field-keyed or not), `SharingDenied` (answered 404 like a missing record: the reason
-is in the audit log, never in the response), and DRF's own exceptions (authentication,
+services (field-keyed or not), `SharingDenied` and Django's `Http404` (both answered 404 with a
+plain "Not found.", like a missing record: no model name, and the reason is in the audit log,
+never in the response), and DRF's own exceptions (authentication,
 permission, not found, method, media type, throttling) with their headers kept.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +32,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from agreements.policy import SharingDenied
+from hub.api_fields import StrictCharField
 
 NON_FIELD = "non_field_errors"
 Errors = dict[str, list[str]]
@@ -38,9 +41,9 @@ Errors = dict[str, list[str]]
 class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every API error (documented in the OpenAPI schema for every operation)."""
 
-    detail = serializers.CharField(help_text="One sentence saying what went wrong.")
+    detail = StrictCharField(help_text="One sentence saying what went wrong.")
     errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
+        child=serializers.ListField(child=StrictCharField()),
         help_text="Messages keyed by the dotted path of the field at fault; `non_field_errors` for the "
         "request as a whole; `{}` when the error is not about a field.",
     )
@@ -87,8 +90,9 @@ def error_body(data: Any, status_code: int) -> dict[str, Any]:
 def _as_drf(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-    if isinstance(exc, SharingDenied):
-        # Denied and missing look alike from outside; the reason is in the audit log.
+    if isinstance(exc, SharingDenied | Http404):
+        # Denied and missing look alike from outside; the reason is in the audit log. Django's
+        # Http404 ("No SharedCheck matches the given query.") would name the model: plain "Not found.".
         return exceptions.NotFound()
     return exc
 

@@ -4,6 +4,11 @@ A `CharField(max_length=N)` column gets `max_length=N`; a `TextField` (unbounded
 gets `TEXT_MAX_LENGTH`, a limit no honest entry reaches; an integer column gets the bounds of
 its validators or of the column type (a `PositiveIntegerField` holds at most 2147483647).
 DRF's `CharField` already refuses NUL characters.
+
+Every text input of the API is a `StrictCharField`: DRF's `CharField` turns a JSON number
+(`{"reason": 5}`) or boolean into text; this one answers 400 "Not a valid string." naming the
+field, as the README's "JSON values are type-checked" promises. `tests/hub/test_api_fields.py`
+walks every serializer and fails on a writable plain `CharField`.
 """
 
 from __future__ import annotations
@@ -17,11 +22,29 @@ from rest_framework import serializers
 TEXT_MAX_LENGTH = 20_000
 
 
-def text_for(model: type[models.Model], name: str, **kwargs: Any) -> serializers.CharField:
-    """A CharField as long as `model.name` allows (`TEXT_MAX_LENGTH` for a TextField)."""
+class StrictCharField(serializers.CharField):
+    """A `CharField` that takes only a JSON string: a number, boolean, list or object is a 400
+    ("Not a valid string.") naming the field, never coerced to text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def use_strict_text_in_model_serializers() -> None:
+    """Make every `ModelSerializer` build `StrictCharField` for text columns (called once from
+    `HubConfig.ready`), so an input serializer generated from a model cannot coerce either."""
+    mapping = serializers.ModelSerializer.serializer_field_mapping
+    for column in (models.CharField, models.TextField):
+        mapping[column] = StrictCharField
+
+
+def text_for(model: type[models.Model], name: str, **kwargs: Any) -> StrictCharField:
+    """A StrictCharField as long as `model.name` allows (`TEXT_MAX_LENGTH` for a TextField)."""
     field = model._meta.get_field(name)
     kwargs.setdefault("max_length", getattr(field, "max_length", None) or TEXT_MAX_LENGTH)
-    return serializers.CharField(**kwargs)
+    return StrictCharField(**kwargs)
 
 
 def integer_for(model: type[models.Model], name: str, **kwargs: Any) -> serializers.IntegerField:

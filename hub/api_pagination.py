@@ -2,8 +2,9 @@
 
 A list answers `{"count": <all rows>, "next": <url or null>, "previous": <url or null>,
 "results": [...]}`. `page_size` defaults to `PAGE_SIZE` (50) and is capped at `MAX_PAGE_SIZE`
-(200): a larger value is quietly reduced to 200. A `page` that is not a whole number from 1
-is a 400 naming `page`; a page past the last one is a 404.
+(200): a larger value is quietly reduced to 200. A `page_size` that is not a whole number
+from 1 (`0`, `-5`, `abc`) is a 400 naming `page_size`, and a `page` that is not a whole
+number from 1 a 400 naming `page`; a page past the last one is a 404.
 """
 
 from __future__ import annotations
@@ -35,6 +36,16 @@ class HubPagination(PageNumberPagination):
         if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
             raise bad_request({self.page_query_param: ["Give a whole page number from 1 (or 'last')."]})
         return int(raw)
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not raw.strip("0"):
+            raise bad_request(
+                {self.page_size_query_param: [f"Give a whole number of rows per page from 1 to {MAX_PAGE_SIZE}."]}
+            )
+        return self.max_page_size if len(raw) > 9 else min(int(raw), self.max_page_size)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

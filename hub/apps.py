@@ -8,3 +8,6 @@ class HubConfig(AppConfig):
     def ready(self) -> None:
         # Registers the OpenAPI description of token authentication with drf-spectacular.
         import hub.api_schema  # noqa: F401
+        from hub.api_fields import use_strict_text_in_model_serializers
+
+        use_strict_text_in_model_serializers()

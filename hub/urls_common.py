@@ -30,6 +30,7 @@ urlpatterns = [
     re_path(r"^api/", scope_exempt("no such endpoint: the API's 404")(NoSuchEndpoint.as_view())),
 ]
 
+handler400 = "hub.views.bad_request"
 handler403 = "hub.views.permission_denied"
 handler404 = "hub.views.page_not_found"
 handler500 = "hub.views.server_error"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hub.urls_common import handler403, handler404, handler500  # noqa: F401
+from hub.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from hub.urls_common import urlpatterns as common
 from tenants import views as tenant_views
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from agreements import selectors as agreement_selectors
@@ -87,6 +88,24 @@ _PHRASES = {
 
 def _link_phrase(kind: str, *, outgoing: bool) -> str:
     return _PHRASES[(LinkKind(kind), outgoing)]
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's `handler400`: a body Django itself refuses (over `DATA_UPLOAD_MAX_MEMORY_SIZE`, too
+    many fields, a malformed multipart body) is a 413 or 400 page, and under /api/ the same status
+    in the API's one error shape (`hub.api_errors`), never an HTML page."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_big else 400
+    message = (
+        "The request body is larger than the server accepts; send less."
+        if too_big
+        else "The request body cannot be read; check its format and Content-Type."
+    )
+    if request.path.startswith("/api/"):
+        from hub.api_errors import error_body
+
+        return JsonResponse(error_body({"detail": message}, status), status=status)
+    return render(request, "400.html", {"message": message}, status=status)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api_fields import StrictCharField
 from hub.api_pagination import HubPagination, page_response
 from hub.fetch_metadata import is_deliberate
 from sharing import selectors, services
@@ -26,13 +27,13 @@ CROSS_SITE_REFUSED = (
 
 class CheckViewSerializer(serializers.Serializer[Any]):
     check_id = serializers.IntegerField()
-    source_name = serializers.CharField()
+    source_name = StrictCharField()
     version = serializers.IntegerField()
-    level = serializers.CharField(source="level_code")
+    level = StrictCharField(source="level_code")
     agreement_id = serializers.IntegerField(allow_null=True)
-    agreement_title = serializers.CharField()
+    agreement_title = StrictCharField()
     content = serializers.DictField()
-    error = serializers.CharField()
+    error = StrictCharField()
 
 
 class SharedCheckSerializer(serializers.ModelSerializer[SharedCheck]):
@@ -54,9 +55,9 @@ class SharedCheckSerializer(serializers.ModelSerializer[SharedCheck]):
 
 
 class OpeningSerializer(serializers.ModelSerializer[CheckOpened]):
-    organisation = serializers.CharField(source="reader_organisation.name")
-    reader = serializers.CharField(source="reader.full_name", allow_null=True)
-    agreement = serializers.CharField(source="agreement.title", allow_null=True)
+    organisation = StrictCharField(source="reader_organisation.name")
+    reader = StrictCharField(source="reader.full_name", allow_null=True)
+    agreement = StrictCharField(source="agreement.title", allow_null=True)
 
     class Meta:
         model = CheckOpened
@@ -64,17 +65,17 @@ class OpeningSerializer(serializers.ModelSerializer[CheckOpened]):
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
 
 
 class AnswerSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class DetailRequestStateSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = StrictCharField()
 
 
 def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
@@ -83,7 +84,7 @@ def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
 
 
 class NameSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(allow_blank=True, max_length=200)
+    name = StrictCharField(allow_blank=True, max_length=200)
 
 
 class SearchView(APIView):

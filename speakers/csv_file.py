@@ -83,11 +83,12 @@ def _separator(text: str) -> str:
     return max(SEPARATORS, key=first_line.count) if any(s in first_line for s in SEPARATORS) else ","
 
 
-def read_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[CsvProblem]]:
+def read_csv(text: str, max_rows: int | None = None) -> tuple[list[str], list[tuple[int, list[str]]], list[CsvProblem]]:
     """(header cells, [(row number, cell values restored)], problems) of a CSV file's text.
 
     Blank rows are left out. A row with more cells than the header is a problem, not a crash.
-    Header cells are returned as written (see `token`).
+    Header cells are returned as written (see `token`). With `max_rows`, reading stops at the
+    first row past that many below the header (blank ones included) with one problem saying so.
     """
     text = text.removeprefix(BOM)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
@@ -99,6 +100,10 @@ def read_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Cs
         for number, cells in enumerate(reader, start=1):
             if number == 1:
                 header = cells
+            elif max_rows is not None and number - 1 > max_rows:
+                message = f"The file has more than {max_rows:,} rows below the header; split it into smaller files."
+                problems.append(CsvProblem(number, "(whole file)", message))
+                break
             elif any(cell.strip() for cell in cells):
                 if len(cells) > len(header):
                     message = TOO_MANY_CELLS.format(cells=len(cells), columns=len(header))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
 from speakers.choices import (
     DECISION_OUTCOMES,
@@ -16,6 +17,7 @@ from speakers.choices import (
 )
 from speakers.models.requests import MAX_EXPECTED_AUDIENCE
 from speakers.selectors import REGISTER_SORTS
+from speakers.services.csv_import import import_size_problem
 from tenants.models import Role
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -62,9 +64,9 @@ class AssessmentForm(forms.Form):
         help_text="Any of these makes the event higher-risk: it is then escalated to the senior decision-maker.",
     )  # fmt: skip
     risk_summary = forms.CharField(label="Risk summary", required=False, widget=forms.Textarea(attrs=TEXT))
-    factor = forms.CharField(label="Risk factor", required=False)
+    factor = forms.CharField(label="Risk factor", required=False, max_length=300)
     evidence = forms.CharField(label="Evidence", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    source = forms.CharField(label="Source of the evidence", required=False)
+    source = forms.CharField(label="Source of the evidence", required=False, max_length=300)
     source_date = forms.DateField(
         label="Date of the source", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -169,4 +171,13 @@ class AuditSampleForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Columns as described on this page; all rows or none.")
+    file = forms.FileField(
+        label="CSV file", help_text="Columns as described on this page; all rows or none; at most 5 MB and 5,000 rows."
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        too_big = import_size_problem(upload.size)
+        if too_big:
+            raise forms.ValidationError(too_big)
+        return upload

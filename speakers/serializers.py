@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from hub.api_fields import TEXT_MAX_LENGTH, id_field, integer_for, text_for
+from hub.api_fields import TEXT_MAX_LENGTH, StrictCharField, id_field, integer_for, text_for
 from speakers.choices import EventFormat, Status
 from speakers.models import Assessment, Decision, EventRequest, RequestMitigation, RiskFactor, Speaker
 from speakers.selectors import REGISTER_SORTS
@@ -51,9 +51,7 @@ class ProposedMitigationSerializer(serializers.Serializer[object]):
 class AssessSerializer(serializers.Serializer[object]):
     risk_level = text_for(Assessment, "risk_level")
     free_speech_considerations = text_for(Assessment, "free_speech_considerations", allow_blank=True)
-    criteria_met = serializers.ListField(
-        child=serializers.CharField(max_length=300), default=list, max_length=MAX_ITEMS
-    )
+    criteria_met = serializers.ListField(child=StrictCharField(max_length=300), default=list, max_length=MAX_ITEMS)
     risk_summary = text_for(Assessment, "risk_summary", allow_blank=True, default="")
     factors = RiskFactorSerializer(many=True, default=list, max_length=MAX_ITEMS)
     mitigations = ProposedMitigationSerializer(many=True, default=list, max_length=MAX_ITEMS)
@@ -103,7 +101,7 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
 class EventRequestSerializer(serializers.ModelSerializer[EventRequest]):
     speakers = SpeakerSerializer(many=True, read_only=True)
     mitigations = MitigationSerializer(many=True, read_only=True)
-    risk_level = serializers.CharField(source="assessment.risk_level", default=None, read_only=True, allow_null=True)
+    risk_level = StrictCharField(source="assessment.risk_level", default=None, read_only=True, allow_null=True)
     higher_risk = serializers.BooleanField(source="is_higher_risk", read_only=True)
     decision = DecisionSerializer(read_only=True, default=None, allow_null=True)
 
@@ -115,7 +113,7 @@ class EventRequestSerializer(serializers.ModelSerializer[EventRequest]):
 class RegisterQuerySerializer(serializers.Serializer[object]):
     """Query parameters of the request list."""
 
-    q = serializers.CharField(
+    q = StrictCharField(
         source="search", required=False, allow_blank=True, default="", max_length=200,
         help_text="Words in the title, a speaker's name or the organiser's name.",
     )  # fmt: skip

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api_fields import StrictCharField
 from hub.api_pagination import HubPagination, page_response
 from tenants import selectors
 from tenants.models import Organisation
@@ -26,15 +27,15 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class LinkSerializer(serializers.Serializer[object]):
-    kind = serializers.CharField()
+    kind = StrictCharField()
     direction = serializers.ChoiceField(choices=["outgoing", "incoming"])
     organisation = OrganisationSerializer()
 
 
 class MemberSerializer(serializers.Serializer[object]):
-    full_name = serializers.CharField(source="user.full_name")
+    full_name = StrictCharField(source="user.full_name")
     email = serializers.EmailField(source="user.email")
-    roles = serializers.ListField(child=serializers.CharField())
+    roles = serializers.ListField(child=StrictCharField())
 
 
 class CurrentOrganisationView(APIView):

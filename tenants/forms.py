@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from tenants.models import LinkKind, Organisation, OrganisationKind, Role
+from tenants.models import LinkKind, Organisation, OrganisationKind, Role, User
+
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length  # the column every address lands in (254)
 
 ROLE_CHOICES = Role.choices
 CREATABLE_KINDS = [(value, label) for value, label in OrganisationKind.choices if value != OrganisationKind.PLATFORM]
@@ -19,7 +21,7 @@ class SignInForm(AuthenticationForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label="Email address", max_length=EMAIL_MAX_LENGTH)
     roles = forms.MultipleChoiceField(label="Roles", choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple)
 
 
@@ -45,6 +47,7 @@ class OrganisationCreateForm(forms.Form):
     )
     first_admin_email = forms.EmailField(
         label="First admin's email address",
+        max_length=EMAIL_MAX_LENGTH,
         help_text="They get an invitation link to become the organisation's admin, who then invites everyone else.",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from core import crypto
 from tenants.models import ApiToken, Invitation, Membership, Organisation, OrganisationKind, OrganisationLink, User
 
 
@@ -43,6 +44,14 @@ def organisations_listing() -> QuerySet[Organisation]:
 
 def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
     return Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True).order_by("-created_at")
+
+
+def open_invitation_for_token(token: str) -> Invitation | None:
+    """The open (not accepted, not expired) invitation whose link carries `token`, else None.
+
+    Used, expired, bogus and malformed tokens all give None, so a page cannot tell them apart."""
+    invitation = Invitation.objects.filter(token_hash=crypto.hash_token(token)).first()
+    return invitation if invitation is not None and invitation.is_open() else None
 
 
 def api_tokens_for(user: User, organisation: Organisation) -> QuerySet[ApiToken]:

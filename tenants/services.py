@@ -41,6 +41,8 @@ RESERVED_SLUGS = frozenset(
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
 INVITATION_LIFETIME = timedelta(days=14)
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length  # 254, as RFC 5321 allows in a path
+_TOO_LONG = f"An email address can have at most {EMAIL_MAX_LENGTH} characters; check it and try again."
 
 # Which organisation kinds each link may join: (allowed source kinds, allowed target kinds).
 LINK_RULES: dict[str, tuple[set[str], set[str]]] = {
@@ -173,6 +175,8 @@ def organisation_onboard(
         errors["first_admin_email"] = [
             "Enter the email address of the organisation's first admin, e.g. prevent.lead@college.example."
         ]
+    elif len(email) > EMAIL_MAX_LENGTH:
+        errors["first_admin_email"] = [_TOO_LONG]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -402,6 +406,8 @@ def invitation_create(
     errors: dict[str, str] = {}
     if not email or "@" not in email:
         errors["email"] = "Enter the email address of the person to invite."
+    elif len(email) > EMAIL_MAX_LENGTH:
+        errors["email"] = _TOO_LONG
     elif Membership.objects.filter(organisation=organisation, user__email=email).exists():
         errors["email"] = f"{email} is already a member of {organisation}; change their roles instead."
     try:

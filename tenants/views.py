@@ -61,7 +61,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Accept an invitation: signed in (nothing to fill in), or with a name and a new password.
 
     Any POST, even an empty one, is answered with the page and a message (400), never a crash.
+    A link that is used, expired, bogus or malformed shows one page (404, no form) saying so and
+    whom to ask, the same for each so they cannot be told apart.
     """
+    if selectors.open_invitation_for_token(token) is None:
+        return render(request, "tenants/invitation_dead.html", {}, status=404)
     user = request.user if request.user.is_authenticated else None
     data = request.POST if request.method == "POST" else None
     # A signed-in person fills in nothing; the empty form still carries the service's errors.

@@ -4,7 +4,7 @@ validation error leaves nothing behind."""
 
 from speakers.services.audit_sample import audit_sample_run
 from speakers.services.csv_export import event_requests_export
-from speakers.services.csv_import import ImportRejected, event_requests_import
+from speakers.services.csv_import import ImportRejected, event_requests_import, import_size_problem
 from speakers.services.exchange import event_request_share, event_request_share_on_decision
 from speakers.services.mitigations import (
     mitigation_create,
@@ -47,6 +47,7 @@ __all__ = [
     "event_requests_export",
     "event_requests_import",
     "ImportRejected",
+    "import_size_problem",
     "event_request_save_draft",
     "event_request_submit",
     "event_request_withdraw",

@@ -1,5 +1,10 @@
 """Import historical requests from a spreadsheet: every row is checked first, and either all
-rows are saved in one transaction or none is."""
+rows are saved in one transaction or none is.
+
+Limits (the same on the page, the API and the `speakers_import` command): a file of at most
+`MAX_IMPORT_BYTES` (5 MB, checked before the file is read), at most `MAX_IMPORT_ROWS` (5,000)
+rows below the header, and a refusal lists the first `MAX_LISTED_PROBLEMS` (100) problems
+followed by "… and N more problems", so a badly shaped file cannot amplify into a huge answer."""
 
 from __future__ import annotations
 
@@ -24,13 +29,37 @@ from tenants.models import User
 
 Progress = Callable[[int, int], None]
 
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 5_000
+MAX_LISTED_PROBLEMS = 100
+
+
+def import_size_problem(size: int) -> str | None:
+    """The message refusing a file of `size` bytes, or None when it is small enough to read."""
+    if size <= MAX_IMPORT_BYTES:
+        return None
+    return (
+        f"The file is {size / 1024 / 1024:.1f} MB; the import takes at most {MAX_IMPORT_BYTES // 1024 // 1024} MB "
+        f"({MAX_IMPORT_ROWS:,} rows). Split it into smaller files."
+    )
+
 
 class ImportRejected(Exception):
-    """Nothing was imported; `errors` lists every problem by row and column."""
+    """Nothing was imported; `errors` lists the first `MAX_LISTED_PROBLEMS` problems by row and
+    column, `total` counts them all and `more` is how many were left off the list."""
 
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} problem(s); nothing was imported.")
-        self.errors = errors
+        self.total = len(errors)
+        self.errors = errors[:MAX_LISTED_PROBLEMS]
+        self.more = self.total - len(self.errors)
+
+    def lines(self) -> list[str]:
+        """One line a person can read per listed problem, then "… and N more problems" if any were left off."""
+        listed = [f"Row {e.row}{', ' + e.column if e.column else ''}: {e.message}" for e in self.errors]
+        if self.more:
+            listed.append(f"… and {self.more:,} more problem(s) not listed; fix these and import again.")
+        return listed
 
 
 @dataclass(frozen=True)
@@ -40,7 +69,7 @@ class ImportResult:
 
 
 def _read(text: str) -> tuple[Layout | None, list[tuple[int, list[str]]], list[RowError]]:
-    header, rows, problems = read_csv(text)
+    header, rows, problems = read_csv(text, max_rows=MAX_IMPORT_ROWS)
     errors = [RowError(p.row, p.column, p.message) for p in problems]
     if not header:
         return None, [], errors + [RowError(1, "title", "The file is empty: the first row must name the columns.")]
@@ -118,11 +147,16 @@ def event_requests_import(*, actor: User, csv_text: str, progress: Progress | No
 
     `csv_text` is the file's text (decoded from UTF-8; a byte-order mark is allowed); the layout is in
     speakers/csv_format.py and the file rules (separators, blank rows, formulas) in speakers/csv_file.py.
+    Files over `MAX_IMPORT_BYTES` or `MAX_IMPORT_ROWS` are refused whole (the module docstring);
+    callers check the size with `import_size_problem` before reading an upload.
     """
     try:
         require_procedure_owner(actor)
     except PermissionDenied as exc:
         raise PermissionDenied("Only an organisation admin or the Prevent lead can import requests.") from exc
+    too_big = import_size_problem(len(csv_text.encode("utf-8", "surrogatepass")))
+    if too_big:
+        raise ImportRejected([RowError(1, "(whole file)", too_big)])
     layout, rows, errors = _read(csv_text)
     parsed, row_errors = _parse_all(layout, rows, progress) if layout else ([], [])
     errors = sorted(errors + row_errors, key=lambda e: e.row)

@@ -107,7 +107,7 @@ def audit_sample_export(request: HttpRequest) -> HttpResponse:
 @scope_required(Scope.SPEAKERS_CONFIGURE)
 def import_csv(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, more = [], 0
     if request.method == "POST" and form.is_valid():
         try:
             text = form.cleaned_data["file"].read().decode("utf-8-sig")
@@ -115,10 +115,17 @@ def import_csv(request: HttpRequest) -> HttpResponse:
         except UnicodeDecodeError:
             form.add_error("file", "Save the spreadsheet as CSV in UTF-8 and try again.")
         except ImportRejected as rejected:
-            errors = rejected.errors
+            errors, more = rejected.errors, rejected.more
         else:
             messages.success(request, f"Imported {result.imported} request(s).")
             return redirect("speakers:register")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "errors": errors, "columns": csv_format.__doc__, "file_rules": csv_file.__doc__}
+    context = {
+        "form": form,
+        "errors": errors,
+        "more": more,
+        "total": len(errors) + more,
+        "columns": csv_format.__doc__,
+        "file_rules": csv_file.__doc__,
+    }
     return render(request, "speakers/import.html", context, status=status)

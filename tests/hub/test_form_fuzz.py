@@ -290,5 +290,5 @@ def test_a_signed_in_person_posting_nothing_to_a_bad_invitation_link_sees_why_no
     # service's error beside it raised (500).
     response = client_on(None, make_user()).post("/invitations/not-a-real-token/", {})
 
-    assert response.status_code == 400
-    assert "not valid or has expired" in response.content.decode()
+    assert response.status_code == 404
+    assert "no longer valid" in response.content.decode()

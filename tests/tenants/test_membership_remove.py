@@ -162,16 +162,13 @@ def test_only_an_operator_can_disable_an_account(org_a, member):
 
 
 @pytest.mark.parametrize("signed_in", [True, False])
-@pytest.mark.parametrize("token_kind", ["valid", "unknown"])
-def test_an_empty_invitation_post_gets_400_with_a_message_not_a_crash(
-    org_a, member, make_user, client_on, signed_in, token_kind
-):
+def test_an_empty_invitation_post_gets_400_with_a_message_not_a_crash(org_a, member, make_user, client_on, signed_in):
     admin = member(org_a, "org_admin")
     _, token = services.invitation_create(
         actor=admin, organisation=org_a, email="someone@test.example", roles=["auditor"]
     )
     person = make_user(email="different@test.example") if signed_in else None
-    path = f"/invitations/{token if token_kind == 'valid' else 'no-such-token'}/"
+    path = f"/invitations/{token}/"  # an unknown token: tests/tenants/test_invitation_links.py
 
     response = client_on(None, person).post(path, {})
 
@@ -179,7 +176,7 @@ def test_an_empty_invitation_post_gets_400_with_a_message_not_a_crash(
     page = response.content.decode()
     assert "There is a problem" in page
     if signed_in:
-        assert "sign in with that account" in page or "not valid or has expired" in page
+        assert "sign in with that account" in page
     else:
         assert "This field is required" in page
     assert not Membership.objects.filter(organisation=org_a, user__email="someone@test.example").exists()

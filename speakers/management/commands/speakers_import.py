@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import tenant_context
 
 from speakers.management.commands._common import ProgressBar, add_org_and_actor, org_and_actor
-from speakers.services import ImportRejected, event_requests_import
+from speakers.services import ImportRejected, event_requests_import, import_size_problem
 
 
 class Command(BaseCommand):
@@ -18,6 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation, actor = org_and_actor(options)
+        too_big = import_size_problem(options["file"].stat().st_size)
+        if too_big:
+            raise CommandError(too_big)
         try:
             # Bytes, not read_text(): universal newlines would turn a line break inside a cell into another.
             text = options["file"].read_bytes().decode("utf-8-sig")
@@ -29,6 +32,8 @@ class Command(BaseCommand):
             except ImportRejected as rejected:
                 for error in rejected.errors:
                     self.stderr.write(str(error))
+                if rejected.more:
+                    self.stderr.write(rejected.lines()[-1])
                 raise CommandError(str(rejected)) from rejected
             except PermissionDenied as exc:
                 raise CommandError(str(exc)) from exc
