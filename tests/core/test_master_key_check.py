@@ -140,8 +140,12 @@ def _env(**overrides: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DJANGO_"))}
     host = db.get("HOST") or "127.0.0.1"
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    if host.startswith("/"):  # the embedded server listens on a Unix socket in this folder
+        url = f"postgres://{auth}@/{db['NAME']}?host={host}"
+    else:
+        url = f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
     env.update(
-        DATABASE_URL=f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}",
+        DATABASE_URL=url,
         DJANGO_SETTINGS_MODULE="hub.settings.production",
         DJANGO_SECRET_KEY="test-only-production-secret-" + "x" * 30,
     )
