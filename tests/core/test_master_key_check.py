@@ -138,7 +138,7 @@ def test_a_rotation_passes_the_check_and_master_key_rewrap_still_moves_everythin
 def _env(**overrides: str | None) -> dict[str, str]:
     db = settings.DATABASES["default"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DJANGO_"))}
-    host = db.get("HOST") or "127.0.0.1"
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host") or "127.0.0.1"
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     if host.startswith("/"):  # the embedded server listens on a Unix socket in this folder
         url = f"postgres://{auth}@/{db['NAME']}?host={host}"
