@@ -134,12 +134,15 @@ def shared_detail(request: HttpRequest, check_id: int) -> HttpResponse:
 @scope_required(Scope.EXCHANGE_SHARE)
 @require_POST
 def shared_withdraw(request: HttpRequest, check_id: int) -> HttpResponse:
-    check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, is_current=True)
+    # Any version of ours: a second press on "Withdraw" (the check is no longer current) gets the
+    # service's plain answer, not a 404.
+    check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
     form = ReasonForm(request.POST)
     try:
         services.check_withdraw(actor=request.user, check=check, reason=form.data.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        already = exc.messages == [services.ALREADY_WITHDRAWN]
+        (messages.info if already else messages.error)(request, " ".join(exc.messages))
     else:
         messages.success(request, "Withdrawn: no other organisation can open this check any more.")
     return redirect("sharing:shared_detail", check_id=check_id)
