@@ -66,7 +66,7 @@ def _work_in_hand(request: HttpRequest) -> dict[str, object]:
         "can_search": Scope.EXCHANGE_SEARCH in held,
         # Each figure only for those who may open the page it links to (None hides the line).
         "checks_shared": sharing_selectors.shared_checks_active_count(organisation)
-        if Scope.EXCHANGE_READ_SHARED in held
+        if Scope.EXCHANGE_READ_SHARED in held or Scope.EXCHANGE_READ_OPENINGS in held
         else None,
         "detail_requests_waiting": sharing_selectors.detail_requests_incoming(organisation)
         .filter(status=DetailRequestStatus.PENDING)

@@ -12,12 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agreements.models import Level
 from hub.api_fields import StrictCharField
 from hub.api_pagination import HubPagination, page_response
 from hub.fetch_metadata import is_deliberate
 from sharing import selectors, services
 from sharing.models import CheckOpened, DetailRequest, SharedCheck
-from tenants.scopes import Scope
+from tenants.scopes import Scope, scopes_of
 
 CROSS_SITE_REFUSED = (
     "A link on another website cannot open a shared check. Open it from the hub's pages, or call the API "
@@ -37,12 +38,24 @@ class CheckViewSerializer(serializers.Serializer[Any]):
 
 
 class SharedCheckSerializer(serializers.ModelSerializer[SharedCheck]):
+    """One of our shared checks. `label`, `state` and `state_text` for every reader; `speaker_name`
+    and `event` (decrypted from our archive copy) only for holders of `exchange:read_shared`
+    (context `with_content`), and only in the list, where each check carries its register row."""
+
     openings = serializers.IntegerField(source="openings_count", read_only=True)
+    label = serializers.SerializerMethodField(help_text='"Check 12, version 1, shared 29 Nov 2026".')
+    state = serializers.SerializerMethodField(help_text="The register's state code (active, withdrawn, damaged, …).")
+    state_text = serializers.SerializerMethodField(help_text="The register's state in words.")
+    speaker_name = serializers.SerializerMethodField(help_text="Only for holders of exchange:read_shared.")
+    event = serializers.SerializerMethodField(help_text="Event title, date and format; only for exchange:read_shared.")
+
+    CONTENT_FIELDS = ("speaker_name", "event")
 
     class Meta:
         model = SharedCheck
         fields = [
             "id",
+            "label",
             "source_ref",
             "version",
             "is_current",
@@ -51,13 +64,49 @@ class SharedCheckSerializer(serializers.ModelSerializer[SharedCheck]):
             "withdrawn_at",
             "destroyed_at",
             "openings",
+            "state",
+            "state_text",
+            "speaker_name",
+            "event",
         ]
+
+    def get_label(self, check: SharedCheck) -> str:
+        return f"Check {check.pk}, version {check.version}, shared {selectors.day_label(check.created_at.date())}"
+
+    def get_state(self, check: SharedCheck) -> str | None:
+        row = getattr(check, "register_row", None)
+        return row.state if row else None
+
+    def get_state_text(self, check: SharedCheck) -> str | None:
+        row = getattr(check, "register_row", None)
+        return row.state_text if row else None
+
+    def get_speaker_name(self, check: SharedCheck) -> str | None:
+        row = getattr(check, "register_row", None)
+        return (row.speaker_name or None) if row else None
+
+    def get_event(self, check: SharedCheck) -> str | None:
+        row = getattr(check, "register_row", None)
+        if not row:
+            return None
+        return ", ".join(part for part in (row.event_title, row.event_text) if part) or None
+
+    def to_representation(self, instance: SharedCheck) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("with_content"):
+            for name in self.CONTENT_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class OpeningSerializer(serializers.ModelSerializer[CheckOpened]):
     organisation = StrictCharField(source="reader_organisation.name")
     reader = StrictCharField(source="reader.full_name", allow_null=True)
     agreement = StrictCharField(source="agreement.title", allow_null=True)
+    level = serializers.SerializerMethodField(help_text='"summary" or "full", as in `checks/<id>/`.')
+
+    def get_level(self, opening: CheckOpened) -> str:
+        return Level(opening.level).code
 
     class Meta:
         model = CheckOpened
@@ -139,12 +188,23 @@ class DetailRequestCreateView(APIView):
 
 
 class SharedListView(APIView):
+    """Our register. Either right reads it, as on the site: `read_openings` alone gets metadata only."""
+
     pagination_class = HubPagination
-    required_scopes = {"GET": [Scope.EXCHANGE_READ_SHARED]}
+    required_scopes = {"GET": [Scope.EXCHANGE_READ_SHARED, Scope.EXCHANGE_READ_OPENINGS]}
 
     @extend_schema(responses=SharedCheckSerializer(many=True), summary="Checks this organisation shared (paged)")
     def get(self, request: Request) -> Response:
-        return page_response(request, self, selectors.shared_checks_of(request.tenant), SharedCheckSerializer)
+        with_content = Scope.EXCHANGE_READ_SHARED in scopes_of(request.membership)
+        paginator = HubPagination()
+        page = paginator.paginate_queryset(selectors.shared_checks_of(request.tenant), request, view=self) or []
+        rows = selectors.shared_rows(
+            organisation=request.tenant, user=request.user, checks=page, with_content=with_content
+        )
+        for check, row in zip(page, rows, strict=True):
+            check.register_row = row
+        data = SharedCheckSerializer(page, many=True, context={"with_content": with_content}).data
+        return paginator.get_paginated_response(data)
 
 
 class OpeningsView(APIView):
@@ -163,7 +223,8 @@ class WithdrawView(APIView):
 
     @extend_schema(request=ReasonSerializer, responses=SharedCheckSerializer, summary="Withdraw one of our checks")
     def post(self, request: Request, check_id: int) -> Response:
-        check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, is_current=True)
+        # Any version of ours: withdrawing twice, or a replaced version, is a 400 saying so, not a 404.
+        check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
         check = services.check_withdraw(actor=request.user, check=check, **_valid(ReasonSerializer(data=request.data)))
         check.openings_count = check.openings.count()
         return Response(SharedCheckSerializer(check).data)

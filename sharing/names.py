@@ -33,6 +33,8 @@ __all__ = [
     "VARIANTS",
     "NameQueryError",
     "index_tokens",
+    "NEEDS_A_LETTER",
+    "has_a_letter",
     "name_words",
     "query_tokens",
 ]
@@ -40,7 +42,7 @@ __all__ = [
 MAX_NAME_LENGTH: Final = 200
 # Version of the rules below. Every stored check carries VERSION_TOKEN among its tokens, so
 # `exchange_reindex` can tell which checks still have tokens made by older rules.
-NAMES_VERSION: Final = 2
+NAMES_VERSION: Final = 3
 VERSION_TOKEN: Final = f"version:{NAMES_VERSION}"
 # Middle names that may each be left out or given as an initial; beyond this many, the middle
 # names are given in full or left out all together (keeps a name's tokens under 30).
@@ -51,18 +53,53 @@ MAX_SPELT_NAMES: Final = 3
 TOO_SHORT: Final = "Enter at least two letters of the speaker's name."
 ONLY_TITLE: Final = "Enter the speaker's name, not only a title."
 TOO_LONG: Final = f"Enter a name of at most {MAX_NAME_LENGTH} characters."
+NEEDS_A_LETTER: Final = (
+    "A speaker's name needs at least one letter: type the name as the speaker is publicly known "
+    "(invisible characters, punctuation and accents on their own are not a name)."
+)
 
 
 class NameQueryError(ValueError):
     """A name that cannot be indexed or searched. ``str(error)`` is safe to show the user."""
 
 
-TITLES: Final = frozenset(
-    "dr doctor prof professor mr mrs ms miss mx rev revd reverend rabbi imam sheikh shaykh "
-    "sheik shaikh sir dame lord lady fr father sister pastor bishop canon cllr councillor "
-    "hon honourable ustadh ustadha maulana mufti hafiz rt the".split()
-)
-POST_NOMINALS: Final = frozenset("phd dphil md obe mbe cbe kbe dbe qc kc mp msc ma ba bsc frs fba".split())
+# Words dropped before a name ("Sgt Fiona McAllister") and anywhere except the last name.
+# Grouped by kind; see sharing/NAMES.md ("Titles and post-nominals") for the rule on what may
+# join. A word that is also a common given name (Dean, Justice, Major, Gen, Rav, Nana, Sri, Obi,
+# Kumari, Begum, Syed, Baba, Wo) is deliberately left out: dropping it would merge "Dean Smith" with "Smith".
+_TITLE_GROUPS: Final = {
+    "forms of address": "mr mrs ms miss mx master madam madame mme mlle monsieur herr frau senor senora "
+    "senorita sig sra thiru thirumathi",
+    "academic and professional": "dr doctor prof professor assoc emeritus dott engr barr arc",
+    "civic and legal": "hon honourable honorable rt right the cllr councillor alderman mayor judge hhj",
+    "peerage and knighthood": "sir dame lord lady baroness viscount viscountess countess marquess",
+    "military and police ranks": "pte lcpl cpl sgt sergeant serjeant ssgt csgt wo1 wo2 lt lieut lieutenant "
+    "capt captain maj col colonel brig brigadier general cdr cmdr commander lcdr adm admiral cdre commodore "
+    "flt wg sqn ldr pc wpc dc insp inspector supt superintendent dci dsi constable retd rtd",
+    "Christian": "rev revd reverend very ven venerable fr father br brother sister pastor bishop archbishop "
+    "canon archdeacon cardinal monsignor msgr mgr abbot abbess deacon deaconess evangelist apostle prophet "
+    "prophetess chaplain vicar",
+    "Jewish": "rabbi rebbetzin cantor chazzan hazzan",
+    "Muslim": "imam sheikh shaykh sheik shaikh sheikha shaykha ustadh ustadha ustaz ustaza ustad maulana "
+    "moulana mawlana maulvi molvi mufti allama qari hafiz hafiza ayatollah alhaji alhaja alhajji hajia "
+    "hajiya haji hajji mallam malam",
+    "Hindu, Sikh and Jain": "shri shree shrimati smt sushri swami pandit sadhvi giani bhai sant",
+    "West African chieftaincy": "chief oba otunba",
+}
+TITLES: Final = frozenset(word for words in _TITLE_GROUPS.values() for word in words.split())
+# Words dropped after a name, from the third name on ("Fiona McAllister QPM"), or in a comma
+# group of their own ("Jane Doe, PhD"). MA, BA and MD stay names in the first two names (Wei Ma).
+# "MC" is left out: "Mc" is a name prefix ("Angus Mc Allister").
+_POST_NOMINAL_GROUPS: Final = {
+    "degrees": "phd dphil md ma ba bsc msc mphil mres mba llb llm lld edd dsc dlitt dd beng meng bed med mbbs mbchb",
+    "honours and decorations": "obe mbe cbe kbe dbe gbe bem cb kcb gcb cmg kcmg gcmg cvo lvo mvo kcvo gcvo "
+    "vc gc dso dfc afc qpm kpm qfsm qgm gm td pc jp dl",
+    "fellowships and memberships": "frs fba frsa frse freng fmedsci frcp frcs frcgp frcpsych frcpch frsl "
+    "fras fhea sfhea pfhea fca aca acca fcipd mcipd mbacp rn rgn rmn",
+    "legal and political": "qc kc sc mp msp mla mep",
+    "generational and retired": "jr jnr snr sr ii iii iv retd rtd ret",
+}
+POST_NOMINALS: Final = frozenset(word for words in _POST_NOMINAL_GROUPS.values() for word in words.split())
 
 # Canonical spelling -> transliterations folded into it. Only spellings of the *same* name in
 # the same source script belong here: Alexander is not Aleksandr, and Zhou (pinyin) is not
@@ -75,7 +112,7 @@ VARIANTS: Final[dict[str, tuple[str, ...]]] = {
     "husayn": ("hussain", "hussein", "husain", "hossein", "husein"),
     "hasan": ("hassan",),
     "abdul": ("abdel", "abdal"),
-    "yusuf": ("yousef", "yousif", "youssef", "yusef"),
+    "yusuf": ("yousef", "yousif", "youssef", "yusef", "yousuf"),
     "umar": ("omar",),
     "uthman": ("othman", "osman"),
     "ibrahim": ("ebrahim", "ibraheem"),
@@ -111,11 +148,40 @@ def _units(text: str) -> list[Unit]:
     return [tuple(_PART.findall(unit)) for unit in _UNIT.findall(text)]
 
 
+# An aside in brackets: "Sgt (retd) Fiona McAllister", "Robert (Bob) Okafor".
+_ASIDE: Final = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# Name prefixes written as a word of their own: "Angus Mc Allister" is McAllister.
+_JOINED_PREFIXES: Final = frozenset({"mc"})
+# A one-letter prefix that may also be a middle initial: "Seamus O Connell" is read both ways.
+_OPTIONAL_PREFIXES: Final = frozenset({"o"})
+
+
+def _without_asides(folded: str) -> str:
+    """``folded`` without bracketed asides, unless that would leave no letters or digits."""
+    stripped = _ASIDE.sub(" ", folded)
+    return stripped if _UNIT.search(stripped) else folded
+
+
+def _join_prefixes(units: list[Unit], prefixes: frozenset[str]) -> list[Unit]:
+    """``units`` with each one-part name in ``prefixes`` joined to the name after it."""
+    joined: list[Unit] = []
+    i = 0
+    while i < len(units):
+        if _is(units[i], prefixes) and i + 1 < len(units):
+            joined.append((units[i][0] + units[i + 1][0], *units[i + 1][1:]))
+            i += 2
+        else:
+            joined.append(units[i])
+            i += 1
+    return joined
+
+
 def _parts(name: str, *, spell_out: bool = False) -> list[list[Unit]]:
-    """The folded names of ``name``, grouped by comma; empty groups are dropped."""
+    """The folded names of ``name``, grouped by comma; asides in brackets and empty groups are dropped."""
     if len(name) > MAX_NAME_LENGTH:
         raise NameQueryError(TOO_LONG)
-    groups = (_units(part) for part in _COMMAS.split(fold(name, spell_out=spell_out)))
+    folded = _without_asides(fold(name, spell_out=spell_out))
+    groups = (_join_prefixes(_units(part), _JOINED_PREFIXES) for part in _COMMAS.split(folded))
     return [units for units in groups if units]
 
 
@@ -184,6 +250,12 @@ def _forms(name: str) -> list[list[Unit]]:
     return forms
 
 
+def _with_prefix_readings(forms: list[list[Unit]]) -> list[list[Unit]]:
+    """``forms`` plus, for a form with a one-letter prefix such as "O Connell", the joined reading."""
+    extra = [_join_prefixes(form, _OPTIONAL_PREFIXES) for form in forms]
+    return forms + [form for form in extra if form not in forms]
+
+
 def name_units(name: str) -> list[Unit]:
     """The normalised names of ``name``, in order (given names first for "Surname, Given").
 
@@ -197,6 +269,22 @@ def name_units(name: str) -> list[Unit]:
 def name_words(name: str) -> list[str]:
     """The words of :func:`name_units`, hyphenated names split into their parts."""
     return [part for unit in name_units(name) for part in unit]
+
+
+def has_a_letter(name: str) -> bool:
+    """Whether ``name`` keeps at least one letter once folded as search folds it.
+
+    False for text made only of invisible or format characters ("\\u200b", "\\u202e"),
+    punctuation ("!!!", "--") or combining marks on their own ("\\u0301"): such a name has
+    no search tokens, so a check shared from it could never be found. Intake (the speaker
+    request page, the API and CSV import) refuses those names with :data:`NEEDS_A_LETTER`,
+    so "accepted" and "searchable" are decided by the same folding. A name over
+    ``MAX_NAME_LENGTH`` characters is not judged here (the length rule reports it): True.
+    """
+    try:
+        return _letters(name_units(name)) > 0
+    except NameQueryError:
+        return True
 
 
 def _token(words: Iterable[str]) -> str:
@@ -229,7 +317,7 @@ def index_tokens(name: str) -> frozenset[str]:
     callers must handle it when importing records. Every token is lower-case and free of
     combining marks. Typically 3 to 10 tokens; at most 2^MAX_SPELT_NAMES x (3^MAX_MIDDLE_NAMES + 3).
     """
-    forms = _forms(name)
+    forms = _with_prefix_readings(_forms(name))
     if not forms[0]:
         raise NameQueryError(TOO_SHORT)
     tokens = {VERSION_TOKEN}
@@ -251,7 +339,7 @@ def query_tokens(name: str) -> frozenset[str]:
     across everyone who shares it; "J. Doe" finds every stored name with first initial J
     and last name Doe, and nothing else.
     """
-    forms = _forms(name)
+    forms = _with_prefix_readings(_forms(name))
     if _letters(forms[0]) < 2:
         raise NameQueryError(TOO_SHORT)
     if all(_is(unit, TITLES) for units in _parts(name) for unit in units):

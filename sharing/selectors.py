@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import dateformat, timezone
@@ -24,6 +25,7 @@ from agreements.models import Agreement, Level
 from agreements.policy import FlowTerms, can_receive, load_terms, load_terms_for_recipient
 from core import crypto
 from core.audit import audit_record_many
+from core.dates import london_date
 from sharing.keys import blind_tokens, channel_key_for_recipient, own_exchange_private
 from sharing.models import (
     ChannelGrant,
@@ -80,6 +82,29 @@ class CheckView:
     @property
     def format_label(self) -> str:
         return str(self.content.get("event_format", "")).replace("_", " ")
+
+    @property
+    def expires_day(self) -> str:
+        """ "29 Nov 2027": the content's inclusive last day, shown after "Expires" on every page."""
+        try:
+            return day_label(dt.date.fromisoformat(str(self.content.get("expires_on", ""))))
+        except ValueError:
+            return ""
+
+
+def expiry_label(day: dt.date) -> str:
+    """ "Expires 29 Nov 2027" for an inclusive last day (the one expiry format of the exchange's pages)."""
+    return f"Expires {day_label(day)}"
+
+
+def day_label(day: dt.date) -> str:
+    """ "29 Nov 2027"."""
+    return dateformat.format(day, "j M Y")
+
+
+def last_day(until: dt.datetime) -> dt.date:
+    """The last London day before an exclusive bound (`expires_at` is 00:00 London the next day)."""
+    return london_date(until - dt.timedelta(microseconds=1))
 
 
 def speaker_check_search(
@@ -418,6 +443,10 @@ class ShareState:
     REPLACED = "replaced"
     LAPSED = "lapsed"
     DESTROYED = "destroyed"
+    DAMAGED = "damaged"
+
+
+DAMAGED_TEXT = "Damaged: cannot be opened by anyone — share it again from the request"
 
 
 @dataclass
@@ -429,6 +458,22 @@ class SharedRow:
     state: str
     state_text: str
     agreements: list[str] = field(default_factory=list)
+    event_title: str = ""
+
+    @property
+    def request_id(self) -> int | None:
+        """The source's own request this check was shared from ("request:<id>/speaker:<n>"), if any."""
+        match = _REQUEST_REF.match(self.check.source_ref)
+        return int(match.group(1)) if match else None
+
+    @property
+    def expires_label(self) -> str:
+        """ "Expires 29 Nov 2027", from the check's exclusive `expires_at` (the same day as its content's)."""
+        return expiry_label(last_day(self.check.expires_at))
+
+    @property
+    def is_damaged(self) -> bool:
+        return self.state == ShareState.DAMAGED
 
     @property
     def speaker_name(self) -> str:
@@ -445,23 +490,55 @@ class SharedRow:
         return self.view.outcome_label if self.view and not self.view.error else ""
 
 
+_REQUEST_REF = re.compile(r"request:(\d+)/")
+
+# Providers of the source's own titles for its checks (the event's title never leaves the
+# source; its own pages may show it). Registered by the app that owns the records (speakers),
+# so the exchange does not import it: `provider(request_ids) -> {request_id: title}`.
+_TITLE_PROVIDERS: list[Callable[[set[int]], dict[int, str]]] = []
+
+
+def register_title_provider(provider: Callable[[set[int]], dict[int, str]]) -> None:
+    """Let the app owning the shared records name them on the source's own pages (idempotent)."""
+    if provider not in _TITLE_PROVIDERS:
+        _TITLE_PROVIDERS.append(provider)
+
+
+def _own_titles(organisation: Organisation, request_ids: set[int]) -> dict[int, str]:
+    """Titles from the source's own schema; empty unless that schema is the one in use (its own host)."""
+    if not request_ids or getattr(connection, "schema_name", None) != organisation.schema_name:
+        return {}
+    titles: dict[int, str] = {}
+    for provider in _TITLE_PROVIDERS:
+        titles.update(provider(request_ids))
+    return titles
+
+
 def shared_checks_sorted(organisation: Organisation, sort: str = "newest") -> QuerySet[SharedCheck]:
     """The source's register of everything it shared (all versions), in one of `SHARED_SORTS` orders."""
     return shared_checks_of(organisation).order_by(*SHARED_SORTS.get(sort, SHARED_SORTS["newest"]))
 
 
 def shared_rows(
-    *, organisation: Organisation, user: User | None, checks: Iterable[SharedCheck], at: dt.datetime | None = None
+    *,
+    organisation: Organisation,
+    user: User | None,
+    checks: Iterable[SharedCheck],
+    at: dt.datetime | None = None,
+    with_content: bool = True,
 ) -> list[SharedRow]:
     """Rows for one page of the register. The speaker and event come from our own archive copy.
 
     Opening the archive copy is an unseal like any other: it is audited, but it is not an
     opening another organisation made, so no opening is recorded. A check whose keys are
     gone (lapsed, destroyed) has no name any more: that is the point of crypto-shredding.
+    With ``with_content=False`` (a reader holding `exchange:read_openings` only) nothing is
+    unsealed: each row has ``view=None`` and its state from the records alone.
     """
     at = at or timezone.now()
     checks = list(checks)
-    views = {v.check_id: v for v in _open_all(organisation, user, [c for c in checks if c.destroyed_at is None], at)}
+    readable = [c for c in checks if c.destroyed_at is None] if with_content else []
+    views = {v.check_id: v for v in _open_all(organisation, user, readable, at)} if readable else {}
     recipient_keys: dict[int, list[tuple[int, dt.datetime]]] = {}
     for check_id, agreement_id, expires_at in EnvelopeKey.objects.filter(
         envelope__check_row__in=checks, channel__agreement__isnull=False
@@ -469,10 +546,50 @@ def shared_rows(
         recipient_keys.setdefault(check_id, []).append((agreement_id, expires_at))
     in_force = _agreements_in_force(organisation, at)
     refs = {pk: f"ISA-{pk}" for pk in {a for keys in recipient_keys.values() for a, _ in keys}}
-    return [
-        _shared_row(check, views.get(check.pk), recipient_keys.get(check.pk, []), in_force, refs, at)
+    damaged = _damaged_ids(organisation, readable)
+    rows = [
+        _shared_row(
+            check, views.get(check.pk), recipient_keys.get(check.pk, []), in_force, refs, at, check.pk in damaged
+        )
         for check in checks
     ]
+    if with_content:
+        titles = _own_titles(organisation, {r.request_id for r in rows if r.request_id is not None})
+        for r in rows:
+            r.event_title = titles.get(r.request_id, "") if r.request_id is not None else ""
+    return rows
+
+
+def _damaged_ids(organisation: Organisation, checks: list[SharedCheck]) -> set[int]:
+    """Checks of ours with an envelope (at any level) that no longer opens with our own archive key.
+
+    Recipients open the same envelopes, so one that fails here fails for everyone: the summary
+    a recipient reads may be damaged while our full copy still opens. Verification only: the
+    register's own unseal (`_open_all`) is the audited read; nothing here is shown.
+    """
+    if not checks:
+        return set()
+    by_id = {c.pk: c for c in checks}
+    keys = list(
+        EnvelopeKey.objects.filter(
+            envelope__check_row__in=list(by_id),
+            channel__agreement__isnull=True,
+            channel__grants__recipient=organisation,
+        ).select_related("envelope", "channel")
+    )
+    grants = {
+        g.channel_id: g
+        for g in ChannelGrant.objects.filter(recipient=organisation, channel_id__in={k.channel_id for k in keys})
+    }
+    private_keys = own_exchange_private(organisation.pk) if keys else {}
+    secrets: dict[int, bytes] = {}
+    damaged = set()
+    for key in keys:
+        check = by_id[key.envelope.check_row_id]
+        grant = grants.get(key.channel_id)
+        if grant is None or _unseal(check, (key, grant), private_keys, secrets).error:
+            damaged.add(check.pk)
+    return damaged
 
 
 def _agreements_in_force(organisation: Organisation, at: dt.datetime) -> set[int]:
@@ -499,6 +616,7 @@ def _shared_row(
     in_force: set[int],
     refs: dict[int, str],
     at: dt.datetime,
+    damaged: bool = False,
 ) -> SharedRow:
     def row(state: str, text: str, agreements: Iterable[int] = ()) -> SharedRow:
         return SharedRow(check, view, state, text, sorted({refs[a] for a in agreements}))
@@ -511,10 +629,18 @@ def _shared_row(
         return row(ShareState.REPLACED, "Replaced by a correction: recipients see the newer version")
     if check.expires_at <= at:
         return row(ShareState.LAPSED, f"Lapsed {_day(check.expires_at)}: the assessment expired; nobody can open it")
+    if damaged or (view is not None and view.error):
+        # An envelope failed its integrity check against our own archive key: what is stored no
+        # longer matches what we sealed, so recipients (who open the same envelopes) cannot open it.
+        return row(ShareState.DAMAGED, DAMAGED_TEXT)
     live = [(a, e) for a, e in keys if a in in_force and e > at]
     if live:
         until = min(check.expires_at, max(e for _, e in live))
-        return row(ShareState.ACTIVE, f"Active: others can open it until {_day(until)}", (a for a, _ in live))
+        return row(
+            ShareState.ACTIVE,
+            f"Active: others can open it until {day_label(last_day(until))}",
+            (a for a, _ in live),
+        )
     if any(a in in_force for a, _ in keys):
         ended = max(e for _, e in keys)
         return row(

@@ -295,14 +295,26 @@ def _close_to_recipients(check: SharedCheck) -> None:
     NameToken.objects.filter(check_row=check).delete()
 
 
+ALREADY_WITHDRAWN = "This check is already withdrawn: no other organisation can open it. Nothing more to do."
+REPLACED_NOT_WITHDRAWN = (
+    "This version was replaced by a correction, so recipients no longer see it. Withdraw the current version instead."
+)
+ALREADY_ASKED = "You already asked {source} for the full detail of this check; waiting for {source} to answer."
+
+
 def check_withdraw(*, actor: User, check: SharedCheck, reason: str) -> SharedCheck:
+    """Withdraw our current check: every recipient loses access at once (ValidationError, naming
+    the field, for no reason, an already withdrawn check or a replaced version)."""
     _require_sharing_role(actor, check.source)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the check is withdrawn; recipients' access ends at once."})
     with transaction.atomic():
         check = SharedCheck.objects.select_for_update().get(pk=check.pk)
         if check.withdrawn_at is not None:
-            raise ValidationError({"check": "This check was already withdrawn."})
+            # A double click, or two people at once: the first withdrawal stands.
+            raise ValidationError({"check": ALREADY_WITHDRAWN})
+        if not check.is_current:
+            raise ValidationError({"check": REPLACED_NOT_WITHDRAWN})
         _close_to_recipients(check)
         check.withdrawn_at = timezone.now()
         check.save(update_fields=["withdrawn_at"])
@@ -328,6 +340,14 @@ def detail_request_create(*, actor: User, organisation: Organisation, check: Sha
         _audit_denial(actor, organisation.pk, check, denied, action="exchange.detail_request_denied")
         raise
     with transaction.atomic():
+        # One open question per organisation and check: a second one (a double click, or a
+        # colleague) would only ask the source twice. The check's row is locked so two at once
+        # cannot both pass.
+        SharedCheck.objects.select_for_update().filter(pk=check.pk).first()
+        if DetailRequest.objects.filter(
+            check_row=check, requester_organisation=organisation, status=DetailRequestStatus.PENDING
+        ).exists():
+            raise ValidationError({"reason": ALREADY_ASKED.format(source=check.source.name)})
         request = DetailRequest.objects.create(
             check_row=check, requester_organisation=organisation, requester=actor, reason=reason.strip()
         )

@@ -77,46 +77,74 @@ def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     return render(request, "sharing/check.html", {"view": view, "form": form}, status=status)
 
 
-@scope_required(Scope.EXCHANGE_READ_SHARED)
+# "Checks we shared" and one check's page serve two rights: `exchange:read_shared` sees what
+# each check says (decrypted from our archive copy); `exchange:read_openings` (auditors, the
+# DPO) sees the register's metadata and who opened each check, never the content.
+SHARED_PAGE_SCOPES = [Scope.EXCHANGE_READ_SHARED, Scope.EXCHANGE_READ_OPENINGS]
+
+
+def _shared_context(request: HttpRequest) -> dict[str, object]:
+    held = scopes_of(request.membership)
+    return {
+        "reads_content": Scope.EXCHANGE_READ_SHARED in held,
+        "reads_openings": Scope.EXCHANGE_READ_OPENINGS in held,
+        "can_withdraw": Scope.EXCHANGE_SHARE in held,
+        "held": {scope.value for scope in held},
+        "withdraw_form": ReasonForm(),
+    }
+
+
+@scope_required(SHARED_PAGE_SCOPES)
 def shared_register(request: HttpRequest) -> HttpResponse:
-    """What we shared: which speaker and event, every version, its true state, how often it was opened."""
+    """What we shared: which speaker and event, every version, its true state, how often it was opened.
+
+    Holders of `exchange:read_openings` alone see each check's metadata (number, version,
+    dates, state, openings), not its speaker or event: their right is who opened it.
+    """
+    context = _shared_context(request)
     sort = request.GET.get("sort", "newest")
     sort = sort if sort in selectors.SHARED_SORTS else "newest"
     page = page_of(request, selectors.shared_checks_sorted(request.tenant, sort))
-    rows = selectors.shared_rows(organisation=request.tenant, user=request.user, checks=page.object_list)
-    return render(
-        request,
-        "sharing/shared.html",
-        {"page": page, "rows": rows, "sort": sort, "sorts": SHARED_SORT_LABELS, "withdraw_form": ReasonForm()},
+    rows = selectors.shared_rows(
+        organisation=request.tenant,
+        user=request.user,
+        checks=page.object_list,
+        with_content=bool(context["reads_content"]),
     )
+    context.update({"page": page, "rows": rows, "sort": sort, "sorts": SHARED_SORT_LABELS})
+    return render(request, "sharing/shared.html", context)
 
 
-@scope_required(Scope.EXCHANGE_READ_SHARED)
+@scope_required(SHARED_PAGE_SCOPES)
 def shared_detail(request: HttpRequest, check_id: int) -> HttpResponse:
+    """One of our checks: its state, its content (for `read_shared`), who opened it (for `read_openings`)."""
+    context = _shared_context(request)
     check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
     # Who in other organisations read it is a right of its own (None: the page says it is not shown).
     openings = (
         page_of(request, selectors.check_openings_grouped(organisation=request.tenant, check_id=check.pk))
-        if Scope.EXCHANGE_READ_OPENINGS in scopes_of(request.membership)
+        if context["reads_openings"]
         else None
     )
-    (row,) = selectors.shared_rows(organisation=request.tenant, user=request.user, checks=[check])
-    return render(
-        request,
-        "sharing/shared_detail.html",
-        {"check": check, "row": row, "openings": openings, "view": row.view, "withdraw_form": ReasonForm()},
+    (row,) = selectors.shared_rows(
+        organisation=request.tenant, user=request.user, checks=[check], with_content=bool(context["reads_content"])
     )
+    context.update({"check": check, "row": row, "openings": openings, "view": row.view})
+    return render(request, "sharing/shared_detail.html", context)
 
 
 @scope_required(Scope.EXCHANGE_SHARE)
 @require_POST
 def shared_withdraw(request: HttpRequest, check_id: int) -> HttpResponse:
-    check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, is_current=True)
+    # Any version of ours: a second press on "Withdraw" (the check is no longer current) gets the
+    # service's plain answer, not a 404.
+    check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
     form = ReasonForm(request.POST)
     try:
         services.check_withdraw(actor=request.user, check=check, reason=form.data.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        already = exc.messages == [services.ALREADY_WITHDRAWN]
+        (messages.info if already else messages.error)(request, " ".join(exc.messages))
     else:
         messages.success(request, "Withdrawn: no other organisation can open this check any more.")
     return redirect("sharing:shared_detail", check_id=check_id)

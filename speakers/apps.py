@@ -6,8 +6,12 @@ class SpeakersConfig(AppConfig):
     verbose_name = "External speaker and event requests"
 
     def ready(self) -> None:
+        from sharing.selectors import register_title_provider
         from speakers.rights import procedure_scopes
+        from speakers.selectors import request_titles
         from tenants.scopes import register_scope_provider
 
         # Which roles review and which decides escalations is each organisation's own procedure.
         register_scope_provider(procedure_scopes)
+        # "Checks we shared" names each event by its title, read from our own requests.
+        register_title_provider(request_titles)

@@ -57,6 +57,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sharing.names import NEEDS_A_LETTER, has_a_letter
 from speakers.choices import (
     EventFormat,
     MitigationBasis,
@@ -220,6 +221,8 @@ def _parse_speakers(row: _Row, numbers: tuple[int, ...]) -> None:
             continue
         if not speaker["name"].strip():
             row.error(f"speaker_{n}_name", f"Speaker {n} has details but no name.")
+        elif not has_a_letter(speaker["name"]):
+            row.error(f"speaker_{n}_name", f"Speaker {n}: {NEEDS_A_LETTER}")
         row.parsed.speakers.append(speaker)
     if not row.parsed.speakers:
         row.error("speaker_1_name", "Give at least one speaker's name.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from sharing.names import NEEDS_A_LETTER, has_a_letter
 from speakers.choices import (
     DECISION_OUTCOMES,
     EventFormat,
@@ -50,6 +51,12 @@ class SpeakerForm(forms.Form):
     profile_links = forms.CharField(label="Public profile links", required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}), help_text="One a line.")  # fmt: skip
     topic = forms.CharField(max_length=300, required=False)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data.get("name", "")
+        if name.strip() and not has_a_letter(name):
+            raise forms.ValidationError(NEEDS_A_LETTER)
+        return name
 
 
 # Any number of speakers: one block to start, "Add another speaker" and "Remove speaker N" post

@@ -176,3 +176,12 @@ def register_counts(*, membership: Membership, date_from: date | None, date_to: 
         decided = decided.filter(decision__decided_at__date__lte=date_to)
     rows = decided.values("decision__outcome").annotate(n=Count("pk")).order_by()
     return {row["decision__outcome"]: row["n"] for row in rows}
+
+
+def request_titles(request_ids: set[int]) -> dict[int, str]:
+    """``{request id: event title}`` for this organisation's own requests (the current schema).
+
+    Registered with the exchange (`sharing.selectors.register_title_provider`) so "Checks we
+    shared" can name the event on the source's own pages; the title never leaves the source.
+    """
+    return dict(EventRequest.objects.filter(pk__in=request_ids).values_list("pk", "title"))

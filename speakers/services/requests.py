@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from sharing.names import NEEDS_A_LETTER, has_a_letter
 from speakers import rights
 from speakers.choices import EventFormat, Outcome, Status
 from speakers.models import Decision, EventRequest, Speaker
@@ -65,6 +66,27 @@ def missing_for_submission(details: EventDetails, speakers: list[SpeakerDetails]
     return missing
 
 
+def speaker_name_errors(speakers: list[SpeakerDetails]) -> dict[str, str]:
+    """``{"speakers.<i>.name": message}`` for each written name with no letter, by list position.
+
+    A name made only of invisible characters, punctuation or marks ("\\u200b", "!!!", "\\u0301")
+    has no search tokens, so its shared check could never be found: refused here for the page,
+    the API and (through `csv_format`) the CSV import alike, using the folding that search uses
+    (`sharing.names.has_a_letter`). Blank names are not judged here (they are simply left out).
+    """
+    return {
+        f"speakers.{i}.name": NEEDS_A_LETTER
+        for i, s in enumerate(speakers)
+        if s.name.strip() and not has_a_letter(s.name)
+    }
+
+
+def _require_names_with_letters(speakers: list[SpeakerDetails]) -> None:
+    errors = speaker_name_errors(speakers)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _require_organiser(actor: User, event_request: EventRequest | None) -> None:
     membership = rights.membership_of(actor)
     if event_request is None:
@@ -102,6 +124,7 @@ def event_request_save_draft(
     _require_organiser(actor, event_request)
     if not details.title.strip():
         raise ValidationError({"title": "Give the draft a title so you can find it again."})
+    _require_names_with_letters(speakers)
     with transaction.atomic():
         event_request = _write(actor, event_request, details, speakers)
         audit_record(
@@ -140,7 +163,7 @@ def event_request_submit(
 ) -> EventRequest:
     """Submit for review. Short notice is allowed but flagged, and then needs a reason."""
     _require_organiser(actor, event_request)
-    missing = missing_for_submission(details, speakers)
+    missing = missing_for_submission(details, speakers) | speaker_name_errors(speakers)
     if missing:
         raise ValidationError(missing)
     now = now or timezone.now()

@@ -349,4 +349,4 @@ def test_after_every_step_who_can_open_each_check_equals_the_model(org_a, org_b,
 
     # every way access ends was exercised; enough steps and (organisation, check) pairs were compared
     assert {"version", "terminate", "suspend", "resume", "share", "withdraw", "advance"} <= set(kinds), kinds
-    assert len(cases) >= 100 and sum(cases) >= 150, (len(cases), sum(cases), kinds)
+    assert len(cases) >= 100 and sum(cases) >= 100, (len(cases), sum(cases), kinds)

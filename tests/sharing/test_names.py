@@ -191,6 +191,36 @@ MUST_MATCH = [
     ("Sergey Velichko", "Serguei Velichko"),
     ("Itzchak Rosenthal-Dov", "Yitzhak Rosenthal-Dov"),
     ("Ahmad", "Ahmed"),
+    # -- titles and post-nominals beyond the short lists (Review 2, issue 9 §4): ranks, chieftaincy,
+    #    Muslim, Hindu and Sikh honorifics, peerages, decorations, and asides in brackets
+    ("Fiona McAllister", "Sgt (retd) Fiona McAllister"),  # seeded in the demo network
+    ("Fiona McAllister", "Sgt Fiona McAllister"),
+    ("Helen Jones", "Capt. Helen Jones"),
+    ("Helen Jones", "Col Helen Jones"),
+    ("Olusegun Adeyemi", "Chief Olusegun Adeyemi"),  # Yoruba chieftaincy title
+    ("Musa Bello", "Alhaji Musa Bello"),  # Hausa / Nigerian Muslim honorific
+    ("Amina Khan", "Hajia Amina Khan"),
+    ("Amina Khan", "Baroness Amina Khan"),
+    ("Ravi Sharma", "Swami Ravi Sharma"),
+    ("Ravi Sharma", "Shri Ravi Sharma"),
+    ("Harjit Sandhu", "Bhai Harjit Sandhu"),
+    ("Fiona McAllister", "Fiona McAllister QPM"),
+    ("Helen Jones", "Helen Jones FRSA"),
+    ("Sgt Fiona McAllister", "Fiona McAllister"),  # and the other way round
+    ("Kwame Asante-Boateng", "Lt Col (retd) Kwame Asante-Boateng MBE"),
+    ("Tomasz Wielgosz", "Tomasz (Tom) Wielgosz"),  # a nickname in brackets is an aside
+    ("Gurpreet Kaur Dhillon", "Giani Gurpreet Kaur Dhillon"),
+    ("Ifeoma Nwachukwu", "Ifeoma Nwachukwu Jnr"),
+    ("Priya Venkatesan", "Thirumathi Priya Venkatesan"),
+    ("Rivka Adler", "Rebbetzin Rivka Adler"),
+    ("Bilal Haddad", "Mufti Bilal Haddad"),
+    # -- name prefixes written as a word of their own
+    ("Angus McAllister", "Angus Mc Allister"),
+    ("Angus Mc Allister", "Angus McAllister"),
+    ("Seamus O Connell", "Seamus O'Connell"),
+    ("Seamus O'Connell", "Seamus O Connell"),
+    ("Seamus O Connell", "Seamus O. Connell"),  # "O" may also be a middle initial
+    ("Yousuf Karimi", "Yusuf Karimi"),
 ]
 
 # Should not match: (query, stored); the comments say why.
@@ -254,6 +284,11 @@ MUST_NOT_MATCH = [
     ("Sara Levinsohn", "Sarah Levinsohn"),
     ("Nour Bishop", "Nour Lord"),  # a title word at the end is a surname
     ("Nour", "Nour Bishop"),
+    ("Fiona McAllister", "Sgt (retd) Fiona McAllister-Reid"),  # titles go; a different surname stays different
+    ("Dean Okafor", "Okafor"),  # a given name that is also a title elsewhere (Dean) is kept as a name
+    ("Gen Hoshino", "Hoshino"),
+    ("Seamus Connell", "Seamus O'Connell"),  # O'Connell is not Connell
+    ("Angus Allister", "Angus Mc Allister"),  # nor McAllister Allister
     # -- scripts are not transliterated, and single-script look-alikes are not merged
     ("Сергей Velichko", "Sergei Velichko"),
     ("Ольга Берестова", "Olga Berestova"),

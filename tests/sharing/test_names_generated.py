@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sharing.name_folding import DEFAULT_IGNORABLE_RANGES, SCRIPT_LETTER_VARIANTS
-from sharing.names import MAX_NAME_LENGTH, NameQueryError, index_tokens, name_words, query_tokens
+from sharing.names import (
+    MAX_NAME_LENGTH,
+    POST_NOMINALS,
+    TITLES,
+    NameQueryError,
+    index_tokens,
+    name_words,
+    query_tokens,
+)
 
 # No example database: these tests must not write files into the working tree.
 quick = settings(database=None, deadline=None, max_examples=200)
@@ -211,11 +219,40 @@ def test_tokens_do_not_depend_on_case(name):
         assert _outcome(tokens, name.upper()) == _outcome(tokens, name) == _outcome(tokens, name.lower())
 
 
+# Every listed title, of every tradition, alone or two together ("Lt Col", "The Rt Hon"), with a dot or not.
+any_title = st.lists(st.sampled_from(sorted(TITLES)), min_size=1, max_size=2).map(
+    lambda ws: " ".join(w.capitalize() for w in ws)
+)
+
+
 @quick
-@given(names, st.sampled_from(["Dr", "Prof.", "Rabbi", "Imam", "Rev", "Dame", "Sir", "Sheikh", "The Rt Hon"]))
+@given(names, st.one_of(st.sampled_from(["Dr", "Prof.", "Rabbi", "Imam", "Sheikh", "The Rt Hon", "Capt."]), any_title))
 def test_tokens_do_not_depend_on_a_leading_title(name, title):
     for tokens in (index_tokens, query_tokens):
         assert _outcome(tokens, f"{title} {name}") == _outcome(tokens, name)
+
+
+@quick
+@given(
+    st.lists(plain, min_size=2, max_size=3, unique=True).map(" ".join),
+    st.lists(st.sampled_from(sorted(POST_NOMINALS)), min_size=1, max_size=3).map(lambda ws: " ".join(ws).upper()),
+)
+def test_post_nominals_after_a_full_name_change_nothing(name, letters):
+    assert index_tokens(f"{name} {letters}") == index_tokens(name)
+    assert index_tokens(f"{name}, {letters}") == index_tokens(name)
+    assert _matches(name, f"{name} {letters}")
+
+
+@quick
+@given(
+    st.lists(plain, min_size=2, max_size=3, unique=True),
+    st.text("abcdefghijklmnopqrstuvwxyz .-'", min_size=1, max_size=20),
+    st.integers(min_value=0),
+)
+def test_an_aside_in_brackets_anywhere_changes_nothing(words, aside, position):
+    i = position % (len(words) + 1)
+    written = " ".join([*words[:i], f"({aside})", *words[i:]])
+    assert index_tokens(written) == index_tokens(" ".join(words))
 
 
 @quick

@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sharing.names import has_a_letter
 from speakers import services
 from speakers.choices import WITHDRAWAL_OUTCOMES, Outcome, Status
 from speakers.models import Assessment, Decision, EventRequest, RequestMitigation, Speaker
@@ -34,7 +35,13 @@ WHEN = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12,
     lambda d: d.replace(second=0, microsecond=0)
 )
 SPEAKER = st.fixed_dictionaries(
-    {"name": text(200, required=True), "affiliation": text(200), "topic": text(300), "profile_links": text(500)}
+    # A speaker's name needs a letter (sharing.names.has_a_letter): import refuses one without.
+    {
+        "name": text(200, required=True).filter(has_a_letter),
+        "affiliation": text(200),
+        "topic": text(300),
+        "profile_links": text(500),
+    }
 )
 MITIGATION = st.fixed_dictionaries(
     {"label": text(120, required=True), "basis": st.sampled_from(["prevent", "other"]),
