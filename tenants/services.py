@@ -190,21 +190,30 @@ def organisation_onboard(
 
 
 def _first_admin_invitation(*, actor: User | None, organisation: Organisation, email: str) -> tuple[Invitation, str]:
+    roles = [Role.ORG_ADMIN.value]
+    return _invitation_write(actor=actor, organisation=organisation, email=email, roles=roles, first_admin=True)
+
+
+def _invitation_write(
+    *, actor: User | None, organisation: Organisation, email: str, roles: list[str], first_admin: bool = False
+) -> tuple[Invitation, str]:
+    """The invitation row (only the token's hash is stored) and its audit event; returns the one-time token.
+
+    Call inside the caller's transaction, after validating `email` and `roles`."""
     token = crypto.random_token()
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
-        roles=[Role.ORG_ADMIN],
+        roles=roles,
         token_hash=crypto.hash_token(token),
         invited_by=actor,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
+    detail: dict[str, object] = {"roles": roles}
+    if first_admin:
+        detail["first_admin"] = True
     audit_record(
-        action="invitation.create",
-        actor=actor,
-        organisation_id=organisation.pk,
-        target=invitation,
-        detail={"roles": [Role.ORG_ADMIN], "first_admin": True},
+        action="invitation.create", actor=actor, organisation_id=organisation.pk, target=invitation, detail=detail
     )
     return invitation, token
 
@@ -416,24 +425,8 @@ def invitation_create(
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
-    token = crypto.random_token()
     with transaction.atomic():
-        invitation = Invitation.objects.create(
-            organisation=organisation,
-            email=email,
-            roles=roles,
-            token_hash=crypto.hash_token(token),
-            invited_by=actor,
-            expires_at=timezone.now() + INVITATION_LIFETIME,
-        )
-        audit_record(
-            action="invitation.create",
-            actor=actor,
-            organisation_id=organisation.pk,
-            target=invitation,
-            detail={"roles": roles},
-        )
-    return invitation, token
+        return _invitation_write(actor=actor, organisation=organisation, email=email, roles=roles)
 
 
 def invitation_accept(*, token: str, user: User | None = None, full_name: str = "", password: str = "") -> Membership:
