@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from agreements.demo import demo_agreements
+from partners.demo import demo_partners
+from referrals.demo import demo_referrals
 from sharing.demo import demo_exchange
 from speakers.demo import demo_speaker_requests
 from tenants import services
 from tenants.models import LinkKind, Membership, Organisation, OrganisationKind, OrganisationLink, Role, User
+from welfare.demo import demo_welfare
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed for the demo; fictional accounts only)
 
@@ -127,6 +130,9 @@ def demo_seed() -> dict[str, Organisation]:
     demo_agreements(by_slug)
     demo_speaker_requests(by_slug)
     demo_exchange(by_slug)
+    demo_welfare(by_slug)
+    demo_referrals(by_slug)
+    demo_partners(by_slug)
     return by_slug
 
 

@@ -53,6 +53,28 @@ class Scope(enum.StrEnum):
     SPEAKERS_CONFIGURE = "speakers:configure"  # procedure settings, mitigation catalogue, import
     SPEAKERS_AUDIT = "speakers:audit"  # random-sample audit
 
+    # Welfare concerns and cases (welfare/). A case's own team is an *assignment*, checked beside
+    # the scope in welfare.rights; named deputies of the Prevent lead come from a scope provider.
+    WELFARE_RAISE = "welfare:raise"  # raise a concern; see only what you raised and its status
+    WELFARE_TRIAGE = "welfare:triage"  # the safeguarding team: see new concerns, triage them
+    WELFARE_CASES = "welfare:cases"  # open cases you are on the team of (every case: Prevent lead, deputies)
+    WELFARE_ALL_CASES = "welfare:all_cases"  # every case: the Prevent lead and named deputies
+    WELFARE_ESCALATE = "welfare:escalate"  # record Prevent stages, outcome, ideology category, referral
+    WELFARE_MEETINGS = "welfare:meetings"  # students-of-concern meetings: agenda, actions agreed
+    WELFARE_SUBJECT_ACCESS = "welfare:subject_access"  # find and export what we hold about a person (SAR)
+    WELFARE_RETENTION = "welfare:retention"  # review closed cases past retention; approve destruction
+
+    # What crosses to a validating university about cases (referrals/).
+    REFERRALS_SHARE = "referrals:share"  # ask to share a case at summary or full level
+    REFERRALS_APPROVE = "referrals:approve"  # second approver of an identified (full) transfer
+    REFERRALS_READ_RECEIVED = "referrals:read_received"  # what partners sent us about their cases
+
+    # Franchise partners' periodic reports and the validating university's oversight (partners/).
+    PARTNERS_REPORT = "partners:report"  # assemble and edit our periodic report
+    PARTNERS_SIGN_OFF = "partners:sign_off"  # sign off and send the report (the Prevent lead)
+    PARTNERS_OVERSEE = "partners:oversee"  # the validating university's assurance page, reports received
+    PARTNERS_TRAINING = "partners:training"  # record training delivered; comment on a partner's report
+
 
 _EVERY_ROLE = frozenset(Role.values)
 
@@ -83,6 +105,21 @@ SCOPE_ROLES: dict[Scope, frozenset[str]] = {
     Scope.SPEAKERS_DECIDE_ESCALATED: frozenset(),  # from ProcedureConfig.senior_decision_maker_role
     Scope.SPEAKERS_CONFIGURE: frozenset({Role.ORG_ADMIN, Role.PREVENT_LEAD}),
     Scope.SPEAKERS_AUDIT: frozenset({Role.AUDITOR, Role.PREVENT_LEAD, Role.ORG_ADMIN}),
+    Scope.WELFARE_RAISE: _EVERY_ROLE,
+    Scope.WELFARE_TRIAGE: frozenset({Role.SAFEGUARDING_OFFICER, Role.PREVENT_LEAD}),
+    Scope.WELFARE_CASES: frozenset({Role.SAFEGUARDING_OFFICER, Role.PREVENT_LEAD}),
+    Scope.WELFARE_ALL_CASES: frozenset({Role.PREVENT_LEAD}),  # + named deputies (welfare.rights)
+    Scope.WELFARE_ESCALATE: frozenset({Role.PREVENT_LEAD}),  # + named deputies (welfare.rights)
+    Scope.WELFARE_MEETINGS: frozenset({Role.SAFEGUARDING_OFFICER, Role.PREVENT_LEAD}),
+    Scope.WELFARE_SUBJECT_ACCESS: frozenset({Role.DATA_PROTECTION_OFFICER, Role.PREVENT_LEAD}),
+    Scope.WELFARE_RETENTION: frozenset({Role.DATA_PROTECTION_OFFICER, Role.PREVENT_LEAD}),
+    Scope.REFERRALS_SHARE: frozenset({Role.PREVENT_LEAD}),  # + named deputies (welfare.rights)
+    Scope.REFERRALS_APPROVE: frozenset({Role.PREVENT_LEAD, Role.DATA_PROTECTION_OFFICER}),
+    Scope.REFERRALS_READ_RECEIVED: frozenset({Role.PREVENT_LEAD, Role.DATA_PROTECTION_OFFICER}),
+    Scope.PARTNERS_REPORT: frozenset({Role.PREVENT_LEAD, Role.SAFEGUARDING_OFFICER, Role.ORG_ADMIN}),
+    Scope.PARTNERS_SIGN_OFF: frozenset({Role.PREVENT_LEAD}),
+    Scope.PARTNERS_OVERSEE: frozenset({Role.PREVENT_LEAD, Role.DATA_PROTECTION_OFFICER, Role.AUDITOR, Role.ORG_ADMIN}),
+    Scope.PARTNERS_TRAINING: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN}),
 }
 
 

@@ -27,6 +27,9 @@ SHARED_APPS = [
 TENANT_APPS = [
     "guardian",
     "speakers",
+    "welfare",
+    "referrals",
+    "partners",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,1 @@
+"""partners: models (tenant schema)."""
