@@ -117,7 +117,9 @@ def test_taken_off_the_team_or_losing_the_role_ends_access_at_once(org_a, member
         services.case_team_remove(actor=officer, case=case, person=colleague)
     connection.set_schema_to_public()
     tenant_services.membership_set_roles(
-        actor=member(org_a, Role.ORG_ADMIN), membership=Membership.objects.get(user=officer, organisation=org_a), roles=[Role.ORGANISER]
+        actor=member(org_a, Role.ORG_ADMIN),
+        membership=Membership.objects.get(user=officer, organisation=org_a),
+        roles=[Role.ORGANISER],
     )
 
     # then
