@@ -4,16 +4,25 @@ from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
 from hub.hosts import organisation_url, public_url
+from tenants.scopes import Scope, scopes_of
 from tenants.selectors import memberships_for_user
 
-# Sections of an organisation's site, shown in the navigation once their app serves them.
-SECTIONS = [
-    ("Dashboard", "/"),
-    ("Agreements", "/agreements/"),
-    ("Speaker requests", "/speakers/"),
-    ("Speaker checks", "/exchange/"),
-    ("People", "/people/"),
-    ("API tokens", "/api-tokens/"),
+# Sections of an organisation's site, shown in the navigation once their app serves them, to
+# those holding any one of the scopes named (the pages themselves still check their own).
+SECTIONS: list[tuple[str, str, tuple[Scope, ...]]] = [
+    ("Dashboard", "/", (Scope.ORG_READ,)),
+    ("Agreements", "/agreements/", (Scope.AGREEMENTS_READ,)),
+    ("Speaker requests", "/speakers/", (Scope.ORG_READ,)),
+    ("Speaker checks", "/exchange/", (Scope.ORG_READ,)),
+    ("Welfare", "/welfare/", (Scope.WELFARE_RAISE,)),
+    (
+        "Referrals",
+        "/referrals/",
+        (Scope.REFERRALS_SHARE, Scope.REFERRALS_APPROVE, Scope.REFERRALS_READ_RECEIVED),
+    ),
+    ("Partners", "/partners/", (Scope.PARTNERS_REPORT, Scope.PARTNERS_OVERSEE)),
+    ("People", "/people/", (Scope.ORG_READ,)),
+    ("API tokens", "/api-tokens/", (Scope.ORG_READ,)),
 ]
 
 
@@ -40,14 +49,15 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             for m in memberships_for_user(user)
         ]
     urlconf = getattr(request, "urlconf", None)
+    held = scopes_of(getattr(request, "membership", None))
     sections = [
         {
             "label": label,
             "path": path,
             "current": request.path == path or (path != "/" and request.path.startswith(path)),
         }
-        for label, path in SECTIONS
-        if _served(path, urlconf)
+        for label, path, scopes in SECTIONS
+        if held & set(scopes) and _served(path, urlconf)
     ]
     return {
         "sections": sections,
