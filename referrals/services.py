@@ -83,9 +83,7 @@ def _audit(action: str, actor: User | None, source: Organisation, target: object
 
 def _share_summary(actor: User | None, source: Organisation, case: Case, recipient: Organisation) -> SummaryShare:
     ref = projections.case_ref(case.pk)
-    record = projections.summary_of(
-        case, records.pseudonym(source_id=source.pk, ref=ref, recipient_id=recipient.pk)
-    )
+    record = projections.summary_of(case, records.pseudonym(source_id=source.pk, ref=ref, recipient_id=recipient.pk))
     with transaction.atomic():
         shared = records.record_share(
             actor=actor, source=source, kind=KIND, purpose=PURPOSE, ref=ref, recipient=recipient,

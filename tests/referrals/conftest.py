@@ -81,7 +81,9 @@ def stored() -> dict[str, int]:
         model.__name__: model.objects.count()
         for model in (SharedCheck, Envelope, EnvelopeKey, ChannelKey, ChannelGrant, CheckOpened, AgreementFlow)
     }
-    counts["shares"] = AuditEvent.objects.filter(action__in=["exchange.record_share", "exchange.record_correct"]).count()
+    counts["shares"] = AuditEvent.objects.filter(
+        action__in=["exchange.record_share", "exchange.record_correct"]
+    ).count()
     return counts
 
 

@@ -22,9 +22,7 @@ def _share(partner, actor, case, recipient):
 
 
 def _received(university, user, partner=None):
-    return selectors.received_summary_for(
-        organisation=university, user=user, source_id=partner.pk if partner else None
-    )
+    return selectors.received_summary_for(organisation=university, user=user, source_id=partner.pk if partner else None)
 
 
 def test_a_summary_reaches_the_validating_university_with_stage_and_outcome_and_no_name(
