@@ -22,9 +22,9 @@ NOT_ON_TEAM_MEMBER = "Choose a member of the safeguarding team (someone who hold
 CLOSED_MESSAGE = "This case is closed; nothing more can be added to it."
 
 
-def _audit(action: str, actor: User, case: Case, **detail: object) -> None:
+def _audit(event: str, actor: User, case: Case, **detail: object) -> None:
     audit_record(
-        action=action, actor=actor, organisation_id=organisation_id(), target=case, detail={"case": case.pk, **detail}
+        action=event, actor=actor, organisation_id=organisation_id(), target=case, detail={"case": case.pk, **detail}
     )
 
 
