@@ -37,6 +37,7 @@ KIND = RecordKind.REFERRAL
 PURPOSE = Purpose.SAFEGUARDING_REFERRAL
 NOT_FOUND = "No such case."
 MIN_JUSTIFICATION = 20
+SECOND_PERSON = "You asked for this transfer, so a second person must approve or decline it."
 
 __all__ = [
     "aggregate_send",
@@ -107,7 +108,7 @@ def _share_summary(actor: User | None, source: Organisation, case: Case, recipie
     return share
 
 
-def case_summary_share(*, actor: User, case: Case, recipient: Organisation) -> SummaryShare:
+def case_summary_share(*, actor: User, case: Case, recipient: Organisation | None) -> SummaryShare:
     """Send `recipient` (a validating university) the pseudonymised summary of `case`, or an update.
 
     PermissionDenied for someone without `referrals:share` or who may not see the case (the same
@@ -173,7 +174,7 @@ def _policy_allows_full(source: Organisation, recipient: Organisation) -> int:
     return decision.agreement_id
 
 
-def transfer_request(*, actor: User, case: Case, recipient: Organisation, justification: str) -> TransferRequest:
+def transfer_request(*, actor: User, case: Case, recipient: Organisation | None, justification: str) -> TransferRequest:
     """Ask for an identified (full) transfer of `case` to `recipient`; nothing is sealed until a second
     person approves (`transfer_approve`).
 
@@ -220,15 +221,15 @@ def _pending(transfer_id: int) -> TransferRequest:
 def _second_person(actor: User, source: Organisation, transfer: TransferRequest) -> None:
     require_scope(actor, source, Scope.REFERRALS_APPROVE)
     if actor.pk == transfer.requested_by_id:
-        raise PermissionDenied("You asked for this transfer, so a second person must approve or decline it.")
+        raise ValidationError({"transfer": SECOND_PERSON})
 
 
 def transfer_approve(*, actor: User, transfer: TransferRequest) -> TransferRequest:
     """Approve a pending transfer as the second person, and seal it for its recipient in the same transaction.
 
-    PermissionDenied for the requester or someone without `referrals:approve`; ValidationError when
-    it is no longer pending or its case is gone; SharingDenied (all rolled back, still pending)
-    when the agreement no longer allows it.
+    PermissionDenied for someone without `referrals:approve`; ValidationError naming `transfer` for
+    the requester (a second person must approve), or when it is no longer pending or its case is
+    gone; SharingDenied (all rolled back, still pending) when the agreement no longer allows it.
     """
     source = source_here()
     with transaction.atomic():

@@ -73,8 +73,8 @@ def _organisation(raw: str) -> Organisation | None:
     return Organisation.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
 
 
-@require_POST
 @scope_required(Scope.REFERRALS_SHARE)
+@require_POST
 def summary_share(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     if case is None:
@@ -95,8 +95,8 @@ def summary_share(request: HttpRequest, case_id: int) -> HttpResponse:
     return _case_page(request, case, summary_form=form, status=400)
 
 
-@require_POST
 @scope_required(Scope.REFERRALS_SHARE)
+@require_POST
 def transfer_request(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     if case is None:
@@ -139,8 +139,8 @@ def _transfer(transfer_id: int) -> Any:
     return transfer
 
 
-@require_POST
 @scope_required(Scope.REFERRALS_APPROVE)
+@require_POST
 def transfer_approve(request: HttpRequest, transfer_id: int) -> HttpResponse:
     transfer = _transfer(transfer_id)
     try:
@@ -154,8 +154,8 @@ def transfer_approve(request: HttpRequest, transfer_id: int) -> HttpResponse:
     return redirect("referrals:approvals")
 
 
-@require_POST
 @scope_required(Scope.REFERRALS_APPROVE)
+@require_POST
 def transfer_decline(request: HttpRequest, transfer_id: int) -> HttpResponse:
     transfer = _transfer(transfer_id)
     form = DeclineForm(request.POST, prefix=f"t{transfer.pk}")
@@ -173,8 +173,8 @@ def transfer_decline(request: HttpRequest, transfer_id: int) -> HttpResponse:
     return approvals(request, decline_form=form, declining=transfer.pk, status=400)
 
 
-@require_POST
 @scope_required(Scope.REFERRALS_SHARE)
+@require_POST
 def transfer_withdraw(request: HttpRequest, transfer_id: int) -> HttpResponse:
     transfer = _transfer(transfer_id)
     try:
