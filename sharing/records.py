@@ -33,6 +33,7 @@ from django.utils import timezone
 from agreements.models import Agreement
 from agreements.policy import (
     DenyReason,
+    FlowTerms,
     Level,
     RecordKind,
     SharingDenied,
@@ -326,13 +327,7 @@ def _open(
 ) -> list[RecordView | _Refusal]:
     """Open each check with the organisation's own key for it, asking the policy for that key's agreement."""
     keys = _keys_held(organisation, checks, at)
-    terms: dict[int, Any] = {}
-    for kind in {c.kind for c in checks if c.source_id != organisation.pk}:
-        sources = {c.source_id for c in checks if c.kind == kind}
-        for source, found in load_terms_for_recipient(
-            recipient_id=organisation.pk, kind=kind, source_ids=sources
-        ).items():
-            terms.setdefault(source, []).extend(found)
+    terms = _reader_terms(organisation, checks)
     private_keys = own_exchange_private(organisation.pk) if keys else {}
     secrets: dict[int, bytes] = {}  # channel keys unwrapped once per call, dropped with it
     results: list[RecordView | _Refusal] = []
@@ -375,6 +370,17 @@ def _open(
     return results
 
 
+def _reader_terms(organisation: Organisation, checks: list[SharedCheck]) -> dict[int, list[FlowTerms]]:
+    """The policy rows for `organisation` as a recipient of these checks' kinds, by source (a query per kind)."""
+    terms: dict[int, list[FlowTerms]] = {}
+    for kind in {c.kind for c in checks if c.source_id != organisation.pk}:
+        sources = {c.source_id for c in checks if c.kind == kind}
+        found = load_terms_for_recipient(recipient_id=organisation.pk, kind=kind, source_ids=sources)
+        for source, rows in found.items():
+            terms.setdefault(source, []).extend(rows)
+    return terms
+
+
 _Held = tuple[EnvelopeKey, ChannelGrant]
 
 
@@ -404,7 +410,7 @@ def _open_one(
     organisation: Organisation,
     check: SharedCheck,
     held: _Held | None,
-    terms: list[Any],
+    terms: list[FlowTerms],
     purpose: str,
     at: dt.datetime,
 ) -> RecordView | _Refusal:
