@@ -271,18 +271,27 @@ def _readable(at: dt.datetime) -> QuerySet[SharedCheck]:
 
 
 def records_received(
-    *, organisation: Organisation, user: User | None, kind: str, purpose: str, source_id: int | None = None
+    *,
+    organisation: Organisation,
+    user: User | None,
+    kind: str,
+    purpose: str,
+    source_id: int | None = None,
+    max_level: int | None = None,
 ) -> list[RecordView]:
     """Every current record of `kind` sent to `organisation` that the policy lets it read now, opened.
 
     Oldest first. Each opening is audited (ids only) and recorded for the source to see; records
     the policy refuses now are left out (the refusal goes to the platform's audit log), as are
-    damaged ones (audited as failed opens).
+    damaged ones (audited as failed opens). `max_level`: records sealed above it (e.g. identified
+    transfers, for a reader whose role may not see them) are not opened at all.
     """
     at = timezone.now()
     checks = _readable(at).filter(recipient=organisation, kind=kind)
     if source_id is not None:
         checks = checks.filter(source_id=source_id)
+    if max_level is not None:
+        checks = checks.exclude(envelopes__level__gt=int(max_level))
     views = _open(organisation, user, list(checks.order_by("created_at", "pk")), purpose, at)
     return [v for v in views if not isinstance(v, _Refusal)]
 

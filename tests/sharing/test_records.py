@@ -110,6 +110,11 @@ def test_every_level_the_agreement_allows_opens_and_a_level_above_it_is_refused_
     }
     full = records.record_open(organisation=university, user=None, record_id=referral_full.pk, purpose=SAFEGUARDING)
     assert full.level == Level.FULL and full.data["name"] == "Tomasz Adeyemi-Clarke"
+    summary_only = records.records_received(
+        organisation=university, user=None, kind=REFERRAL, purpose=SAFEGUARDING, max_level=SUMMARY
+    )
+    assert summary_only == []  # the identified transfer is not even opened
+    assert CheckOpened.objects.filter(check_row=referral_full).count() == 1  # the record_open above only
 
 
 def test_sharing_without_an_agreement_the_wrong_way_or_for_another_purpose_is_refused_and_stores_nothing(
