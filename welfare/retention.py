@@ -21,6 +21,7 @@ and the reviewer is the one who knows of a reason to keep (an open complaint, a 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,9 +29,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agreements.models import RecordKind
 from core.audit import audit_record
 from core.dates import today as london_today
-from sharing.records import records_destroy
+from sharing.records import records_destroy, records_shared
 from tenants.models import Organisation, User
 from tenants.scopes import Scope, require_scope
 from welfare.choices import CaseStatus
@@ -162,9 +164,13 @@ def _review_errors(decision: str, keep_days: int | None, reason: str) -> dict[st
         return {}
     errors = {}
     if keep_days is None or not MIN_KEEP_DAYS <= keep_days <= MAX_KEEP_DAYS:
-        errors["keep_days"] = f"Enter how many more days to keep the case: a whole number from {MIN_KEEP_DAYS} to {MAX_KEEP_DAYS}."
+        errors["keep_days"] = (
+            f"Enter how many more days to keep the case: a whole number from {MIN_KEEP_DAYS} to {MAX_KEEP_DAYS}."
+        )
     if not reason.strip():
-        errors["reason"] = "Say why the case must be kept longer (for example, an open complaint or legal hold). Do not name anyone."
+        errors["reason"] = (
+            "Say why the case must be kept longer (for example, an open complaint or a legal hold). Do not name anyone."
+        )
     return errors
 
 
@@ -223,7 +229,7 @@ def case_destroy(
             shared_copies=0,
         )
         concerns.delete()
-        done.shared_copies = records_destroy(source=organisation, ref_prefix=f"case:{case.pk}")
+        done.shared_copies = _shred_shared_copies(organisation, case.pk)
         opened_on, closed_on = case.opened_on, case.closed_on
         case.delete()
         record.opened_on, record.closed_on, record.reason = opened_on, closed_on, ""
@@ -250,6 +256,36 @@ def case_destroy(
     return done
 
 
+_CASE_REF = re.compile(r"case:(\d+)(?:[/:].*)?")
+
+
+class SharedCopiesAmbiguous(Exception):
+    """The exchange's prefix would also reach another case's shared records: nothing is destroyed."""
+
+
+def _shred_shared_copies(organisation: Organisation, case_id: int) -> int:
+    """Crypto-shred every copy of this case shared through the exchange (refs ``case:<id>`` and
+    ``case:<id>/...``); returns how many versions.
+
+    `records_destroy` matches a ref *prefix*, and ``case:1`` is also a prefix of ``case:12``. So
+    the refs it would reach are read first: if they include another case's, a narrower prefix
+    (``case:1/``) is used when it covers all of this case's refs; otherwise this case is refused
+    (SharedCopiesAmbiguous, so its transaction leaves it whole) rather than shred another case.
+    """
+    prefix = f"case:{case_id}"
+    refs: set[str] = set()
+    for kind in RecordKind.values:
+        if kind != RecordKind.SPEAKER_CHECK:
+            rows = records_shared(source=organisation, kind=kind, ref_prefix=prefix).filter(destroyed_at__isnull=True)
+            refs.update(rows.values_list("source_ref", flat=True))
+    ours = {ref for ref in refs if (m := _CASE_REF.fullmatch(ref)) and int(m[1]) == case_id}
+    if not refs - ours:
+        return records_destroy(source=organisation, ref_prefix=prefix)
+    if all(ref.startswith(prefix + "/") for ref in ours):
+        return records_destroy(source=organisation, ref_prefix=prefix + "/") if ours else 0
+    raise SharedCopiesAmbiguous(f"the exchange prefix for case {case_id} would also reach another case's records")
+
+
 @dataclass
 class RunReport:
     approved: list[int] = field(default_factory=list)
@@ -267,7 +303,9 @@ def retention_destroy_run(
 ) -> RunReport:
     """Destroy every approved case of the organisation whose schema is active, one transaction each."""
     today = today or london_today()
-    report = RunReport(approved=cases_approved_for_destruction(today=today), awaiting_review=retention_due_count(today=today))
+    report = RunReport(
+        approved=cases_approved_for_destruction(today=today), awaiting_review=retention_due_count(today=today)
+    )
     for n, case_id in enumerate(report.approved, start=1):
         if dry_run:
             progress(f"  [{n}/{len(report.approved)}] case {case_id}: would be destroyed")

@@ -97,35 +97,44 @@ def _sort(result: SearchResult, hit: Hit) -> None:
     (result.matches if hit.verdict == Verdict.MATCH else result.possible).append(hit)
 
 
-def _own_hits(result: SearchResult) -> None:
-    """Concerns and cases whose subject is the person; a case a matching concern began (or was merged
-    into) is about the same person, and so are the concerns of a matching case."""
-    query = result.query
-    cases = {c["id"]: c for c in Case.objects.values("id", "status", "opened_on", *_SUBJECT_FIELDS)}
-    concerns = list(Concern.objects.values("id", "status", "raised_at", "case_id", *_SUBJECT_FIELDS))
-    verdicts: dict[str, tuple[Verdict, str]] = {}
-    for kind, rows in (("case", cases.values()), ("concern", concerns)):
-        for row in rows:
-            judgement = judge(
-                query,
-                given_name=row["subject_given_name"],
-                family_name=row["subject_family_name"],
-                date_of_birth=row["subject_date_of_birth"],
-                reference=row["subject_number"],
-            )
-            if judgement is None:
-                continue
-            if judgement.verdict == Verdict.DIFFERENT:
-                result.different_people += 1
-            else:
-                verdicts[f"{kind}:{row['id']}"] = (judgement.verdict, judgement.why.label)
-    for row in concerns:  # a concern's case, or a case's concerns, follow a *match* (never a possible one)
+def _judged(query: SubjectQuery, kind: str, rows: Iterable[dict[str, Any]], result: SearchResult) -> dict[str, Any]:
+    """``{"kind:id": (verdict, why)}`` for rows that match or may match; other people are only counted."""
+    verdicts = {}
+    for row in rows:
+        judgement = judge(
+            query,
+            given_name=row["subject_given_name"],
+            family_name=row["subject_family_name"],
+            date_of_birth=row["subject_date_of_birth"],
+            reference=row["subject_number"],
+        )
+        if judgement is not None and judgement.verdict == Verdict.DIFFERENT:
+            result.different_people += 1
+        elif judgement is not None:
+            verdicts[f"{kind}:{row['id']}"] = (judgement.verdict, judgement.why.label)
+    return verdicts
+
+
+def _follow_links(concerns: list[dict[str, Any]], verdicts: dict[str, tuple[Verdict, str]]) -> None:
+    """A case a matching concern began (or was merged into) is about the same person, and so are the
+    concerns of a matching case. Only a *match* is followed, never a possible one."""
+    for row in concerns:
+        if not row["case_id"]:
+            continue
         ours, theirs = f"concern:{row['id']}", f"case:{row['case_id']}"
-        if row["case_id"] and verdicts.get(ours, (None,))[0] == Verdict.MATCH and theirs not in verdicts:
+        if verdicts.get(ours, (None,))[0] == Verdict.MATCH and theirs not in verdicts:
             verdicts[theirs] = (Verdict.MATCH, f"Began with or includes concern {row['id']}, which matches")
-        if row["case_id"] and verdicts.get(theirs, (None,))[0] == Verdict.MATCH and ours not in verdicts:
+        if verdicts.get(theirs, (None,))[0] == Verdict.MATCH and ours not in verdicts:
             verdicts[ours] = (Verdict.MATCH, f"Part of case {row['case_id']}, which matches")
-    for row in cases.values():
+
+
+def _own_hits(result: SearchResult) -> None:
+    """Concerns and cases in our own schema whose subject is the person (or may be)."""
+    cases = list(Case.objects.values("id", "status", "opened_on", *_SUBJECT_FIELDS))
+    concerns = list(Concern.objects.values("id", "status", "raised_at", "case_id", *_SUBJECT_FIELDS))
+    verdicts = {**_judged(result.query, "case", cases, result), **_judged(result.query, "concern", concerns, result)}
+    _follow_links(concerns, verdicts)
+    for row in cases:
         if (found := verdicts.get(f"case:{row['id']}")) is not None:
             _sort(result, _hit("case", row, row["opened_on"], f"Case {row['id']}", *found))
     for row in concerns:
@@ -257,8 +266,8 @@ def _case_record(case: Case, organisation: Organisation, people: _People, why: s
     def many(kind: str, rows: Iterable[Any], title: Any) -> list[sar_file.Record]:
         return [sar_file.record_from_model(r, kind=kind, title=title(r), person=people) for r in rows]
 
-    entries = case.entries.all()
-    record.add_part("entries", "Chronology", many("case_entry", entries, lambda e: f"{e.get_kind_display()}, {e.occurred_on}"))
+    entry_title = lambda e: f"{e.get_kind_display()}, {e.occurred_on}"  # noqa: E731
+    record.add_part("entries", "Chronology", many("case_entry", case.entries.all(), entry_title))
     record.add_part("actions", "Actions", many("case_action", case.actions.all(), lambda a: f"Action {a.pk}"))
     record.add_part("meetings", "Meetings it was discussed at", [_agenda_record(i, people) for i in
                     AgendaItem.objects.filter(case=case).select_related("meeting")])  # fmt: skip
@@ -287,17 +296,21 @@ def _agenda_record(item: AgendaItem, people: _People) -> sar_file.Record:
 
 
 def _disclosures(case: Case, organisation: Organisation, people: _People) -> list[sar_file.Record]:
-    """Art. 15(1)(c): which organisations were sent what about this case, and when (never the content again)."""
-    rows = records_shared(source=organisation, kind=RecordKind.REFERRAL, ref_prefix=f"case:{case.pk}")
+    """Art. 15(1)(c): which organisations were sent what about this case, and when (not the content again)."""
     records = []
-    for row in rows:
-        if row.source_ref != f"case:{case.pk}" and not row.source_ref.startswith(f"case:{case.pk}/"):
-            continue  # "case:1" is also a prefix of "case:12"
-        record = sar_file.record_from_model(row, kind="shared", title=f"Shared record {row.pk}", person=people)
-        recipient = getattr(row, "recipient", None)
-        if recipient is not None:
-            record.put("recipient_name", "Recipient", recipient.name)
-        records.append(record)
+    for kind in RecordKind.values:
+        if kind == RecordKind.SPEAKER_CHECK:
+            continue
+        ref = f"case:{case.pk}"
+        for row in records_shared(source=organisation, kind=kind, ref_prefix=ref):
+            if row.source_ref != ref and not row.source_ref.startswith((f"{ref}/", f"{ref}:")):
+                continue  # "case:1" is also a prefix of "case:12"
+            record = sar_file.record_from_model(row, kind="shared", title=f"Shared record {row.pk}", person=people)
+            record.put("recipient_name", "Recipient", row.recipient.name if row.recipient else None)
+            levels = [Level(level).label for level in row.envelopes.values_list("level", flat=True)]
+            record.put("level", "Level of detail", levels[0] if levels else None,
+                       levels[0] if levels else "— (the copy was destroyed)")  # fmt: skip
+            records.append(record)
     return records
 
 
@@ -414,9 +427,12 @@ def subject_access_export(
             organisation={"name": organisation.name, "slug": organisation.slug},
             exported_at=timezone.now(),
             exported_by={"id": user.pk, "name": user.full_name or user.email},
-            search={"given_name": query.given_name, "family_name": query.family_name,
-                    "date_of_birth": date_of_birth.isoformat() if date_of_birth else None,
-                    "reference": (reference or "").strip() or None},  # fmt: skip
+            search={
+                "given_name": query.given_name,
+                "family_name": query.family_name,
+                "date_of_birth": date_of_birth.isoformat() if date_of_birth else None,
+                "reference": (reference or "").strip() or None,
+            },  # fmt: skip
             notes=_notes(organisation, result, len(chosen) - len(result.matches)),
             about=_about(_retention_days()),
             sections=_sections(chosen, result, organisation, people),
@@ -435,7 +451,10 @@ def subject_access_export(
                 "export": export_id,
                 "sha256": digest,
                 "records": document.record_count,
-                **{key: len(records) for key, records in document.sections.items()},
+                "concerns": len(document.sections["concerns"])
+                + sum(len(case.parts["concerns"]) for case in document.sections["cases"]),
+                "cases": len(document.sections["cases"]),
+                "received": len(document.sections["received"]),
                 "possible_included": len(chosen) - len(result.matches),
                 "different_people_left_out": result.different_people,
             },

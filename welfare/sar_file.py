@@ -42,6 +42,8 @@ from typing import Any
 from django.db import models
 from django.utils.text import capfirst
 
+from core.dates import LONDON
+
 FORMAT = "partnership-hub/subject-access"
 VERSION = 1
 JSON_NAME = "subject-access.json"
@@ -98,6 +100,15 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+def _human(value: Any) -> str | None:
+    """Dates and times as people read them (London time); None: the default display."""
+    if isinstance(value, dt.datetime):
+        return f"{value.astimezone(LONDON):%d %B %Y %H:%M} (UK time)"
+    if isinstance(value, dt.date):
+        return f"{value:%d %B %Y}"
+    return None
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -132,7 +143,7 @@ def record_from_model(
         elif f.choices:
             record.put(f.name, label, raw, getattr(instance, f"get_{f.name}_display")() if raw else "—")
         else:
-            record.put(f.name, label, _json_value(raw))
+            record.put(f.name, label, _json_value(raw), _human(raw))
     for m2m in instance._meta.many_to_many:
         if m2m.name in skipped or m2m.related_model is not user_model:
             continue

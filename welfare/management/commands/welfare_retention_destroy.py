@@ -26,7 +26,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisations = Organisation.objects.exclude(schema_name="public").exclude(kind=OrganisationKind.PLATFORM).order_by("slug")
+        organisations = (
+            Organisation.objects.exclude(schema_name="public").exclude(kind=OrganisationKind.PLATFORM).order_by("slug")
+        )
         if options["org"]:
             organisations = organisations.filter(slug=options["org"])
             if not organisations.exists():
@@ -43,7 +45,7 @@ class Command(BaseCommand):
             )
         )
         if totals["failed"]:
-            raise CommandError(f"{totals['failed']} case(s) could not be destroyed; see above. Nothing of them changed.")
+            raise CommandError(f"{totals['failed']} case(s) could not be destroyed (see above); they are unchanged.")
 
     def _one(self, organisation: Organisation, dry_run: bool, today: date | None, totals: dict[str, int]) -> None:
         with tenant_context(organisation):
