@@ -112,7 +112,7 @@ def seed_zoe(raiser: User, officer: User, lead: User) -> Seeded:
         raiser, "Zoe", "O'Brien", "Argument at the Kestrel Court bus stop.", subject_date_of_birth=OTHER_ZOE_BORN
     ).pk
     seeded.possible["concern:zoe-obrien"] = concern(raiser, "Zoe", "O'Brien", "Missed three Wrenfield lab sessions.").pk
-    seeded.unrelated["concern:tendai"] = concern(raiser, "Tendai", "Moyo", "Asked about the Alder Street prayer room.").pk
+    seeded.unrelated["concern:tendai"] = concern(raiser, "Tendai", "Moyo", "Asked where the Alder library is.").pk
     seeded.unrelated["case:wiremu"] = case("Wiremu", "Ngata", status=CaseStatus.OPEN).pk
     seeded.unrelated["case:chloe"] = case("Chloe", "Brennan", subject_number="S 765 4321").pk
     return seeded

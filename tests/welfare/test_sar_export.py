@@ -17,10 +17,10 @@ from django.db import models
 from django_tenants.utils import tenant_context
 
 from core.models import AuditEvent
-from welfare import sar
-from welfare.models import Case, CaseAction, CaseEntry, CaseOpening, Concern
 from tests.agreements.conftest import Drafting
 from tests.welfare.subjects import FULL, SUMMARY, ZOE_BORN, seed_zoe, share_referral
+from welfare import sar
+from welfare.models import Case, CaseAction, CaseEntry, CaseOpening, Concern
 
 
 @pytest.fixture
@@ -36,9 +36,19 @@ def people(org_a, member):
 @pytest.fixture
 def seeded(org_a, partner, people, member):
     Drafting(member).active([org_a, partner], template="franchise")
-    share_referral(partner, org_a, ref="case:5/full", level=FULL, data={
-        "subject_given_name": "ZOE", "subject_family_name": "o'briain", "subject_date_of_birth": ZOE_BORN.isoformat(),
-        "concern": "Shared a Greyfriars video channel in the partner college's common room.", "stage": "none"})
+    share_referral(
+        partner,
+        org_a,
+        ref="case:5/full",
+        level=FULL,
+        data={
+            "subject_given_name": "ZOE",
+            "subject_family_name": "o'briain",
+            "subject_date_of_birth": ZOE_BORN.isoformat(),
+            "concern": "Shared a Greyfriars video channel in the partner college's common room.",
+            "stage": "none",
+        },
+    )
     share_referral(partner, org_a, ref="case:6/summary", level=SUMMARY, data={"stage": "prevent_lead_involved"})
     share_referral(partner, org_a, ref="case:8/full", level=FULL, data={
         "subject_given_name": "Kwame", "subject_family_name": "Asante", "concern": "Not about Zoë."})  # fmt: skip
@@ -84,8 +94,10 @@ def test_the_export_holds_every_record_about_the_person_with_every_field_and_par
     assert case["fields"]["external_advice_sought_on"] and case["fields"]["prevent_lead_involved_on"]
     assert {m["name"] for m in case["fields"]["team"]} == {"Adaeze Nwosu", "Mei Lin Tan"}
     with tenant_context(org_a):
-        assert {e["id"] for e in case["parts"]["entries"]} == set(CaseEntry.objects.filter(case_id=case["id"]).values_list("pk", flat=True))
-        assert {a["id"] for a in case["parts"]["actions"]} == set(CaseAction.objects.filter(case_id=case["id"]).values_list("pk", flat=True))
+        entries = set(CaseEntry.objects.filter(case_id=case["id"]).values_list("pk", flat=True))
+        actions = set(CaseAction.objects.filter(case_id=case["id"]).values_list("pk", flat=True))
+    assert {e["id"] for e in case["parts"]["entries"]} == entries and len(entries) == 2
+    assert {a["id"] for a in case["parts"]["actions"]} == actions and len(actions) == 2
     assert all(set(e["fields"]) == _field_names(CaseEntry) for e in case["parts"]["entries"])
     assert [m["id"] for m in case["parts"]["meetings"]] == [seeded.meeting.pk]
     assert case["parts"]["openings"][0]["fields"]["reason"] == "Preparing for the weekly meeting."
@@ -98,11 +110,12 @@ def test_the_export_holds_every_record_about_the_person_with_every_field_and_par
         assert stored.split()[0] in text
     # what partners sent about her: the full referral, not the other person's, and summaries counted
     (received,) = document["sections"]["received"]
-    assert received["fields"]["data.concern"] == "Shared a Greyfriars video channel in the partner college's common room."
+    assert received["fields"]["data.concern"].startswith("Shared a Greyfriars video channel")
     assert "Kwame" not in flat
     assert any("1 summary record(s) received from partners name no one" in note for note in document["notes"])
     # near names: the other Zoe O'Brien (different birthday) and the undated one are not in the file
-    assert "Kestrel Court" not in flat and "Wrenfield" not in flat and "Tendai" not in flat
+    for other in ("Kestrel Court", "Wrenfield", "Tendai", "Alder library"):
+        assert other not in flat
     assert document["format"] == "partnership-hub/subject-access" and document["version"] == 1
 
 
@@ -114,9 +127,9 @@ def test_a_possible_match_is_exported_only_when_confirmed_and_another_person_nev
     with tenant_context(org_a):
         found = sar.subject_access_search(organisation=org_a, user=people["dpo"], given_name="zoe",
                                           family_name="o briain", date_of_birth=ZOE_BORN)  # fmt: skip
-    plain, _ = _unzip(_export(org_a, people["dpo"], given_name="Zoë", family_name="Ó Briain", date_of_birth=ZOE_BORN).content)
-    confirmed, _ = _unzip(_export(org_a, people["dpo"], given_name="Zoë", family_name="Ó Briain",
-                                  date_of_birth=ZOE_BORN, include=include).content)  # fmt: skip
+    zoe = {"given_name": "Zoë", "family_name": "Ó Briain", "date_of_birth": ZOE_BORN}
+    plain, _ = _unzip(_export(org_a, people["dpo"], **zoe).content)
+    confirmed, _ = _unzip(_export(org_a, people["dpo"], **zoe, include=include).content)
 
     assert [h.key for h in found.possible] == [f"concern:{maybe}"] and found.different_people == 1
     assert maybe not in _all_concerns(plain)
@@ -125,13 +138,18 @@ def test_a_possible_match_is_exported_only_when_confirmed_and_another_person_nev
 
 def test_without_a_date_of_birth_the_other_zoe_obrien_is_offered_as_possible_not_exported(org_a, people, seeded):
     with tenant_context(org_a):
-        found = sar.subject_access_search(organisation=org_a, user=people["dpo"], given_name="Zoë", family_name="Ó Briain")
+        found = sar.subject_access_search(
+            organisation=org_a, user=people["dpo"], given_name="Zoë", family_name="Ó Briain"
+        )
+    matches, possible = {h.key for h in found.matches}, {h.key for h in found.possible}
 
-    assert {h.key for h in found.possible} == {
-        f"concern:{seeded.different['concern:other-zoe']}", f"concern:{seeded.possible['concern:zoe-obrien']}"
-    }
-    assert {h.key for h in found.matches} >= {f"case:{seeded.matches['case']}", f"concern:{seeded.matches['concern:loose']}"}
-    assert not {h.key for h in found.matches} & {f"case:{seeded.unrelated['case:wiremu']}", f"case:{seeded.unrelated['case:chloe']}"}
+    assert possible == {_key(seeded.different, "concern:other-zoe"), _key(seeded.possible, "concern:zoe-obrien")}
+    assert matches >= {_key(seeded.matches, "case"), _key(seeded.matches, "concern:loose")}
+    assert not matches & {_key(seeded.unrelated, "case:wiremu"), _key(seeded.unrelated, "case:chloe")}
+
+
+def _key(ids: dict[str, int], label: str) -> str:
+    return f"{label.split(':')[0]}:{ids[label]}"
 
 
 def test_the_export_is_audited_with_counts_and_the_files_hash_and_no_name(org_a, people, seeded):
