@@ -81,6 +81,10 @@ PEOPLE = [
         {"northmoor-college": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SAFEGUARDING_OFFICER, R.SIGNATORY)},
     ),
     DemoPerson(
+        "kofi.asante@northmoor-college.example", "Kofi Asante", {"northmoor-college": (R.SAFEGUARDING_OFFICER,)}
+    ),
+    DemoPerson("rhiannon.evans@northmoor-college.example", "Rhiannon Evans", {"northmoor-college": (R.ORGANISER,)}),
+    DemoPerson(
         "daniel.mensah@riverside-silver.example",
         "Daniel Mensah",
         {"riverside-silver": (R.COORDINATOR, R.ORG_ADMIN, R.SIGNATORY)},

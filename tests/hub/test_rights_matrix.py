@@ -40,6 +40,7 @@ from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
 from tests.sharing.conftest import FakeProjection
 from tests.speakers.conftest import assess, submit
+from tests.welfare.matrix import welfare_matrix_kwargs
 
 TENANT_URLCONF = "hub.urls_tenant"
 NON_MEMBER = "non_member"
@@ -142,6 +143,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             "membership_id": other.pk,
             "agreement_id": agreement.pk,
             "number": 1,
+            **welfare_matrix_kwargs(org_a, people),
         },
         per_route={
             # Pages about a check another organisation shared with us, not one of ours.
