@@ -24,9 +24,10 @@ from sharing.models import Envelope, EnvelopeKey, SharedCheck
 from tests.agreements.conftest import Drafting
 from tests.sharing.keyholders import held_secrets, levels_opened, levels_opened_with
 from tests.welfare.subjects import FULL, SUMMARY, TODAY, case, concern, share_referral
-from welfare import retention
+from welfare import retention, services
 from welfare.choices import CaseStatus, EntryKind, TriageOutcome
 from welfare.models import AgendaItem, Case, CaseAction, CaseEntry, CaseOpening, Concern, Meeting, RetentionRecord
+from welfare.services import ConcernInput
 
 LONG_AGO = TODAY - dt.timedelta(days=3000)  # well past the default 2190 days
 NAME = ("Saoirse", "Nakashima-Oduya")
@@ -236,3 +237,46 @@ def test_a_ref_without_a_separator_that_would_also_reach_another_case_is_refused
     assert mine.destroyed_at is None and theirs.destroyed_at is None
     with tenant_context(partner):
         assert Case.objects.filter(pk__in=[one.pk, ten.pk]).count() == 2
+
+
+def test_a_case_kept_through_the_welfare_services_leaves_no_plaintext_in_their_audit_trail_either(
+    org_a, partner, member
+):
+    # given: a case raised, triaged, recorded, opened with a reason, discussed and closed through the services
+    lead, raiser = member(partner, "prevent_lead"), member(partner, "organiser")
+    dpo = member(partner, "dpo")
+    words = [
+        "Oyelaran-Vasquez",
+        "Drew a map of the Pellworth depot",
+        "Called the Pellworth hostel warden",
+        "Checking before the Pellworth review",
+        "Pellworth mentoring agreed",
+        "Closed: Pellworth support ended",
+    ]
+    with tenant_context(partner):
+        raised = services.concern_raise(
+            actor=raiser,
+            data=ConcernInput(
+                subject_given_name="Ifeoluwa",
+                subject_family_name=words[0],
+                observed_on=TODAY - dt.timedelta(days=2),
+                what_happened=words[1],
+            ),
+        )
+        services.concern_triage(actor=lead, concern=raised, outcome=TriageOutcome.CASE_OPENED)
+        kept = Case.objects.get(pk=Concern.objects.get(pk=raised.pk).case_id)
+        services.case_open_record(actor=lead, case=kept, reason=words[3])
+        services.case_entry_add(actor=lead, case=kept, kind=EntryKind.CONTACT, occurred_on=TODAY, text=words[2])
+        meeting = services.meeting_create(actor=lead, held_on=TODAY)
+        services.meeting_agenda_add(actor=lead, meeting=meeting, case=kept, discussion=words[4])
+        services.case_close(actor=lead, case=kept, closed_on=TODAY, note=words[5])
+        Case.objects.filter(pk=kept.pk).update(opened_on=LONG_AGO - dt.timedelta(days=9), closed_on=LONG_AGO)
+        retention.case_retention_review(actor=dpo, organisation=partner, case_id=kept.pk, decision="destroy")
+    assert len(_plaintext_found(words)) >= 6  # fmt: skip
+
+    # when
+    _run("--org", partner.slug)
+
+    # then
+    assert _plaintext_found(words) == []
+    assert AuditEvent.objects.filter(action="welfare.case_destroy", target_id=str(kept.pk)).exists()
