@@ -21,7 +21,6 @@ and the reviewer is the one who knows of a reason to keep (an open complaint, a 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,10 +28,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from agreements.models import RecordKind
 from core.audit import audit_record
 from core.dates import today as london_today
-from sharing.records import records_destroy, records_shared
+from sharing.records import records_destroy
 from tenants.models import Organisation, User
 from tenants.scopes import Scope, require_scope
 from welfare.choices import CaseStatus
@@ -229,7 +227,8 @@ def case_destroy(
             shared_copies=0,
         )
         concerns.delete()
-        done.shared_copies = _shred_shared_copies(organisation, case.pk)
+        # Whole segments: case:1 and case:1/..., never case:12 (see records_destroy).
+        done.shared_copies = records_destroy(source=organisation, ref_prefix=f"case:{case.pk}")
         opened_on, closed_on = case.opened_on, case.closed_on
         case.delete()
         record.opened_on, record.closed_on, record.reason = opened_on, closed_on, ""
@@ -254,36 +253,6 @@ def case_destroy(
             },
         )
     return done
-
-
-_CASE_REF = re.compile(r"case:(\d+)(?:[/:].*)?")
-
-
-class SharedCopiesAmbiguous(Exception):
-    """The exchange's prefix would also reach another case's shared records: nothing is destroyed."""
-
-
-def _shred_shared_copies(organisation: Organisation, case_id: int) -> int:
-    """Crypto-shred every copy of this case shared through the exchange (refs ``case:<id>`` and
-    ``case:<id>/...``); returns how many versions.
-
-    `records_destroy` matches a ref *prefix*, and ``case:1`` is also a prefix of ``case:12``. So
-    the refs it would reach are read first: if they include another case's, a narrower prefix
-    (``case:1/``) is used when it covers all of this case's refs; otherwise this case is refused
-    (SharedCopiesAmbiguous, so its transaction leaves it whole) rather than shred another case.
-    """
-    prefix = f"case:{case_id}"
-    refs: set[str] = set()
-    for kind in RecordKind.values:
-        if kind != RecordKind.SPEAKER_CHECK:
-            rows = records_shared(source=organisation, kind=kind, ref_prefix=prefix).filter(destroyed_at__isnull=True)
-            refs.update(rows.values_list("source_ref", flat=True))
-    ours = {ref for ref in refs if (m := _CASE_REF.fullmatch(ref)) and int(m[1]) == case_id}
-    if not refs - ours:
-        return records_destroy(source=organisation, ref_prefix=prefix)
-    if all(ref.startswith(prefix + "/") for ref in ours):
-        return records_destroy(source=organisation, ref_prefix=prefix + "/") if ours else 0
-    raise SharedCopiesAmbiguous(f"the exchange prefix for case {case_id} would also reach another case's records")
 
 
 @dataclass

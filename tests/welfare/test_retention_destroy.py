@@ -80,10 +80,10 @@ def cases(org_a, partner, member) -> Cases:
         recent = _closed_case("Farah", "Haddad", TODAY - dt.timedelta(days=30))
     data = {"subject_given_name": NAME[0], "subject_family_name": NAME[1], "concern": SECRETS[1]}
     copies = [
-        share_referral(partner, org_a, ref=f"case:{doomed.pk}/full", level=FULL, data=data),
-        share_referral(partner, org_a, ref=f"case:{doomed.pk}/summary", level=SUMMARY, data={"stage": "closed"}),
+        share_referral(partner, org_a, ref=f"case:{doomed.pk}/transfer:1", level=FULL, data=data),
+        share_referral(partner, org_a, ref=f"case:{doomed.pk}", level=SUMMARY, data={"stage": "closed"}),
     ]
-    other_copy = share_referral(partner, org_a, ref=f"case:{kept.pk}/summary", level=SUMMARY, data={"stage": "x"})
+    other_copy = share_referral(partner, org_a, ref=f"case:{kept.pk}", level=SUMMARY, data={"stage": "x"})
     with tenant_context(partner):
         retention.case_retention_review(actor=dpo, organisation=partner, case_id=doomed.pk, decision="destroy")
         retention.case_retention_review(actor=dpo, organisation=partner, case_id=kept.pk, decision="keep",
@@ -220,23 +220,28 @@ def test_a_failure_while_destroying_leaves_the_case_whole(cases, partner, monkey
     assert not AuditEvent.objects.filter(action="welfare.case_destroy").exists()
 
 
-def test_a_ref_without_a_separator_that_would_also_reach_another_case_is_refused_not_guessed(cases, org_a, partner):
+def test_destroying_case_9001_shreds_its_copies_and_never_those_of_case_90011(cases, org_a, partner):
     with tenant_context(partner):
         one = _closed_case("Jun", "Watanabe", LONG_AGO, pk=9001)
         ten = _closed_case("Amara", "Okonkwo", LONG_AGO, pk=90011)
-    mine = share_referral(partner, org_a, ref="case:9001", level=SUMMARY, data={"stage": "closed"})
-    theirs = share_referral(partner, org_a, ref="case:90011/summary", level=SUMMARY, data={"stage": "closed"})
+    mine = [
+        share_referral(partner, org_a, ref="case:9001", level=SUMMARY, data={"stage": "closed"}),
+        share_referral(partner, org_a, ref="case:9001/transfer:4", level=FULL, data={"stage": "closed"}),
+    ]
+    theirs = [
+        share_referral(partner, org_a, ref="case:90011", level=SUMMARY, data={"stage": "closed"}),
+        share_referral(partner, org_a, ref="case:90011/transfer:5", level=FULL, data={"stage": "closed"}),
+    ]
     with tenant_context(partner):
         retention.case_retention_review(actor=cases.dpo, organisation=partner, case_id=one.pk, decision="destroy")
 
-    with pytest.raises(CommandError):
-        _run()
+    _run()
 
-    mine.refresh_from_db()
-    theirs.refresh_from_db()
-    assert mine.destroyed_at is None and theirs.destroyed_at is None
+    assert [levels_opened(org_a, c) for c in mine] == [set(), set()]
+    assert [levels_opened(org_a, c) for c in theirs] == [{SUMMARY}, {FULL}]
     with tenant_context(partner):
-        assert Case.objects.filter(pk__in=[one.pk, ten.pk]).count() == 2
+        assert list(Case.objects.filter(pk__in=[one.pk, ten.pk]).values_list("pk", flat=True)) == [ten.pk]
+        assert RetentionRecord.objects.get(case_id=9001).shared_copies_destroyed == 2
 
 
 def test_a_case_kept_through_the_welfare_services_leaves_no_plaintext_in_their_audit_trail_either(
