@@ -162,6 +162,15 @@ def _first(data: dict[str, Any], keys: Iterable[str]) -> str:
     return next((str(data[k]) for k in keys if data.get(k)), "")
 
 
+def _subject_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The record's data with a nested ``subject`` ({"given_name", ...}, as the referral projection
+    sends it) also read as ``subject_given_name`` and so on."""
+    nested = data.get("subject")
+    if not isinstance(nested, dict):
+        return data
+    return {**data, **{f"subject_{key}": value for key, value in nested.items()}}
+
+
 def _birth(data: dict[str, Any]) -> dt.date | None:
     try:
         value = _first(data, _BIRTH_KEYS)
@@ -180,7 +189,7 @@ def _received_hits(result: SearchResult, organisation: Organisation, user: User)
         if view.level < Level.FULL:
             result.summaries_received += 1
             continue
-        data = view.data or {}
+        data = _subject_fields(view.data or {})
         given, family = _first(data, _GIVEN_KEYS), _first(data, _FAMILY_KEYS)
         judgement = judge(
             result.query,
@@ -323,9 +332,23 @@ def _received_record(view: RecordView, why: str) -> sar_file.Record:
     record.put("shared_at", "Received", view.shared_at.isoformat())
     record.put("expires_at", "Kept until", view.expires_at.isoformat() if view.expires_at else None)
     record.put("agreement", "Under the agreement", view.agreement_title)
-    for key, value in (view.data or {}).items():
-        record.put(f"data.{key}", key.replace("_", " ").capitalize(), value)
+    _put_data(record, "data", view.data or {})
     return record
+
+
+def _put_data(record: sar_file.Record, prefix: str, data: dict[str, Any]) -> None:
+    """Every value the sender shared, nested objects flattened to dotted names ("data.subject.given_name")."""
+    for key, value in data.items():
+        name = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            _put_data(record, name, value)
+            continue
+        label = " ".join(part.replace("_", " ") for part in name.split(".")[1:]).capitalize()
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            shown = "; ".join(", ".join(f"{k}: {v}" for k, v in item.items()) for item in value) or "—"
+            record.put(name, label, value, shown)
+        else:
+            record.put(name, label, value)
 
 
 def _notes(organisation: Organisation, result: SearchResult, confirmed: int) -> list[str]:

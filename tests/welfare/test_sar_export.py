@@ -36,22 +36,17 @@ def people(org_a, member):
 @pytest.fixture
 def seeded(org_a, partner, people, member):
     Drafting(member).active([org_a, partner], template="franchise")
+    # as the referral projection sends them: the subject nested, stages as a list
+    zoe = {"kind": "student", "given_name": "ZOE", "family_name": "o'briain", "date_of_birth": ZOE_BORN.isoformat()}
+    about_zoe = "Shared a Greyfriars video channel in the partner college's common room."
+    stages = [{"stage": "prevent_lead_involved", "date": "2026-10-01"}]
+    share_referral(partner, org_a, ref="case:5/transfer:1", level=FULL,
+                   data={"subject": zoe, "case_summary": about_zoe, "stages": stages})  # fmt: skip
+    share_referral(partner, org_a, ref="case:6", level=SUMMARY, data={"stage": "prevent_lead_involved"})
+    kwame = {"given_name": "Kwame", "family_name": "Asante"}
     share_referral(
-        partner,
-        org_a,
-        ref="case:5/full",
-        level=FULL,
-        data={
-            "subject_given_name": "ZOE",
-            "subject_family_name": "o'briain",
-            "subject_date_of_birth": ZOE_BORN.isoformat(),
-            "concern": "Shared a Greyfriars video channel in the partner college's common room.",
-            "stage": "none",
-        },
+        partner, org_a, ref="case:8/transfer:2", level=FULL, data={"subject": kwame, "case_summary": "Not her."}
     )
-    share_referral(partner, org_a, ref="case:6/summary", level=SUMMARY, data={"stage": "prevent_lead_involved"})
-    share_referral(partner, org_a, ref="case:8/full", level=FULL, data={
-        "subject_given_name": "Kwame", "subject_family_name": "Asante", "concern": "Not about Zoë."})  # fmt: skip
     with tenant_context(org_a):
         return seed_zoe(people["raiser"], people["officer"], people["lead"])
 
@@ -110,7 +105,9 @@ def test_the_export_holds_every_record_about_the_person_with_every_field_and_par
         assert stored.split()[0] in text
     # what partners sent about her: the full referral, not the other person's, and summaries counted
     (received,) = document["sections"]["received"]
-    assert received["fields"]["data.concern"].startswith("Shared a Greyfriars video channel")
+    assert received["fields"]["data.case_summary"].startswith("Shared a Greyfriars video channel")
+    assert received["fields"]["data.subject.given_name"] == "ZOE"
+    assert set(received["display"]["data.stages"].split(", ")) == {"stage: prevent_lead_involved", "date: 2026-10-01"}
     assert "Kwame" not in flat
     assert any("1 summary record(s) received from partners name no one" in note for note in document["notes"])
     # near names: the other Zoe O'Brien (different birthday) and the undated one are not in the file
