@@ -102,6 +102,10 @@ class RecordView:
     agreement_title: str
     data: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def level_code(self) -> str:
+        return self.level.code
+
 
 # --- pseudonyms ----------------------------------------------------------------------------
 

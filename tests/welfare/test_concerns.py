@@ -82,8 +82,8 @@ def test_the_raiser_sees_what_they_submitted_and_its_status_never_the_case(org_a
 
 def test_the_safeguarding_team_is_told_at_once_and_the_notification_names_no_one(org_a, member, client_on, sent):
     raiser = member(org_a, Role.ORGANISER, full_name="Ruairí Nakashima")
-    client_on(org_a, raiser).post("/welfare/concerns/new/", {**FORM, "immediate_risk": "on",
-                                                             "immediate_risk_details": "Mentioned Friday's rally."})  # fmt: skip
+    urgent = {**FORM, "immediate_risk": "on", "immediate_risk_details": "Mentioned Friday's rally."}
+    client_on(org_a, raiser).post("/welfare/concerns/new/", urgent)
 
     assert len(sent) == 1
     group, message = sent[0]
