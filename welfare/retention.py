@@ -7,7 +7,8 @@ The date rules are pure and live in `welfare.retention_rules`. Here:
   another N days with a reason. Audited (decision and dates; the reason stays on the record).
 * `case_destroy` (service, run by ``manage.py welfare_retention_destroy``): destroys ONE case
   approved for destruction and still past retention, in one transaction: its concerns, its
-  chronology, actions, openings, agenda items and team (the case row's cascade), and every
+  chronology, actions, openings, agenda items and team (the case row's cascade), the free text
+  of other apps' rows that outlive it (`_scrub_survivors`: a referral's justification), and every
   shared copy in the exchange (`sharing.records.records_destroy`, crypto-shredding). What
   remains is its `RetentionRecord` (case number, opened and closed dates, who approved, when
   it was destroyed, how many shared copies were shredded) and an audit event with the same
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from core.audit import audit_record
@@ -184,6 +185,24 @@ class Destroyed:
     openings: int
     agenda_items: int
     shared_copies: int
+    other_records: int = 0
+
+
+def _scrub_survivors(case: Case) -> int:
+    """Rows of other apps that point at the case and outlive it (``on_delete=SET_NULL``, e.g. a referral
+    transfer request, which keeps the case number as its own record) lose every free-text field here:
+    a justification or a note may name the person. Their numbers, dates and statuses remain."""
+    cleared = 0
+    for relation in Case._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and relation.one_to_many) or relation.related_model is Concern:
+            continue
+        if relation.on_delete is not models.SET_NULL:
+            continue  # CASCADE goes with the case; PROTECT refuses (and the transaction leaves the case whole)
+        model = relation.related_model
+        texts = [f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField)]
+        if texts:
+            cleared += model._base_manager.filter(**{relation.field.name: case}).update(**dict.fromkeys(texts, ""))
+    return cleared
 
 
 def cases_approved_for_destruction(*, today: dt.date | None = None) -> list[int]:
@@ -227,6 +246,7 @@ def case_destroy(
             shared_copies=0,
         )
         concerns.delete()
+        done.other_records = _scrub_survivors(case)
         # Whole segments: case:1 and case:1/..., never case:12 (see records_destroy).
         done.shared_copies = records_destroy(source=organisation, ref_prefix=f"case:{case.pk}")
         opened_on, closed_on = case.opened_on, case.closed_on
@@ -250,6 +270,7 @@ def case_destroy(
                 "openings": done.openings,
                 "agenda_items": done.agenda_items,
                 "shared_copies": done.shared_copies,
+                "other_records_cleared": done.other_records,
             },
         )
     return done

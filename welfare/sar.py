@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from agreements.models import Level, Purpose, RecordKind
 from core.audit import audit_record
@@ -30,7 +31,16 @@ from sharing.records import RecordView, records_received, records_shared
 from tenants.models import Organisation, User
 from tenants.scopes import Scope, require_scope
 from welfare import sar_file
-from welfare.models import AgendaItem, Case, CaseOpening, Concern, RetentionRecord, WelfareSettings
+from welfare.models import (
+    AgendaItem,
+    Case,
+    CaseAction,
+    CaseEntry,
+    CaseOpening,
+    Concern,
+    RetentionRecord,
+    WelfareSettings,
+)
 from welfare.sar_match import SubjectQuery, SubjectQueryError, Verdict, Why, judge, subject_query
 
 _SUBJECT_FIELDS = ("subject_given_name", "subject_family_name", "subject_date_of_birth", "subject_number")
@@ -284,10 +294,28 @@ def _case_record(case: Case, organisation: Organisation, people: _People, why: s
                     lambda o: f"Opened {timezone.localtime(o.opened_at):%d %B %Y %H:%M}"))  # fmt: skip
     record.add_part("concerns", "Concerns in this case", [_concern_record(c, people) for c in case.concerns.all()])
     record.add_part("shared", "Shared with other organisations", _disclosures(case, organisation, people))
+    _other_parts(record, case, people)
     retention = RetentionRecord.objects.filter(case_id=case.pk).first()
     record.add_part("retention", "Retention review", [] if retention is None else [
         sar_file.record_from_model(retention, kind="retention", title="Retention review", person=people)])  # fmt: skip
     return record
+
+
+_PARTS_ABOVE = (AgendaItem, CaseAction, CaseEntry, CaseOpening, Concern)
+
+
+def _other_parts(record: sar_file.Record, case: Case, people: _People) -> None:
+    """Rows of other apps that point at the case (a referral's transfer requests and summaries sent),
+    found from the models themselves so that a new kind of record is never left out."""
+    for relation in Case._meta.get_fields(include_hidden=True):
+        model = relation.related_model
+        if not (relation.auto_created and relation.one_to_many) or model in _PARTS_ABOVE or model._meta.auto_created:
+            continue
+        rows = model._default_manager.filter(**{relation.field.name: case}).order_by("pk")
+        name = capfirst(str(model._meta.verbose_name))
+        key = f"{model._meta.app_label}.{model._meta.model_name}"
+        parts = [sar_file.record_from_model(r, kind=key, title=f"{name} {r.pk}", person=people) for r in rows]
+        record.add_part(key, capfirst(str(model._meta.verbose_name_plural)), parts)
 
 
 def _agenda_record(item: AgendaItem, people: _People) -> sar_file.Record:

@@ -19,6 +19,8 @@ from django_tenants.utils import tenant_context
 from agreements.models import Purpose
 from agreements.policy import SharingDenied
 from core.models import AuditEvent
+from referrals import services as referrals_services
+from referrals.models import TransferRequest
 from sharing import records
 from sharing.models import Envelope, EnvelopeKey, SharedCheck
 from tests.agreements.conftest import Drafting
@@ -285,3 +287,32 @@ def test_a_case_kept_through_the_welfare_services_leaves_no_plaintext_in_their_a
     # then
     assert _plaintext_found(words) == []
     assert AuditEvent.objects.filter(action="welfare.case_destroy", target_id=str(kept.pk)).exists()
+
+
+def test_a_referral_sent_through_the_referrals_app_is_shredded_and_its_justification_cleared(org_a, partner, member):
+    # given: the partner's Prevent lead sends a summary, and an identified transfer a second person approved
+    lead, dpo = member(partner, "prevent_lead"), member(partner, "dpo")
+    Drafting(member).active([org_a, partner], template="franchise")
+    words = ["Adebayo-Kristiansen", "Olamide must keep her Quayfield placement support at the university"]
+    with tenant_context(partner):
+        sent = _closed_case("Olamide", words[0], TODAY - dt.timedelta(days=5), summary="Kept in touch weekly.")
+        referrals_services.case_summary_share(actor=lead, case=sent, recipient=org_a)
+        transfer = referrals_services.transfer_request(actor=lead, case=sent, recipient=org_a, justification=words[1])
+        referrals_services.transfer_approve(actor=dpo, transfer=transfer)
+        Case.objects.filter(pk=sent.pk).update(opened_on=LONG_AGO - dt.timedelta(days=9), closed_on=LONG_AGO)
+        retention.case_retention_review(actor=dpo, organisation=partner, case_id=sent.pk, decision="destroy")
+    copies = list(SharedCheck.objects.filter(source=partner, source_ref__startswith=f"case:{sent.pk}"))
+    assert len(copies) == 2 and all(levels_opened(org_a, c) for c in copies)
+    assert _plaintext_found(words)
+
+    # when
+    _run("--org", partner.slug)
+
+    # then: no key opens either copy, no text remains, and the transfer keeps only its numbers and dates
+    assert [levels_opened(org_a, c) for c in copies] == [set(), set()]
+    assert _plaintext_found(words) == []
+    with tenant_context(partner):
+        kept = TransferRequest.objects.get(pk=transfer.pk)
+        record = RetentionRecord.objects.get(case_id=sent.pk)
+    assert kept.case_id is None and kept.case_number == sent.pk and kept.justification == ""
+    assert record.destroyed_at is not None and record.shared_copies_destroyed == 2

@@ -17,8 +17,9 @@ from django.db import models
 from django_tenants.utils import tenant_context
 
 from core.models import AuditEvent
+from referrals import services as referrals_services
 from tests.agreements.conftest import Drafting
-from tests.welfare.subjects import FULL, SUMMARY, ZOE_BORN, seed_zoe, share_referral
+from tests.welfare.subjects import FULL, SUMMARY, TODAY, ZOE_BORN, seed_zoe, share_referral
 from welfare import sar
 from welfare.models import Case, CaseAction, CaseEntry, CaseOpening, Concern
 
@@ -172,3 +173,30 @@ def test_a_student_number_finds_a_record_under_another_name_as_possible(org_a, p
 
     assert f"case:{renamed.pk}" in {h.key for h in found.possible}
     assert f"case:{seeded.matches['case']}" in {h.key for h in found.matches}
+
+
+def test_a_cases_referrals_are_in_the_export_with_who_received_them(org_a, partner, member):
+    # given: a partner's case sent to its validating university as a summary and as an identified transfer
+    lead, dpo = member(partner, "prevent_lead"), member(partner, "dpo")
+    Drafting(member).active([org_a, partner], template="franchise")
+    why = "She asked for support to continue when she moves to the university's Kingsmead campus."
+    with tenant_context(partner):
+        sent = Case.objects.create(subject_given_name="Yetunde", subject_family_name="Ashworth-Obi", opened_on=TODAY)
+        referrals_services.case_summary_share(actor=lead, case=sent, recipient=org_a)
+        transfer = referrals_services.transfer_request(actor=lead, case=sent, recipient=org_a, justification=why)
+        referrals_services.transfer_approve(actor=dpo, transfer=transfer)
+
+    # when
+    document, text = _unzip(_export(partner, dpo, given_name="yetunde", family_name="ashworth obi").content)
+
+    # then: Art. 15(1)(c): who received what and when; the transfer's justification is hers too
+    (case,) = document["sections"]["cases"]
+    shared = case["parts"]["shared"]
+    assert {s["fields"]["recipient_name"] for s in shared} == {org_a.name}
+    assert {s["fields"]["level"] for s in shared} == {
+        "Summary (outcome, mitigations, dates)",
+        "Full (the whole projection)",
+    }
+    (request,) = case["parts"]["referrals.transferrequest"]
+    assert request["fields"]["justification"] == why and request["display"]["status"] == "Approved and sent"
+    assert "Kingsmead campus" in text and org_a.name in text
