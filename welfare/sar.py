@@ -29,7 +29,7 @@ from agreements.models import Level, Purpose, RecordKind
 from core.audit import audit_record
 from sharing.records import RecordView, records_received, records_shared
 from tenants.models import Organisation, User
-from tenants.scopes import Scope, require_scope
+from tenants.scopes import Scope, has_scope, require_scope
 from welfare import sar_file
 from welfare.models import (
     AgendaItem,
@@ -74,6 +74,7 @@ class SearchResult:
     possible: list[Hit] = field(default_factory=list)
     different_people: int = 0
     summaries_received: int = 0
+    received_searched: bool = True
     received_views: dict[int, RecordView] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -192,6 +193,9 @@ def _birth(data: dict[str, Any]) -> dt.date | None:
 def _received_hits(result: SearchResult, organisation: Organisation, user: User) -> None:
     """Identified referral records other organisations shared with us. Summaries are pseudonymised
     (no name), so they cannot be matched to a person: only counted."""
+    if not has_scope(user, organisation, Scope.REFERRALS_READ_RECEIVED):
+        result.received_searched = False  # the file says so: another person must search what partners sent
+        return
     views = records_received(
         organisation=organisation, user=user, kind=RecordKind.REFERRAL, purpose=Purpose.SAFEGUARDING_REFERRAL
     )
@@ -398,6 +402,14 @@ def _notes(organisation: Organisation, result: SearchResult, confirmed: int) -> 
         f"Pseudonymised summaries: {result.summaries_received} summary record(s) received from partners name no "
         "one (they carry a pseudonym only), so they cannot be matched to this person and are not included "
         "(UK GDPR Art. 11(2)). The partner that sent them holds the identified record and answers for it.",
+        *(
+            []
+            if result.received_searched
+            else [
+                "Referrals received from partners were NOT searched: the person who exported this file does not "
+                "hold the 'referrals:read_received' right. Ask someone who does to search them."
+            ]
+        ),
         "Destroyed records: cases destroyed at the end of the retention period, and shared copies whose retention "
         "ended, are no longer held and are not in this file.",
     ]

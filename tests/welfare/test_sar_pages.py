@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -183,3 +184,39 @@ def test_without_the_retention_right_nothing_is_shown_or_decided(org_a, member, 
     assert not AuditEvent.objects.filter(action="welfare.retention_review").exists()
     with tenant_context(org_a):
         assert not RetentionRecord.objects.exists()
+
+
+def _markup_problems(name: str, html: str) -> list[str]:
+    """The checks of tests/hub/test_page_markup.py: unique ids, references that resolve, labelled fields."""
+    problems = []
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    problems += [f"{name}: duplicate id {i}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    for attribute in ("aria-describedby", "aria-labelledby", "aria-controls"):
+        for value in re.findall(rf'{attribute}="([^"]*)"', html):
+            problems += [f"{name}: {attribute} -> #{t}" for t in value.split() if t not in ids]
+    problems += [f"{name}: label for #{t}" for t in re.findall(r'<label[^>]*\sfor="([^"]*)"', html) if t not in ids]
+    for field in re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', html):
+        if f'for="{field}"' not in html:
+            problems.append(f"{name}: #{field} has no label")
+    if html.count("<h1") != 1:
+        problems.append(f"{name}: not one main heading")
+    return problems
+
+
+def test_the_subject_access_and_retention_pages_are_marked_up_for_assistive_technology(
+    org_a, member, client_on, zoe, old_case
+):
+    client = client_on(org_a, member(org_a, "dpo"))
+    pages = {
+        "search form": client.get("/welfare/subject-access/"),
+        "results with possible matches": client.post("/welfare/subject-access/", {**SEARCH, "date_of_birth": ""}),
+        "search errors": client.post("/welfare/subject-access/", {"given_name": "", "date_of_birth": "31/02"}),
+        "retention list": client.get("/welfare/retention/"),
+        "retention errors": client.post("/welfare/retention/", {"case": old_case.pk, "decision": "keep"}),
+    }
+    connection.set_schema_to_public()
+
+    assert "Possible matches" in visible_text(pages["results with possible matches"])
+    assert [name for name, r in pages.items() if r.status_code == 400] == ["search errors", "retention errors"]
+    problems = [p for name, r in pages.items() for p in _markup_problems(name, r.content.decode())]
+    assert not problems, problems
