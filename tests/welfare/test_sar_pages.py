@@ -9,6 +9,7 @@ import re
 import zipfile
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -220,3 +221,23 @@ def test_the_subject_access_and_retention_pages_are_marked_up_for_assistive_tech
     assert [name for name, r in pages.items() if r.status_code == 400] == ["search errors", "retention errors"]
     problems = [p for name, r in pages.items() for p in _markup_problems(name, r.content.decode())]
     assert not problems, problems
+
+
+def test_after_the_scheduled_run_the_reviewer_sees_the_case_listed_as_destroyed_and_its_name_nowhere(
+    org_a, member, client_on, old_case
+):
+    client = client_on(org_a, member(org_a, "dpo", full_name="Grace Mwangi"))
+    client.post("/welfare/retention/", {"case": old_case.pk, "decision": "destroy"})
+    connection.set_schema_to_public()
+
+    call_command("welfare_retention_destroy", "--org", org_a.slug, stdout=io.StringIO())
+    connection.set_schema_to_public()
+    page = client.get("/welfare/retention/")
+    search = client.post("/welfare/subject-access/", {"given_name": "Luca", "family_name": "Bianchi"})
+    connection.set_schema_to_public()
+
+    seen = visible_text(page)
+    assert f"Case {old_case.pk}: " not in seen and "No closed case is past its retention period." in seen
+    destroyed_row = f"Case {old_case.pk} {LONG_AGO - dt.timedelta(days=60):%-d %b %Y} {LONG_AGO:%-d %b %Y} Grace Mwangi"
+    assert destroyed_row in seen
+    assert "Found: 0 records" in visible_text(search) and "No record matches this person." in visible_text(search)
