@@ -27,7 +27,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from agreements.models import Agreement
@@ -556,13 +556,19 @@ def record_withdraw(*, actor: User | None, source: Organisation, ref: str, reaso
     return len(current)
 
 
-def records_destroy(*, source: Organisation, ref_prefix: str) -> int:
-    """Crypto-shred every version of the source's records whose ref starts with `ref_prefix`; returns how many.
+def _segment_prefix(ref_prefix: str) -> str:
+    return ref_prefix if ref_prefix.endswith(("/", ":")) else ref_prefix + "/"
 
-    Every wrapped copy of their data keys (the recipients' and the source's archive) and the
-    ciphertext go; each row stays, with `destroyed_at`, as the record that it existed. For the
-    source's retention (a destroyed case takes what it shared with it). Speaker checks are not
-    touched (their retention is the sweep's).
+
+def records_destroy(*, source: Organisation, ref_prefix: str) -> int:
+    """Crypto-shred every version of the source's records under `ref_prefix`; returns how many.
+
+    The prefix matches whole segments: ``case:7`` takes ``case:7`` and ``case:7/...``, never
+    ``case:70`` (a prefix ending in ``/`` or ``:`` takes everything under it). Every wrapped
+    copy of their data keys (the recipients' and the source's archive) and the ciphertext go;
+    each row stays, with `destroyed_at`, as the record that it existed. For the source's
+    retention (a destroyed case takes what it shared with it). Speaker checks are not touched
+    (their retention is the sweep's).
     """
     if not ref_prefix:
         raise ValueError("records_destroy needs a ref prefix (e.g. 'case:12'), never everything.")
@@ -571,9 +577,8 @@ def records_destroy(*, source: Organisation, ref_prefix: str) -> int:
         batch = list(
             SharedCheck.objects.select_for_update()
             .exclude(kind=RecordKind.SPEAKER_CHECK)
-            .filter(
-                source=source, source_ref__startswith=ref_prefix, recipient__isnull=False, destroyed_at__isnull=True
-            )
+            .filter(source=source, recipient__isnull=False, destroyed_at__isnull=True)
+            .filter(Q(source_ref=ref_prefix) | Q(source_ref__startswith=_segment_prefix(ref_prefix)))
         )
         EnvelopeKey.objects.filter(envelope__check_row__in=batch).delete()
         Envelope.objects.filter(check_row__in=batch).delete()

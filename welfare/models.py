@@ -260,3 +260,33 @@ class WelfareSettings(models.Model):
 
     def __str__(self) -> str:
         return "Welfare settings"
+
+
+class RetentionRecord(models.Model):
+    """A closed case's retention review and, once it is destroyed, the record that it existed.
+
+    Owned by `welfare.retention`. It holds no name and no text about the person: only the
+    case's number and dates, the reviewer's decision and who made it. The case is referred to
+    by number, not by a foreign key, so this row outlives the case it describes. `reason` is the
+    reviewer's reason for keeping a case; it is cleared when destruction is approved, so a
+    destroyed case's record holds no free text at all.
+    """
+
+    case_id = models.PositiveIntegerField(unique=True)
+    opened_on = models.DateField()
+    closed_on = models.DateField(help_text="The closing this review is about; a reopened case is reviewed afresh.")
+    decision = models.CharField(max_length=10, choices=[("destroy", "Destroy"), ("keep", "Keep")])
+    keep_until = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+    shared_copies_destroyed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-destroyed_at", "case_id"]
+
+    def __str__(self) -> str:
+        return f"Retention record of case {self.case_id}"

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from welfare import views_sar
 from welfare.views import cases, concerns, meetings, settings
 
 app_name = "welfare"
@@ -26,4 +27,11 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/agenda/", meetings.agenda_add, name="agenda_add"),
     path("meetings/<int:meeting_id>/actions/", meetings.action_agree, name="action_agree"),
     path("settings/", settings.welfare_settings, name="settings"),
+]
+
+# Subject access and retention (welfare.views_sar).
+urlpatterns += [
+    path("subject-access/", views_sar.subject_access, name="subject_access"),
+    path("subject-access/export/", views_sar.subject_access_export, name="subject_access_export"),
+    path("retention/", views_sar.retention_review, name="retention"),
 ]
