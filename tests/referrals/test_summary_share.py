@@ -142,3 +142,36 @@ def test_when_the_agreement_ends_mid_way_the_university_can_no_longer_open_and_u
         case.save()
         assert services.case_changed(case) == []
     assert stored() == before
+
+
+def test_recording_a_stage_or_closing_the_case_updates_the_summary_the_university_already_holds(
+    franchise, partner, university, people, make_case
+):
+    # given a case whose summary the university already holds
+    from welfare import services as welfare_services
+    from welfare.services.escalation import EscalationInput
+
+    case = make_case(prevent_lead_involved_on=date.today() - timedelta(days=30))  # noqa: DTZ011
+    _share(partner, people.lead, case, university)
+    (first,) = _received(university, people.uni_lead)["cases"]
+
+    # when the partner's Prevent lead records the next stage, then closes the case, in welfare
+    with tenant_context(partner):
+        welfare_services.case_escalation_record(
+            actor=people.lead,
+            case=case,
+            data=EscalationInput(
+                prevent_lead_involved_on=case.prevent_lead_involved_on,
+                external_advice_sought_on=date.today() - timedelta(days=3),  # noqa: DTZ011
+            ),
+        )
+    (after_stage,) = _received(university, people.uni_lead)["cases"]
+    with tenant_context(partner):
+        welfare_services.case_close(actor=people.lead, case=case, closed_on=date.today())  # noqa: DTZ011
+    (after_close,) = _received(university, people.uni_lead)["cases"]
+
+    # then the university sees each change under the same pseudonym, with nobody re-sharing by hand
+    assert after_stage.data["stage"] == "external_advice_sought"
+    assert after_stage.data["pseudonym"] == first.data["pseudonym"]
+    assert after_close.version == 3
+    assert after_close.data != after_stage.data

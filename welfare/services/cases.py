@@ -13,6 +13,7 @@ from core.dates import today
 from tenants.models import Membership, User
 from welfare import rights
 from welfare.choices import CaseStatus, ConcernStatus, EntryKind
+from welfare.events import case_changed_announce
 from welfare.models import Case, CaseAction, CaseEntry, CaseOpening, Meeting
 from welfare.services.common import case_access, not_in_future, organisation_id
 
@@ -174,4 +175,5 @@ def case_close(*, actor: User, case: Case, closed_on: date | None, note: str = "
         case.save()
         case.concerns.update(status=ConcernStatus.CLOSED)
         _audit("welfare.case_closed", actor, case)
+        case_changed_announce(case)
     return case

@@ -16,6 +16,7 @@ from core.dates import today
 from tenants.models import User
 from tenants.scopes import Scope, scopes_of
 from welfare.choices import STAGE_FIELDS, IdeologyCategory, Outcome, PreventStage
+from welfare.events import case_changed_announce
 from welfare.models import Case
 from welfare.referral_form import referral_form_fields
 from welfare.services.common import case_access, not_in_future, organisation_id
@@ -111,6 +112,7 @@ def case_escalation_record(*, actor: User, case: Case, data: EscalationInput) ->
             target=case,
             detail={"case": case.pk, "stages_changed": changed, "outcome": case.outcome},
         )
+        case_changed_announce(case)
     return case
 
 
