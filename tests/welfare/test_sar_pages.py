@@ -241,3 +241,12 @@ def test_after_the_scheduled_run_the_reviewer_sees_the_case_listed_as_destroyed_
     destroyed_row = f"Case {old_case.pk} {LONG_AGO - dt.timedelta(days=60):%-d %b %Y} {LONG_AGO:%-d %b %Y} Grace Mwangi"
     assert destroyed_row in seen
     assert "Found: 0 records" in visible_text(search) and "No record matches this person." in visible_text(search)
+
+
+@pytest.mark.parametrize(("role", "sees"), [("dpo", True), ("prevent_lead", True), ("safeguarding_officer", False)])
+def test_the_welfare_page_links_subject_access_and_retention_review_for_those_who_may_use_them(
+    org_a, member, client_on, role, sees
+):
+    text = visible_text(client_on(org_a, member(org_a, role)).get("/welfare/").content.decode())
+    assert ("Subject access requests" in text) is sees
+    assert ("Retention review" in text) is sees

@@ -25,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_see_cases": bool(held & set(rights.SEES_CASES)),
         "can_meet": Scope.WELFARE_MEETINGS in held,
         "can_configure": rights.may_name_deputies(request.membership),
+        "can_subject_access": Scope.WELFARE_SUBJECT_ACCESS in held,
+        "can_review_retention": Scope.WELFARE_RETENTION in held,
         "waiting": selectors.triage_queue(membership=request.membership).count()
         if Scope.WELFARE_TRIAGE in held
         else None,
