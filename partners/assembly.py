@@ -24,6 +24,7 @@ from django.db import connection
 from core.dates import day_ends, day_starts
 from partners.models import TrainingRecord
 from partners.periods import Period
+from partners.welfare_figures import welfare_figures
 from speakers.choices import Outcome as SpeakerOutcome
 from speakers.models import Decision, EventRequest
 
@@ -54,13 +55,6 @@ def _training(period: Period) -> dict[str, Any]:
     return {"sessions": len(items), "attendees": sum(i["attendees"] for i in items), "items": items}
 
 
-def _welfare(period: Period, today: date) -> dict[str, Any]:
-    """Concerns, Prevent stages, outcomes, cases and open actions (filled in from welfare's models)."""
-    from partners.welfare_figures import welfare_figures
-
-    return welfare_figures(period, today)
-
-
 def figures_for(period: Period, today: date) -> dict[str, Any]:
     """Everything the hub counts for `period`, from the current organisation's schema."""
     assert connection.schema_name != "public", "a report is assembled inside the organisation's schema"
@@ -73,7 +67,7 @@ def figures_for(period: Period, today: date) -> dict[str, Any]:
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
         },
-        **_welfare(period, today),
+        **welfare_figures(period, today),
         "speaker_requests": _speaker_requests(period),
         "training": _training(period),
     }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from speakers.choices import Outcome as SpeakerOutcome
+from welfare.choices import Outcome, PreventStage
 
 SECTION_TITLES = [
     ("concerns", "Concerns"),
@@ -24,10 +25,6 @@ ROW_LABELS: dict[str, dict[str, str]] = {
 
 def _labels() -> dict[str, dict[str, str]]:
     labels = {key: dict(rows) for key, rows in ROW_LABELS.items()}
-    try:
-        from welfare.choices import Outcome, PreventStage
-    except ImportError:  # pragma: no cover - welfare's vocabulary not merged yet
-        return labels
     labels["escalations"] = dict(PreventStage.choices)
     labels["outcomes"] = dict(Outcome.choices)
     return labels

@@ -16,7 +16,9 @@ class AssembleForm(forms.Form):
 
     def __init__(self, *args: object, periods: list[Period], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [(p.code, f"{p.label} ({p.start:%-d %b %Y} to {p.end:%-d %b %Y})") for p in periods]
+        self.fields["period"].choices = [
+            (p.code, f"{p.label} ({p.start:%-d %b %Y} to {p.end:%-d %b %Y})") for p in periods
+        ]
 
 
 class NarrativeForm(forms.Form):
