@@ -22,6 +22,7 @@ from agreements.states import State
 from core.dates import today as london_today
 from partners.models import PartnerReport, ReportComment, ReportStatus, TrainingRecord
 from partners.periods import Period, period_from_code, terms_ended_by
+from sharing import records
 from tenants.models import LinkKind, Organisation, User
 from tenants.scopes import Scope, has_scope
 
@@ -171,8 +172,6 @@ def _period_end(view: Any) -> str:
 
 
 def _received_reports(university: Organisation, user: User, partner: Organisation) -> list[Any]:
-    from sharing import records
-
     views = records.records_received(organisation=university, user=user, kind=RecordKind.PARTNER_REPORT,
                                      purpose=Purpose.PARTNER_OVERSIGHT, source_id=partner.pk)  # fmt: skip
     return sorted((v for v in views if v.ref.startswith(REF_PREFIX)), key=_period_end, reverse=True)
@@ -217,8 +216,6 @@ def assurance(university: Organisation, user: User, today: date | None = None) -
 def received_report(university: Organisation, user: User, record_id: int) -> tuple[Any, list[ReportComment]]:
     """One report a partner sent us, opened through the policy (SharingDenied, shown as 404, if not
     allowed now), with our comments on every version of that period."""
-    from sharing import records
-
     view = records.record_open(organisation=university, user=user, record_id=record_id,
                                purpose=Purpose.PARTNER_OVERSIGHT)  # fmt: skip
     if view.kind != RecordKind.PARTNER_REPORT:
