@@ -27,8 +27,10 @@ def test_a_draft_counts_concerns_stages_outcomes_actions_speakers_and_training_o
         seed_decision(w.officer, INSIDE, "approved", 1)
         seed_decision(w.officer, INSIDE, "approved_with_mitigations", 2)
         seed_decision(w.officer, BEFORE, "rejected", 3)
-        services.training_record(actor=w.officer, organisation=w.partner, delivered_on=INSIDE,
-                                 topic="Prevent awareness refresher", audience="Student services staff", attendees=14)  # fmt: skip
+        services.training_record(
+            actor=w.officer, organisation=w.partner, delivered_on=INSIDE,
+            topic="Prevent awareness refresher", audience="Student services staff", attendees=14,
+        )  # fmt: skip
 
     # when
     draft = w.assemble(LAST_TERM)
