@@ -37,7 +37,7 @@ class PartnerReport(models.Model):
     """One version of the report for one period. Re-filing a period adds version n+1, never a second row
     for the same version; at most one draft per period exists at a time."""
 
-    period_code = models.CharField(max_length=20, help_text="e.g. 2025-26/autumn (see partners.periods).")
+    period_code = models.CharField(max_length=20, help_text="e.g. 2025-26-autumn (see partners.periods).")
     period_kind = models.CharField(max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField()
     period_end = models.DateField()

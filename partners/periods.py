@@ -3,11 +3,12 @@
 * Terms: autumn 1 September–31 December, spring 1 January–31 March, summer 1 April–31 August.
 * The academic year (an annual report): 1 August–31 July.
 
-A period has a stable code, `<year>/<term>`, where `<year>` is the academic year the term
-belongs to ("2025-26" runs from autumn 2025 to summer 2026): "2025-26/autumn",
-"2025-26/spring", "2025-26/summer", "2025-26/annual". The code is what a report's reference
-in the exchange carries (`report:2025-26/autumn`), so filing the same period again reaches the
-same shared record and makes a new version of it.
+A period has a stable code, `<year>-<term>`, where `<year>` is the academic year the term
+belongs to ("2025-26" runs from autumn 2025 to summer 2026): "2025-26-autumn",
+"2025-26-spring", "2025-26-summer", "2025-26-annual" — the same codes and term boundaries as
+`referrals.periods` (which has the terms only; reports also cover a whole year). The code is what
+a report's reference in the exchange carries (`report:2025-26-autumn`), so filing the same period
+again reaches the same shared record and makes a new version of it.
 
 Dates are whole days, Europe/London (`core.dates`), both ends inclusive.
 """
@@ -23,10 +24,10 @@ ANNUAL = "annual"
 TERMS = ("autumn", "spring", "summer")
 TERM_LABELS = {"autumn": "Autumn term", "spring": "Spring term", "summer": "Summer term"}
 
-_CODE = re.compile(r"^(\d{4})-(\d{2})/(autumn|spring|summer|annual)$")
+_CODE = re.compile(r"^(\d{4})-(\d{2})-(autumn|spring|summer|annual)$")
 BAD_CODE = (
-    "Give the period as '<academic year>/<term>': '2025-26/autumn', '2025-26/spring', '2025-26/summer' "
-    "or '2025-26/annual'."
+    "Give the period as '<academic year>-<term>': '2025-26-autumn', '2025-26-spring', '2025-26-summer' "
+    "or '2025-26-annual'."
 )
 
 
@@ -49,13 +50,14 @@ class Period:
 
     @property
     def code(self) -> str:
-        return f"{self.academic_year}/{self.name}"
+        return f"{self.academic_year}-{self.name}"
 
     @property
     def label(self) -> str:
+        years = f"{self.year}/{(self.year + 1) % 100:02d}"
         if self.name == ANNUAL:
-            return f"Academic year {self.academic_year}"
-        return f"{TERM_LABELS[self.name]} {self.academic_year}"
+            return f"Academic year {years}"
+        return f"{TERM_LABELS[self.name]} {years}"
 
     def __str__(self) -> str:
         return self.code
@@ -79,13 +81,13 @@ def term(year: int, name: str) -> Period:
 
 
 def period_from_code(code: str) -> Period:
-    """`"2025-26/autumn"` → that term; ValueError naming the expected form for anything else."""
+    """`"2025-26-autumn"` → that term; ValueError naming the expected form for anything else."""
     found = _CODE.match((code or "").strip())
     if found is None:
         raise ValueError(BAD_CODE)
     year, next_two, name = int(found.group(1)), int(found.group(2)), found.group(3)
     if (year + 1) % 100 != next_two:
-        raise ValueError(f"The academic year runs over two calendar years, e.g. {year}-{(year + 1) % 100:02d}.")
+        raise ValueError(f"The academic year runs over two calendar years, e.g. {year}-{(year + 1) % 100:02d}-{name}.")
     return term(year, name)
 
 

@@ -33,7 +33,7 @@ class ReportSerializer(serializers.ModelSerializer[PartnerReport]):
 
 class AssembleSerializer(serializers.Serializer[object]):
     period = StrictCharField(
-        max_length=20, help_text="e.g. 2025-26/autumn, 2025-26/spring, 2025-26/summer or 2025-26/annual"
+        max_length=20, help_text="e.g. 2025-26-autumn, 2025-26-spring, 2025-26-summer or 2025-26-annual"
     )
 
 

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='PartnerReport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_code', models.CharField(help_text='e.g. 2025-26/autumn (see partners.periods).', max_length=20)),
+                ('period_code', models.CharField(help_text='e.g. 2025-26-autumn (see partners.periods).', max_length=20)),
                 ('period_kind', models.CharField(choices=[('termly', 'Termly'), ('annual', 'Annual')], max_length=10)),
                 ('period_start', models.DateField()),
                 ('period_end', models.DateField()),
