@@ -42,6 +42,11 @@ PAGES = [
     ("speaker requests", "org", "get", "/speakers/", None),
     ("new speaker request", "org", "get", "/speakers/new/", None),
     ("new speaker request, errors", "org", "post", "/speakers/new/", {"title": ""}),
+    ("partner assurance", "org", "get", "/partners/", None),
+    ("partner reports", "org", "get", "/partners/reports/", None),
+    ("partner reports, errors", "org", "post", "/partners/reports/", {"period": "x"}),
+    ("partner training", "org", "get", "/partners/training/", None),
+    ("training for a partner, errors", "org", "post", "/partners/training/partners/", {"attendees": "0"}),
 ]
 
 
