@@ -91,7 +91,7 @@ def received(request: HttpRequest, record_id: int) -> HttpResponse:
     context = {
         "view": view,
         "report": view.data,
-        "sections": display.sections(view.data.get("figures", {})),
+        "figure_sections": display.sections(view.data.get("figures", {})),
         "comments": comments,
         "form": form,
         "can_comment": has_scope(request.user, request.tenant, Scope.PARTNERS_TRAINING),
@@ -151,7 +151,7 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
     context = {
         "r": found,
         "preview": preview,
-        "sections": display.sections(preview["figures"]),
+        "figure_sections": display.sections(preview["figures"]),
         "versions": selectors.report_versions(found.period_code),
         "universities": selectors.validating_universities(request.tenant),
         "can_edit": found.is_draft and has_scope(request.user, request.tenant, Scope.PARTNERS_REPORT),
