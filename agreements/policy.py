@@ -16,7 +16,11 @@ until every party has signed it and it takes over), every party has signed that 
 `valid_from <= at < valid_until` (from 00:00 on the start date to the end of the expiry date,
 Europe/London, see `core.dates`; expiry takes effect on its own: it is computed from dates at
 decision time, not by a job), it is not suspended, and any notice to terminate has not yet run
-out.
+out. A `referral` at `full` (it identifies a person: special category or criminal offence data)
+is allowed only when the version in force records its Art. 9 or Art. 10 condition
+(`FlowTerms.special_condition`, from `special_category_condition` / `criminal_offence_condition`);
+otherwise it is denied with `NO_ART9_CONDITION`, a permanent denial that withholds keys.
+Validation already refuses such a version; the policy holds the line for any row that lacks it.
 
 When several agreements allow the same flow the choice is deterministic: the highest
 `max_level`, then the access that ends earliest, then the lowest agreement id and version id.

@@ -81,6 +81,14 @@ PEOPLE = [
         {"northmoor-college": (R.PREVENT_LEAD, R.ORG_ADMIN, R.SAFEGUARDING_OFFICER, R.SIGNATORY)},
     ),
     DemoPerson(
+        "kofi.asante@northmoor-college.example", "Kofi Asante", {"northmoor-college": (R.SAFEGUARDING_OFFICER,)}
+    ),
+    DemoPerson("rhiannon.evans@northmoor-college.example", "Rhiannon Evans", {"northmoor-college": (R.ORGANISER,)}),
+    # The college's data protection officer: the second approver of identified transfers (referrals).
+    DemoPerson(
+        "nadia.haddou@northmoor-college.example", "Nadia Haddou", {"northmoor-college": (R.DATA_PROTECTION_OFFICER,)}
+    ),
+    DemoPerson(
         "daniel.mensah@riverside-silver.example",
         "Daniel Mensah",
         {"riverside-silver": (R.COORDINATOR, R.ORG_ADMIN, R.SIGNATORY)},

@@ -10,6 +10,11 @@ set of organisations that may read a channel shrinks, the removed organisation's
 every generation and the live generation is retired, so anything sealed afterwards goes under
 a key the removed organisation never held (see `sharing.revocation`). Names are searchable only
 through `NameToken`s: keyed HMACs of normalised name variants.
+
+Records of other kinds (referrals, partner reports: `sharing.records`) use the same tables: a
+`SharedCheck` with `kind` and one `recipient`, one envelope at the level shared, and a channel of
+its own per (agreement, sender, level, recipient, kind, purpose). Whatever reads speaker checks
+filters on `kind` (or on having no single recipient), so such a record never shows as a check.
 """
 
 from __future__ import annotations

@@ -102,6 +102,10 @@ class RecordView:
     agreement_title: str
     data: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def level_code(self) -> str:
+        return self.level.code
+
 
 # --- pseudonyms ----------------------------------------------------------------------------
 
@@ -330,6 +334,7 @@ def _open(
         ).items():
             terms.setdefault(source, []).extend(found)
     private_keys = own_exchange_private(organisation.pk) if keys else {}
+    secrets: dict[int, bytes] = {}  # channel keys unwrapped once per call, dropped with it
     results: list[RecordView | _Refusal] = []
     events: list[dict[str, Any]] = []
     openings: list[CheckOpened] = []
@@ -338,11 +343,12 @@ def _open(
         if isinstance(result, _Refusal):
             events.append(_refusal_event(organisation, user, check.pk, check.source_id, result.reason))
         else:
-            result.data = _unseal(check, keys[check.pk], private_keys)
-            if result.data is None:
+            data = _unseal(check, keys[check.pk], private_keys, secrets)
+            if data is None:
                 result = _Refusal(DAMAGED)
                 events.append(_event("exchange.open_failed", organisation, user, check, keys[check.pk][0]))
             else:
+                result.data = data
                 events.append(_event("exchange.record_open", organisation, user, check, keys[check.pk][0]))
                 if check.source_id != organisation.pk:
                     openings.append(
@@ -436,10 +442,14 @@ def _open_one(
     )
 
 
-def _unseal(check: SharedCheck, held: _Held, private_keys: dict[int, bytes]) -> dict[str, Any] | None:
+def _unseal(
+    check: SharedCheck, held: _Held, private_keys: dict[int, bytes], secrets: dict[int, bytes]
+) -> dict[str, Any] | None:
     key, grant = held
     try:
-        secret = channel_key_for_recipient(grant, private_keys[grant.recipient_key_id])
+        if grant.channel_id not in secrets:
+            secrets[grant.channel_id] = channel_key_for_recipient(grant, private_keys[grant.recipient_key_id])
+        secret = secrets[grant.channel_id]
         data_key = crypto.open_sealed(
             secret, bytes(key.wrapped_data_key), associated_data=envelope_key_context(key.envelope_id, key.channel_id)
         )

@@ -128,7 +128,10 @@ def speaker_check_search(
 def check_open(*, organisation: Organisation, user: User | None, check_id: int) -> CheckView:
     """One check, as `organisation` may read it; Http404 alike for missing, withdrawn, expired and not allowed."""
     at = timezone.now()
-    checks = _readable_checks(SharedCheck.objects.filter(pk=check_id, kind=KIND), at)
+    # Speaker checks are the rows sealed for every reader (no single recipient); records of other
+    # kinds (`sharing.records`) always name theirs, so they never open here. Not a kind filter:
+    # a row whose kind was edited must still open, and fail its integrity check, visibly.
+    checks = _readable_checks(SharedCheck.objects.filter(pk=check_id, recipient__isnull=True), at)
     views = _open_all(organisation, user, checks, at, missing_id=None if checks else check_id)
     if not views:
         raise Http404("No such shared check.")

@@ -39,8 +39,10 @@ from tenants.scopes import allows, declared_scopes, scopes_for_method, scopes_of
 from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
 from tests.partners.matrix_objects import partner_objects
+from tests.referrals.matrix import referrals_matrix_kwargs
 from tests.sharing.conftest import FakeProjection
 from tests.speakers.conftest import assess, submit
+from tests.welfare.matrix import welfare_matrix_kwargs
 
 TENANT_URLCONF = "hub.urls_tenant"
 NON_MEMBER = "non_member"
@@ -143,6 +145,8 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             "membership_id": other.pk,
             "agreement_id": agreement.pk,
             "number": 1,
+            **(welfare := welfare_matrix_kwargs(org_a, people)),
+            **referrals_matrix_kwargs(org_a, people, welfare["case_id"], org_b),
             **partner_objects(org_a, member),
         },
         per_route={
