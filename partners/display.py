@@ -19,6 +19,7 @@ ROW_LABELS: dict[str, dict[str, str]] = {
     "concerns": {"raised": "Concerns raised"},
     "cases": {"opened": "Cases opened", "closed": "Cases closed", "open_at_end": "Cases open at the end of the period"},
     "open_actions": {"open": "Open at the end of the period", "overdue": "Of which overdue"},
+    "outcomes": {"total": "All outcomes recorded"},
     "speaker_requests": {"submitted": "Requests submitted", "decided": "Requests decided"},
 }
 
@@ -26,7 +27,7 @@ ROW_LABELS: dict[str, dict[str, str]] = {
 def _labels() -> dict[str, dict[str, str]]:
     labels = {key: dict(rows) for key, rows in ROW_LABELS.items()}
     labels["escalations"] = dict(PreventStage.choices)
-    labels["outcomes"] = dict(Outcome.choices)
+    labels["outcomes"] = {**dict(Outcome.choices), **ROW_LABELS["outcomes"]}
     return labels
 
 
@@ -44,15 +45,17 @@ class Section:
     rows: list[Row]
 
 
-def _value(value: Any, threshold: int) -> tuple[str, bool]:
+def _value(value: Any, threshold: int, status: str = "small") -> tuple[str, bool]:
     if value is None:
-        return f"fewer than {threshold}", True
+        return ("withheld" if status == "withheld" else f"fewer than {threshold}"), True
     return str(value), False
 
 
 def sections(figures: dict[str, Any]) -> list[Section]:
     """Concerns, escalations, outcomes, cases and actions, then speaker requests by outcome."""
     threshold = int(figures.get("threshold") or 5)
+    statuses = figures.get("suppressed") or {}
+    statuses = statuses if isinstance(statuses, dict) else {}
     labels = _labels()
     out = []
     for key, title in SECTION_TITLES:
@@ -61,7 +64,7 @@ def sections(figures: dict[str, Any]) -> list[Section]:
             continue
         rows = []
         for name, value in cells.items():
-            text, hidden = _value(value, threshold)
+            text, hidden = _value(value, threshold, statuses.get(f"{key}.{name}", "small"))
             rows.append(Row(labels.get(key, {}).get(name, name.replace("_", " ").capitalize()), text, hidden))
         out.append(Section(key, title, rows))
     speakers = figures.get("speaker_requests") or {}
@@ -77,4 +80,6 @@ def figure(figures: dict[str, Any], section: str, key: str) -> str:
     cells = figures.get(section) or {}
     if key not in cells:
         return "—"
-    return _value(cells[key], int(figures.get("threshold") or 5))[0]
+    statuses = figures.get("suppressed") or {}
+    status = statuses.get(f"{section}.{key}", "small") if isinstance(statuses, dict) else "small"
+    return _value(cells[key], int(figures.get("threshold") or 5), status)[0]

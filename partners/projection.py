@@ -5,21 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from partners.models import PartnerReport
-from partners.suppression import suppress
+from partners.suppression import DEFAULT_THRESHOLD, suppress
 from tenants.models import Organisation, User
 
 FORMAT = "partner-report/v1"
 
 
-def report_record(report: PartnerReport, *, organisation: Organisation, signer: User | None) -> dict[str, Any]:
-    """The record the university receives. `signer` None gives the preview a draft shows before sign-off."""
+def report_record(
+    report: PartnerReport, *, organisation: Organisation, signer: User | None, threshold: int = DEFAULT_THRESHOLD
+) -> dict[str, Any]:
+    """The record the university receives, small counts suppressed with the agreement's `threshold`.
+    `signer` None gives the preview a draft shows before sign-off."""
     figures = {k: v for k, v in report.figures.items() if k not in ("format", "period")}
     return {
         "format": FORMAT,
         "partner": organisation.name,
         "period": report.figures.get("period", {"code": report.period_code}),
         "version": report.version,
-        "figures": suppress(figures),
+        "figures": suppress(figures, threshold),
         "narrative": {
             "training_delivered": report.training_delivered,
             "policy_changes": report.policy_changes,

@@ -22,6 +22,7 @@ from agreements.states import State
 from core.dates import today as london_today
 from partners.models import PartnerReport, ReportComment, ReportStatus, TrainingRecord
 from partners.periods import Period, period_from_code, terms_ended_by
+from referrals.selectors import received_summary_for
 from sharing import records
 from tenants.models import LinkKind, Organisation, User
 from tenants.scopes import Scope, has_scope
@@ -179,10 +180,6 @@ def _received_reports(university: Organisation, user: User, partner: Organisatio
 
 def _referrals(university: Organisation, user: User, partner: Organisation) -> dict[str, Any] | None:
     if not has_scope(user, university, Scope.REFERRALS_READ_RECEIVED):
-        return None
-    try:
-        from referrals.selectors import received_summary_for
-    except ImportError:  # pragma: no cover - until the referrals app provides it
         return None
     return received_summary_for(organisation=university, user=user, source_id=partner.pk)
 

@@ -17,7 +17,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from agreements.models import Level, Purpose, RecordKind
-from agreements.policy import SharingDenied
+from agreements.policy import SharingDenied, access_receive
+from agreements.selectors import small_number_threshold
 from core.audit import audit_record
 from core.dates import today as london_today
 from core.live import members_notify
@@ -26,6 +27,7 @@ from partners.models import MAX_ATTENDEES, PartnerReport, ReportComment, ReportS
 from partners.periods import Period, choosable_periods, period_from_code
 from partners.projection import report_record
 from partners.selectors import validated_partners, validating_universities
+from partners.suppression import DEFAULT_THRESHOLD
 from sharing import records
 from tenants.models import Organisation, User
 from tenants.scopes import Scope, require_scope
@@ -164,10 +166,10 @@ def _sign_off_and_share(
         _require_draft(report)
         now = timezone.now()
         report.status, report.signed_off_by, report.signed_off_at = ReportStatus.SENT, actor, now
-        record = report_record(report, organisation=organisation, signer=actor)
         shared = []
         for university in universities:
             try:
+                record = _record_for(report, organisation=organisation, signer=actor, university=university)
                 row = records.record_share(
                     actor=actor, source=organisation, kind=RecordKind.PARTNER_REPORT,
                     purpose=Purpose.PARTNER_OVERSIGHT, ref=report_ref(report.period_code), recipient=university,
@@ -185,6 +187,14 @@ def _sign_off_and_share(
             members_notify(schema=university.schema_name, scope=Scope.PARTNERS_OVERSEE,
                            payload={"event": "partner_report.received", "source_id": organisation.pk})  # fmt: skip
     return report
+
+
+def _record_for(report: PartnerReport, *, organisation: Organisation, signer: User, university: Organisation) -> dict:
+    """The sealed record for one university, suppressed with the threshold of the agreement it goes under."""
+    decision = access_receive(source_id=organisation.pk, recipient_id=university.pk, kind=RecordKind.PARTNER_REPORT,
+                              level=Level.SUMMARY, purpose=Purpose.PARTNER_OVERSIGHT)  # fmt: skip
+    threshold = small_number_threshold(decision.agreement_id) if decision.agreement_id else DEFAULT_THRESHOLD
+    return report_record(report, organisation=organisation, signer=signer, threshold=threshold)
 
 
 def report_ref(period_code: str) -> str:

@@ -1,14 +1,19 @@
 """Small numbers in a partner report, suppressed before the report leaves the partner.
 
-A count about people (concerns, cases, Prevent stages, outcomes) from 1 to `threshold - 1` is not
-sent: it becomes `None` and its dotted path is listed under `suppressed`; pages show it as
-"fewer than 5". Zero is sent as zero (it identifies nobody). Secondary suppression, within each
-group whose cells add up to a published total (`GROUP_TOTALS`): when exactly one cell of a group
-is suppressed, the next smallest non-zero cell is suppressed too, and when no such cell exists
-the total is suppressed, so no suppressed cell can be worked out by subtraction.
+The same rule as the referral aggregates (`referrals.suppression`, documented there), with the
+threshold of the agreement the report is shared under (default 5):
 
-Speaker-request counts, training and open actions are about events and sessions, not people, and
-are sent as they are.
+* **Outcomes of cases** are a table (one row, a column per outcome, and its total): suppressed by
+  `referrals.suppression.suppress`, primary *and* secondary, so no small figure can be worked out
+  from the total and the other cells.
+* **Single figures** about people (concerns raised; cases reaching each Prevent stage; cases
+  opened, closed and open) are not parts of a published total: each from 1 to `threshold - 1` is
+  suppressed on its own.
+* Zero is shown as 0 (it names no one). Speaker-request counts, training and case actions are
+  about events, sessions and tasks, not people, and are sent as they are.
+
+A suppressed figure becomes `None`; `suppressed` maps its dotted path to "small" ("fewer than
+{threshold}") or "withheld" (held back so that a small one cannot be worked out).
 """
 
 from __future__ import annotations
@@ -16,49 +21,40 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from referrals.suppression import Status
+from referrals.suppression import suppress as suppress_table
+
 DEFAULT_THRESHOLD = 5
-PEOPLE_SECTIONS = ("concerns", "escalations", "outcomes", "cases")
-# group (dotted path of a dict of cells) -> dotted path of the total those cells add up to.
-GROUP_TOTALS: dict[str, str] = {}
+SINGLE_FIGURES = ("concerns", "escalations", "cases")
+OUTCOME_TOTAL = "total"
 
 
-def _cells(figures: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
-    found = []
-    for section in PEOPLE_SECTIONS:
-        cells = figures.get(section)
-        if isinstance(cells, dict):
-            found.extend((f"{section}.{key}", cells, key) for key, value in cells.items() if isinstance(value, int))
-    return found
-
-
-def _lookup(figures: dict[str, Any], path: str) -> tuple[dict[str, Any], str]:
-    *parents, last = path.split(".")
-    node = figures
-    for name in parents:
-        node = node[name]
-    return node, last
+def _outcomes(outcomes: dict[str, int], threshold: int, suppressed: dict[str, str]) -> dict[str, int | None]:
+    columns = list(outcomes)
+    table = suppress_table({"cases": outcomes}, threshold, rows=["cases"], columns=columns)
+    shown: dict[str, int | None] = {}
+    figures = [(c, table.cells["cases", c]) for c in columns] + [(OUTCOME_TOTAL, table.total)]
+    for key, figure in figures:
+        shown[key] = figure.value if figure.status is Status.SHOWN else None
+        if figure.status is not Status.SHOWN:
+            suppressed[f"outcomes.{key}"] = figure.status.value
+    return shown
 
 
 def suppress(figures: dict[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dict[str, Any]:
     """A copy of `figures` with small counts about people suppressed (see the module docstring)."""
     out = copy.deepcopy(figures)
-    suppressed: list[str] = []
-    for path, cells, key in _cells(out):
-        if 0 < cells[key] < threshold:
-            cells[key] = None
-            suppressed.append(path)
-    for group, total_path in GROUP_TOTALS.items():
-        cells, key = _lookup(out, group)
-        in_group = [f"{group}.{k}" for k in cells[key] if f"{group}.{k}" in suppressed]
-        if len(in_group) == 1:
-            others = sorted((v, k) for k, v in cells[key].items() if isinstance(v, int) and v > 0)
-            if others:
-                cells[key][others[0][1]] = None
-                suppressed.append(f"{group}.{others[0][1]}")
-            else:
-                node, last = _lookup(out, total_path)
-                node[last] = None
-                suppressed.append(total_path)
+    suppressed: dict[str, str] = {}
+    for section in SINGLE_FIGURES:
+        cells = out.get(section)
+        if not isinstance(cells, dict):
+            continue
+        for key, value in cells.items():
+            if isinstance(value, int) and 0 < value < threshold:
+                cells[key] = None
+                suppressed[f"{section}.{key}"] = Status.SMALL.value
+    if isinstance(out.get("outcomes"), dict) and out["outcomes"]:
+        out["outcomes"] = _outcomes(out["outcomes"], threshold, suppressed)
     out["suppressed"] = suppressed
     out["threshold"] = threshold
     return out

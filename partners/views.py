@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agreements.policy import SharingDenied
+from agreements.selectors import small_number_threshold
 from core.dates import today as london_today
 from hub.fetch_metadata import is_deliberate
 from hub.forms_util import add_service_errors
@@ -16,6 +17,8 @@ from partners import display, selectors, services
 from partners.forms import AssembleForm, CommentForm, NarrativeForm, PartnerTrainingForm, TrainingForm
 from partners.periods import choosable_periods
 from partners.projection import report_record
+from partners.suppression import DEFAULT_THRESHOLD
+from referrals.selectors import aggregate_view, summary_view
 from tenants.models import Organisation
 from tenants.scopes import Scope, has_scope, scope_required, scopes_of
 
@@ -59,6 +62,10 @@ def _decorate(block: selectors.PartnerBlock) -> None:
         for t in block.training
     ]
     block.report_rows = [(v, block.comments.get(v.id, 0)) for v in block.reports]  # type: ignore[attr-defined]
+    received = block.referrals or {}
+    aggregates = received.get("aggregates") or []
+    block.referral_aggregate = aggregate_view(aggregates[0]) if aggregates else None  # type: ignore[attr-defined]
+    block.referral_cases = [summary_view(v) for v in received.get("cases") or []]  # type: ignore[attr-defined]
 
 
 def _nav(request: HttpRequest) -> dict[str, bool]:
@@ -147,7 +154,9 @@ def reports(request: HttpRequest) -> HttpResponse:
 @scope_required(READERS)
 def report(request: HttpRequest, report_id: int) -> HttpResponse:
     found = selectors.report_get(report_id)
-    preview = report_record(found, organisation=request.tenant, signer=found.signed_off_by)
+    status = selectors.partner_status(request.tenant)
+    threshold = small_number_threshold(status.agreement.agreement.pk) if status.agreement else DEFAULT_THRESHOLD
+    preview = report_record(found, organisation=request.tenant, signer=found.signed_off_by, threshold=threshold)
     context = {
         "r": found,
         "preview": preview,
