@@ -124,3 +124,24 @@ def test_training_for_an_organisation_the_university_does_not_validate_is_refuse
     assert response.status_code == 400
     with tenant_context(w.university):
         assert not TrainingRecord.objects.exists()
+
+
+def test_concerns_and_referrals_appear_as_the_agreement_allows_and_only_for_those_who_may_read_them(w, client_on):
+    from referrals import services as referral_services
+    from referrals.periods import last_ended
+    from tests.partners.conftest import seed_case
+
+    w.franchise()
+    with tenant_context(w.partner):
+        case = seed_case(LAST_TERM.start, stages=2, outcome="specialist_advice_support", n=5)
+        referral_services.case_summary_share(actor=w.lead, case=case, recipient=w.university)
+        referral_services.aggregate_send(source=w.partner, term=last_ended(today()))
+
+    lead_page = visible_text(client_on(w.university, w.uni_lead).get("/partners/"))
+    auditor_page = visible_text(client_on(w.university, w.drafting.member(w.university, "auditor")).get("/partners/"))
+
+    assert "1 case notification (pseudonymised)" in lead_page
+    assert "Referral for specialist advice and support" in lead_page
+    assert "Cases open in the term, by outcome and furthest stage" in lead_page
+    assert "Patel" not in lead_page  # the subject (Dev Patel) is never named
+    assert "Referrals received from" not in auditor_page  # the auditor oversees but may not read referrals
