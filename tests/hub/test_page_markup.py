@@ -47,6 +47,9 @@ PAGES = [
     ("partner reports, errors", "org", "post", "/partners/reports/", {"period": "x"}),
     ("partner training", "org", "get", "/partners/training/", None),
     ("training for a partner, errors", "org", "post", "/partners/training/partners/", {"attendees": "0"}),
+    ("referrals", "org", "get", "/referrals/", None),
+    ("identified transfers to approve", "org", "get", "/referrals/approvals/", None),
+    ("what partners sent us", "org", "get", "/referrals/received/", None),
 ]
 
 
