@@ -33,9 +33,16 @@ def _confirm(request: HttpRequest, what: str) -> HttpResponse:
 # --- The validating university ---------------------------------------------------------------
 
 
-@scope_required({"GET": Scope.PARTNERS_OVERSEE, "POST": Scope.PARTNERS_OVERSEE})
+@scope_required({"GET": [Scope.PARTNERS_OVERSEE, *READERS], "POST": Scope.PARTNERS_OVERSEE})
 def assurance(request: HttpRequest) -> HttpResponse:
-    """Per partner: agreement, last report and what is overdue, concerns and referrals, speakers, training."""
+    """Per partner: agreement, last report and what is overdue, concerns and referrals, speakers, training.
+
+    The section's front page for everyone it opens to: a partner's reporters (who do not oversee, or
+    whose organisation validates no partner) go on to their own reports."""
+    held = scopes_of(getattr(request, "membership", None))
+    oversees = Scope.PARTNERS_OVERSEE in held and selectors.validated_partners(request.tenant)
+    if request.method == "GET" and not oversees and held & set(READERS):
+        return redirect("partners:reports")
     if not (request.method == "POST" or (request.method == "GET" and is_deliberate(request))):
         return _confirm(request, "the partners' reports")
     blocks = selectors.assurance(request.tenant, request.user)

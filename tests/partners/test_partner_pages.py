@@ -55,3 +55,10 @@ def test_the_partner_records_its_own_training_and_the_report_counts_it(w, client
 def test_a_university_member_cannot_see_the_partners_drafts(w, client_on):
     draft = w.assemble()
     assert client_on(w.partner, w.uni_lead).get(f"/partners/reports/{draft.pk}/").status_code == 404
+
+
+def test_the_partners_section_takes_a_partners_reporters_to_their_reports(w, client_on):
+    for person in (w.officer, w.lead):
+        response = client_on(w.partner, person).get("/partners/")
+        assert response.status_code == 302 and response["Location"] == "/partners/reports/"
+    assert client_on(w.university, w.uni_lead).get("/partners/").status_code == 200
