@@ -59,15 +59,16 @@ class ReportListView(APIView):
 
 
 class ReportDetailView(APIView):
-    required_scopes = {"GET": READERS, "PATCH": [Scope.PARTNERS_REPORT]}
+    required_scopes = {"GET": READERS, "POST": [Scope.PARTNERS_REPORT]}
 
     @extend_schema(responses=s.ReportSerializer, summary="One version of one report")
     def get(self, request: Request, report_id: int) -> Response:
         return Response(s.ReportSerializer(selectors.report_get(report_id)).data)
 
     @extend_schema(request=s.NarrativeSerializer, responses=s.ReportSerializer,
+                   operation_id="v1_partners_reports_edit",
                    summary="Change what we write in a draft (figures are assembled, not edited)")  # fmt: skip
-    def patch(self, request: Request, report_id: int) -> Response:
+    def post(self, request: Request, report_id: int) -> Response:
         report = selectors.report_get(report_id)
         data = _valid(s.NarrativeSerializer, request)
         current = {name: getattr(report, name) for name in services.NARRATIVE_FIELDS}
@@ -131,10 +132,12 @@ class AssuranceView(APIView):
 class ReceivedView(APIView):
     required_scopes = {"GET": [Scope.PARTNERS_OVERSEE]}
 
-    @extend_schema(responses=s.ReceivedSerializer, summary="One report a partner sent us (opening it is recorded)")
+    @extend_schema(
+        responses=s.PartnerReportReceivedSerializer, summary="One report a partner sent us (opening it is recorded)"
+    )
     def get(self, request: Request, record_id: int) -> Response:
         view, comments = selectors.received_report(request.tenant, request.user, record_id)
-        data = s.ReceivedSerializer(s.record_view_data(view)).data
+        data = s.PartnerReportReceivedSerializer(s.record_view_data(view)).data
         return Response({**data, "comments": s.CommentSerializer(comments, many=True).data})
 
 

@@ -13,6 +13,8 @@ from partners.services import NARRATIVE_LIMIT
 
 class ReportSerializer(serializers.ModelSerializer[PartnerReport]):
     period_label = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True, help_text="draft, or sent (signed off by the Prevent lead and sent)")
+    period_kind = serializers.CharField(read_only=True, help_text="termly or annual")
     signed_off_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -78,7 +80,7 @@ def record_view_data(view: Any) -> dict[str, Any]:
     }
 
 
-class ReceivedSerializer(serializers.Serializer[object]):
+class PartnerReportReceivedSerializer(serializers.Serializer[object]):
     record_id = serializers.IntegerField()
     version = serializers.IntegerField()
     source_id = serializers.IntegerField()
@@ -94,7 +96,7 @@ class PartnerAssuranceSerializer(serializers.Serializer[object]):
     partner_name = serializers.CharField()
     needs_attention = serializers.BooleanField()
     agreement = serializers.DictField(allow_null=True)
-    last_report = ReceivedSerializer(allow_null=True)
+    last_report = PartnerReportReceivedSerializer(allow_null=True)
     overdue = serializers.ListField(child=serializers.DictField())
     training = TrainingSerializer(many=True)
     referrals = serializers.DictField(allow_null=True)

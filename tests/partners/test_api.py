@@ -19,7 +19,7 @@ def test_a_report_goes_through_the_api_from_partner_to_university(w, client_on):
 
     status, draft = _json(officer, "post", "/api/v1/partners/reports/", {"period": LAST_TERM.code})
     assert status == 201 and draft["version"] == 1 and draft["status"] == "draft"
-    status, edited = _json(officer, "patch", f"/api/v1/partners/reports/{draft['id']}/", {"open_actions": "Two."})
+    status, edited = _json(officer, "post", f"/api/v1/partners/reports/{draft['id']}/", {"open_actions": "Two."})
     assert status == 200 and edited["open_actions"] == "Two."
     status, refused = _json(officer, "post", f"/api/v1/partners/reports/{draft['id']}/sign-off/")
     assert status == 403
