@@ -120,6 +120,10 @@ def _term_field(name: str) -> serializers.Field:
         "purposes": serializers.ListField(child=StrictCharField(max_length=40), max_length=20),
         "flows": serializers.ListField(child=FlowInput(), max_length=MAX_FLOWS),
         "retention_days": integer_for(AgreementVersion, "retention_days", allow_null=True),
+        # required=False here: DRF rebuilds declared fields from their arguments (the line below is lost)
+        "small_number_threshold": integer_for(
+            AgreementVersion, "small_number_threshold", allow_null=True, required=False
+        ),
         "dpia_done": serializers.BooleanField(),
     }
     if name in special:

@@ -14,6 +14,12 @@ Document format v2 (every version proposed from now on) adds two keys to v1's
   order, the same labels the pages show ("Lawful basis (UK GDPR Art. 6)": "Art. 6(1)(e)
   public task"), so the signed text needs no code book.
 
+Optional terms (`OPTIONAL_TERMS`) were added after documents were first signed: a version that
+has no value for one (written before the term existed) has no such key in its document, so
+every document signed before stays byte for byte what it was and still verifies; the hub reads
+the term's default for it (`agreements.selectors.small_number_threshold`), outside the signed
+text. A version written since always has the key (its value is filled in by validation).
+
 This module imports nothing from Django, so `agreements.verify` can share its constants.
 """
 
@@ -55,6 +61,7 @@ TEXT_FIELDS = [
     "data_items",
     "flows",
     "retention_days",
+    "small_number_threshold",
     "security",
     "controllers",
     "legal_power",
@@ -68,6 +75,10 @@ TEXT_FIELDS = [
     "start_date",
     "expiry_date",
 ]
+
+
+# Terms a document may lack (see above), with the value read when it does.
+OPTIONAL_TERMS = {"small_number_threshold": 5}
 
 
 def _plain(value: Any) -> Any:
@@ -92,7 +103,11 @@ def version_document(
         "version": version.number,
         "parties": [_party(o) for o in parties],
         "leaving_parties": [_party(o) for o in leaving_parties],
-        "terms": {name: _plain(getattr(version, name)) for name in TEXT_FIELDS},
+        "terms": {
+            name: _plain(getattr(version, name))
+            for name in TEXT_FIELDS
+            if not (name in OPTIONAL_TERMS and getattr(version, name) is None)
+        },
         "readable": [{"label": item["label"], "value": item["value"]} for item in readable],
     }
 

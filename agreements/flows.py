@@ -26,6 +26,9 @@ def _version_rows(agreement: Agreement, version: AgreementVersion, slug_to_id: d
         "all_signed": version.fully_signed_at is not None,
         "suspended": agreement.suspended_at is not None,
         "terminates_at": agreement.terminates_at,
+        "special_condition": bool(
+            version.special_category_condition.strip() or version.criminal_offence_condition.strip()
+        ),
     }
     # A version may name the same directed flow twice; it then allows the higher level.
     levels: dict[tuple[int, int, str], Level] = {}

@@ -75,6 +75,11 @@ class AgreementForm(forms.Form):
     dpa_schedule1_condition = forms.CharField(label="DPA 2018 Schedule 1 condition", required=False)
     data_items = forms.CharField(label="Data items shared", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     retention_days = forms.CharField(label="Retention at the recipient (days)", required=False)
+    small_number_threshold = forms.CharField(
+        label="Small-number threshold",
+        required=False,
+        help_text='Counts below this (2 to 50; usually 5) are shown as "fewer than …" in shared figures.',
+    )
     security = forms.CharField(label="Security expectations", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     controllers = forms.ChoiceField(label="Controllers", choices=[("", "—"), *Controllers.choices], required=False)
     legal_power = forms.CharField(

@@ -82,6 +82,7 @@ def _franchise(parties: list[str]) -> dict[str, Any]:
         ),
         "sharing_frequency": "Partner reports each term; referrals and speaker decisions as they occur.",
         "retention_days": 2190,
+        "small_number_threshold": 5,
         "flows": [
             {
                 "kind": RecordKind.PARTNER_REPORT,

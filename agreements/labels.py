@@ -6,11 +6,11 @@ GDPR Art. 6): Art. 6(1)(e) public task", never "lawful_basis: 6_1_e".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from agreements.documents import TEXT_FIELDS
+from agreements.documents import OPTIONAL_TERMS, TEXT_FIELDS
 from agreements.models import Controllers, LawfulBasis, Level, Purpose, RecordKind
 
 FIELD_LABELS: dict[str, str] = {
@@ -24,6 +24,7 @@ FIELD_LABELS: dict[str, str] = {
     "data_items": "Data items shared",
     "flows": "Record kinds, directions and levels",
     "retention_days": "Retention at the recipient",
+    "small_number_threshold": "Small-number threshold (counts below it are suppressed)",
     "security": "Security expectations",
     "controllers": "Controllers",
     "legal_power": "Legal power relied on",
@@ -68,6 +69,12 @@ def flow_line(flow: Mapping[str, Any], names: Mapping[str, str]) -> str:
     return f"{_label(RecordKind, flow.get('kind'))}: {senders} → {recipients} (up to {level})"
 
 
+_NUMBERS: dict[str, Callable[[Any], str]] = {
+    "retention_days": lambda v: f"{v} day{'' if v == 1 else 's'}",
+    "small_number_threshold": lambda v: f'Counts below {v} are shown as "fewer than {v}"',
+}
+
+
 def readable_value(name: str, value: Any, names: Mapping[str, str] | None = None) -> str:
     """The value of term `name` as a person reads it; `names` maps party slugs to names."""
     names = names or {}
@@ -81,8 +88,8 @@ def readable_value(name: str, value: Any, names: Mapping[str, str] | None = None
         return _label(Controllers, value)
     if name == "flows":
         return "\n".join(flow_line(f, names) for f in value)
-    if name == "retention_days":
-        return f"{value} day{'' if value == 1 else 's'}"
+    if name in _NUMBERS:
+        return _NUMBERS[name](value)
     if name == "dpia_done":
         return "Yes" if value else "No"
     if name in ("review_date", "start_date", "expiry_date"):
@@ -95,6 +102,13 @@ def readable_value(name: str, value: Any, names: Mapping[str, str] | None = None
 def readable_terms(terms: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[str, str]]:
     """[{"field", "label", "value"}] for every term, in reading order."""
     return [
-        {"field": name, "label": FIELD_LABELS[name], "value": readable_value(name, terms.get(name), names)}
+        {"field": name, "label": FIELD_LABELS[name], "value": _readable_term(name, terms.get(name), names)}
         for name in TEXT_FIELDS
     ]
+
+
+def _readable_term(name: str, value: Any, names: Mapping[str, str]) -> str:
+    if value is None and name in OPTIONAL_TERMS:  # a version from before the term: its default applies
+        default = OPTIONAL_TERMS[name]
+        return f"{readable_value(name, default, names)} (the default: this version predates the term)"
+    return readable_value(name, value, names)

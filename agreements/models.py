@@ -135,6 +135,9 @@ class AgreementVersion(models.Model):
     data_items = models.TextField()
     flows = models.JSONField(default=list)
     retention_days = models.PositiveIntegerField()
+    # Counts below this are suppressed in aggregates shared under the agreement. Empty for versions
+    # written before the term existed: they read as DEFAULT_SMALL_NUMBER_THRESHOLD, outside the signed text.
+    small_number_threshold = models.PositiveSmallIntegerField(null=True, blank=True)
     security = models.TextField()
     controllers = models.CharField(max_length=10, choices=Controllers.choices)
     legal_power = models.TextField()
@@ -216,6 +219,8 @@ class AgreementFlow(models.Model):
     all_signed = models.BooleanField()
     suspended = models.BooleanField()
     terminates_at = models.DateTimeField(null=True)
+    # The version records an Art. 9 (special category) or Art. 10 (criminal offence) condition.
+    special_condition = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["sender", "kind", "recipient"], name="agreement_flow_lookup")]

@@ -16,7 +16,11 @@ until every party has signed it and it takes over), every party has signed that 
 `valid_from <= at < valid_until` (from 00:00 on the start date to the end of the expiry date,
 Europe/London, see `core.dates`; expiry takes effect on its own: it is computed from dates at
 decision time, not by a job), it is not suspended, and any notice to terminate has not yet run
-out.
+out. A `referral` at `full` (it identifies a person: special category or criminal offence data)
+is allowed only when the version in force records its Art. 9 or Art. 10 condition
+(`FlowTerms.special_condition`, from `special_category_condition` / `criminal_offence_condition`);
+otherwise it is denied with `NO_ART9_CONDITION`, a permanent denial that withholds keys.
+Validation already refuses such a version; the policy holds the line for any row that lacks it.
 
 When several agreements allow the same flow the choice is deterministic: the highest
 `max_level`, then the access that ends earliest, then the lowest agreement id and version id.
@@ -77,6 +81,10 @@ class DenyReason(enum.Enum):
     EXPIRED = "expired"
     PURPOSE_NOT_COVERED = "purpose_not_covered"
     LEVEL_TOO_HIGH = "level_too_high"
+    # A `referral` at `full` identifies a person: special category (Art. 9) or criminal offence
+    # (Art. 10) data. The version in force must record the condition relied on. Permanent: only a
+    # new signed version that records one can allow the flow.
+    NO_ART9_CONDITION = "no_art9_or_art10_condition"
 
 
 # Denials that nothing lifts by itself: neither time passing, nor a signature still to come, nor
@@ -91,6 +99,7 @@ PERMANENT_DENIALS: frozenset[DenyReason] = frozenset(
         DenyReason.EXPIRED,
         DenyReason.PURPOSE_NOT_COVERED,
         DenyReason.LEVEL_TOO_HIGH,
+        DenyReason.NO_ART9_CONDITION,
     }
 )
 
@@ -129,6 +138,8 @@ class FlowTerms:
     all_signed: bool
     suspended: bool
     terminates_at: datetime | None
+    # The version records an Art. 9 or Art. 10 condition (needed for an identifying referral).
+    special_condition: bool = False
 
     def access_ends_at(self) -> datetime:
         if self.terminates_at is not None and self.terminates_at < self.valid_until:
@@ -176,7 +187,18 @@ _CHECKS: list[tuple[DenyReason, _Check]] = [
     (DenyReason.EXPIRED, lambda t, level, purpose, at: at < t.valid_until),
     (DenyReason.PURPOSE_NOT_COVERED, lambda t, level, purpose, at: purpose in t.purposes),
     (DenyReason.LEVEL_TOO_HIGH, lambda t, level, purpose, at: level <= t.max_level),
+    (DenyReason.NO_ART9_CONDITION, lambda t, level, purpose, at: _condition_recorded(t, level)),
 ]
+
+
+# The flow that identifies a person in a special category / criminal offence context.
+_IDENTIFYING_KIND: str = str(RecordKind.REFERRAL)
+_IDENTIFYING_LEVEL: Level = Level.from_code("full")
+
+
+def _condition_recorded(terms: FlowTerms, level: int) -> bool:
+    """An identifying referral (`referral` at `full`) needs the Art. 9/10 condition in the version's terms."""
+    return terms.kind != _IDENTIFYING_KIND or level < _IDENTIFYING_LEVEL or terms.special_condition
 
 
 def _first_failure(terms: FlowTerms, level: int, purpose: str, at: datetime) -> int | None:
@@ -243,6 +265,7 @@ _TERM_FIELDS = (
     "all_signed",
     "suspended",
     "terminates_at",
+    "special_condition",
 )
 
 

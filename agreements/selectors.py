@@ -12,7 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from agreements.documents import TEXT_FIELDS
+from agreements.documents import OPTIONAL_TERMS, TEXT_FIELDS
 from agreements.labels import FIELD_LABELS, readable_terms, readable_value
 from agreements.models import Agreement, AgreementParty, AgreementVersion, Signature
 from agreements.states import State, VersionStatus, agreement_state, version_status
@@ -292,3 +292,18 @@ def agreement_export(version: AgreementVersion) -> dict[str, Any]:
             for s in version.signatures.select_related("key").order_by("organisation__slug")
         ],
     }
+
+
+def small_number_threshold(agreement_id: int) -> int:
+    """The small-number threshold of the agreement's version in force (counts below it are suppressed).
+
+    The default (5) when nothing is in force, or the version in force was signed before the term
+    existed (its signed text has no such term; see `agreements.documents.OPTIONAL_TERMS`).
+    """
+    # `current_version` is the text being negotiated until every party has signed it: in force only then.
+    row = (
+        Agreement.objects.filter(pk=agreement_id, current_version__fully_signed_at__isnull=False)
+        .values_list("current_version__small_number_threshold", flat=True)
+        .first()
+    )
+    return int(row) if row is not None else OPTIONAL_TERMS["small_number_threshold"]

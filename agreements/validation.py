@@ -12,13 +12,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from agreements.documents import TEXT_FIELDS
+from agreements.documents import OPTIONAL_TERMS, TEXT_FIELDS
 from agreements.labels import readable_value
 from agreements.models import Controllers, LawfulBasis, Level, Purpose, RecordKind
 from core.dates import today as uk_today
 from tenants.models import Organisation, OrganisationKind
 
 MAX_RETENTION_DAYS = 3650
+DEFAULT_SMALL_NUMBER_THRESHOLD = OPTIONAL_TERMS["small_number_threshold"]
+SMALL_NUMBER_THRESHOLD_RANGE = (2, 50)
 REQUIRED_TEXT = {
     "title": "Give the agreement a title.",
     "purpose": "Say what the sharing is for.",
@@ -86,6 +88,28 @@ def _clean_retention(terms: Mapping[str, Any], cleaned: dict[str, Any], errors: 
         _add(errors, "retention_days", f"Retention must be a whole number of days from 1 to {MAX_RETENTION_DAYS}.")
     else:
         cleaned["retention_days"] = days
+
+
+def _clean_threshold(terms: Mapping[str, Any], cleaned: dict[str, Any], errors: Errors) -> None:
+    """Counts below the threshold are suppressed in aggregates; empty means the default (5)."""
+    value = terms.get("small_number_threshold")
+    low, high = SMALL_NUMBER_THRESHOLD_RANGE
+    if value in (None, ""):
+        cleaned["small_number_threshold"] = DEFAULT_SMALL_NUMBER_THRESHOLD
+        return
+    try:
+        threshold = int(value) if not isinstance(value, bool | float) else -1
+    except (TypeError, ValueError):
+        threshold = -1
+    if not low <= threshold <= high:
+        _add(
+            errors,
+            "small_number_threshold",
+            f"The small-number threshold must be a whole number from {low} to {high} (the usual one is "
+            f"{DEFAULT_SMALL_NUMBER_THRESHOLD}); leave it empty for {DEFAULT_SMALL_NUMBER_THRESHOLD}.",
+        )
+    else:
+        cleaned["small_number_threshold"] = threshold
 
 
 def _as_date(value: Any) -> date | None:
@@ -228,6 +252,7 @@ def clean_terms(
     cleaned["lawful_basis"] = terms.get("lawful_basis")
     cleaned["controllers"] = terms.get("controllers")
     _clean_retention(terms, cleaned, errors)
+    _clean_threshold(terms, cleaned, errors)
     _clean_dates(terms, cleaned, errors, today or uk_today(), in_force_start)
     _clean_flows(terms, organisations, cleaned, errors)
     _check_full_referrals(cleaned, errors)

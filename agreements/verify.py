@@ -35,6 +35,7 @@ from typing import Any
 
 from agreements.documents import (
     DOCUMENT_KEYS,
+    OPTIONAL_TERMS,
     PARTY_KEYS,
     STATEMENT_KEYS,
     TEXT_FIELDS,
@@ -47,7 +48,7 @@ EXPORT_KEYS = ("format", "document", "document_sha256", "signatures")
 SIGNATURE_KEYS = ("statement", "signature", "public_key", "key_fingerprint")
 FLOW_KEYS = ("kind", "senders", "recipients", "max_level")
 TEXT_LIST_FIELDS = {"purposes"}
-INT_FIELDS = {"retention_days"}
+INT_FIELDS = {"retention_days", "small_number_threshold"}
 BOOL_FIELDS = {"dpia_done"}
 DATE_FIELDS = {"review_date", "start_date", "expiry_date"}
 
@@ -97,12 +98,14 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _keys(value: Any, expected: tuple[str, ...], path: str, problems: list[str]) -> bool:
+def _keys(
+    value: Any, expected: tuple[str, ...], path: str, problems: list[str], optional: tuple[str, ...] = ()
+) -> bool:
     if not isinstance(value, dict):
         problems.append(f"{path or 'the file'}: should be an object with keys {', '.join(expected)}")
         return False
     problems += [f"{_join(path, k)}: not part of the canonical form" for k in value if k not in expected]
-    problems += [f"{_join(path, k)}: missing" for k in expected if k not in value]
+    problems += [f"{_join(path, k)}: missing" for k in expected if k not in value and k not in optional]
     return True
 
 
@@ -135,7 +138,8 @@ def _term_kind(name: str) -> str:
 
 
 def _check_terms(terms: Any, path: str, problems: list[str]) -> None:
-    if not _keys(terms, tuple(TEXT_FIELDS), path, problems):
+    # Terms added after documents were first signed may be absent (documents signed before them).
+    if not _keys(terms, tuple(TEXT_FIELDS), path, problems, optional=tuple(OPTIONAL_TERMS)):
         return
     for name in TEXT_FIELDS:
         if name not in terms:

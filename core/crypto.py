@@ -58,6 +58,7 @@ __all__ = [
     "master_key_id",
     "new_data_key",
     "open_sealed",
+    "pseudonym",
     "public_key_fingerprint",
     "random_token",
     "seal",
@@ -440,6 +441,24 @@ def blind_index(index_key: bytes, normalised: str) -> str:
     """
     _require_key(index_key, "blind index key")
     return hmac.new(index_key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+# Crockford's base32 without I, L, O, U: nothing to misread when a pseudonym is read aloud.
+_PSEUDONYM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+PSEUDONYM_CHARS = 8  # 40 bits: unique in practice among one recipient's records of one source
+
+
+def pseudonym(key: bytes, identity: bytes, *, prefix: str = "CASE") -> str:
+    """A short, stable pseudonym for ``identity`` under ``key``: ``"CASE-7K2Q-9XDM"``.
+
+    HMAC-SHA256 of ``identity`` (build it with :func:`associated_data`, naming the reader, so
+    each reader gets its own) under ``key``, read as 8 base32 characters. Without ``key`` two
+    pseudonyms cannot be linked to each other or to the identity.
+    """
+    _require_key(key, "pseudonym key")
+    digest = int.from_bytes(hmac.new(key, identity, hashlib.sha256).digest()[:5], "big")
+    chars = "".join(_PSEUDONYM_ALPHABET[(digest >> (5 * i)) & 31] for i in reversed(range(PSEUDONYM_CHARS)))
+    return f"{prefix}-{chars[:4]}-{chars[4:]}"
 
 
 # --- hashing, canonical encoding, tokens ---------------------------------------------

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agreements.models import Level
+from agreements.models import Level, RecordKind
 from hub.api_fields import StrictCharField
 from hub.api_pagination import HubPagination, page_response
 from hub.fetch_metadata import is_deliberate
@@ -213,7 +213,7 @@ class OpeningsView(APIView):
 
     @extend_schema(responses=OpeningSerializer(many=True), summary="Who opened one of our checks (paged)")
     def get(self, request: Request, check_id: int) -> Response:
-        get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
+        get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, kind=RecordKind.SPEAKER_CHECK)
         openings = selectors.check_openings(organisation=request.tenant, check_id=check_id)
         return page_response(request, self, openings, OpeningSerializer)
 
@@ -224,7 +224,7 @@ class WithdrawView(APIView):
     @extend_schema(request=ReasonSerializer, responses=SharedCheckSerializer, summary="Withdraw one of our checks")
     def post(self, request: Request, check_id: int) -> Response:
         # Any version of ours: withdrawing twice, or a replaced version, is a 400 saying so, not a 404.
-        check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
+        check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, kind=RecordKind.SPEAKER_CHECK)
         check = services.check_withdraw(actor=request.user, check=check, **_valid(ReasonSerializer(data=request.data)))
         check.openings_count = check.openings.count()
         return Response(SharedCheckSerializer(check).data)

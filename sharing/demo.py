@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tenants.utils import tenant_context
 
+from agreements.models import RecordKind
 from sharing.models import SharedCheck
 from sharing.services import NothingToShare, check_share
 from tenants.models import Organisation
@@ -24,7 +25,7 @@ def demo_exchange(by_slug: dict[str, Organisation]) -> int:
             decided = EventRequest.objects.filter(decision__outcome__in=DECISION_OUTCOMES).select_related("decision")
             for request in decided:
                 if SharedCheck.objects.filter(
-                    source=organisation, source_ref__startswith=f"request:{request.pk}/"
+                    source=organisation, kind=RecordKind.SPEAKER_CHECK, source_ref__startswith=f"request:{request.pk}/"
                 ).exists():
                     continue
                 try:

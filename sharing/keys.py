@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, connection, transaction
 
-from agreements.models import Agreement
+from agreements.models import Agreement, Purpose, RecordKind
 from core import crypto
 from core.keyring import secret_get_or_create
 from sharing.models import ChannelGrant, ChannelKey, channel_context
@@ -38,7 +38,13 @@ def _exchange_key(organisation_id: int) -> OrganisationKey:
 
 
 def channel_get_or_create(
-    *, agreement_id: int | None, sender_id: int, level: int, recipient_id: int | None = None
+    *,
+    agreement_id: int | None,
+    sender_id: int,
+    level: int,
+    recipient_id: int | None = None,
+    kind: str = RecordKind.SPEAKER_CHECK,
+    purpose: str = Purpose.SPEAKER_DUE_DILIGENCE,
 ) -> tuple[ChannelKey, bytes]:
     """The live generation of the channel for this flow and its key in the clear (for this call only).
 
@@ -47,7 +53,14 @@ def channel_get_or_create(
     sealing under an agreement hold that agreement's row (`agreements_hold`), so a retirement,
     which runs under the agreement's update lock, never interleaves with a share.
     """
-    lookup = {"agreement_id": agreement_id, "sender_id": sender_id, "level": level, "recipient_id": recipient_id}
+    lookup = {
+        "agreement_id": agreement_id,
+        "sender_id": sender_id,
+        "level": level,
+        "recipient_id": recipient_id,
+        "kind": str(kind),
+        "purpose": str(purpose),
+    }
     channel = ChannelKey.objects.filter(**lookup, retired_at__isnull=True).first()
     if channel is not None:
         return channel, channel_key_for_sender(channel)

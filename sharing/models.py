@@ -10,6 +10,11 @@ set of organisations that may read a channel shrinks, the removed organisation's
 every generation and the live generation is retired, so anything sealed afterwards goes under
 a key the removed organisation never held (see `sharing.revocation`). Names are searchable only
 through `NameToken`s: keyed HMACs of normalised name variants.
+
+Records of other kinds (referrals, partner reports: `sharing.records`) use the same tables: a
+`SharedCheck` with `kind` and one `recipient`, one envelope at the level shared, and a channel of
+its own per (agreement, sender, level, recipient, kind, purpose). Whatever reads speaker checks
+filters on `kind` (or on having no single recipient), so such a record never shows as a check.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from agreements.models import Agreement, Level, RecordKind
+from agreements.models import Agreement, Level, Purpose, RecordKind
 from core import crypto
 from tenants.models import Organisation, OrganisationKey, User
 
@@ -44,6 +49,11 @@ class SharedCheck(models.Model):
     # The source's own reference (e.g. "request:12/speaker:1"): identifies the working record, no personal data.
     source_ref = models.CharField(max_length=80)
     version = models.PositiveIntegerField(default=1)
+    # Records of other kinds (`sharing.records`) are sealed for exactly one recipient: versions
+    # run per (source, kind, ref, recipient). Empty for speaker checks (shared with every reader).
+    recipient = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="records_received"
+    )
     is_current = models.BooleanField(default=True)
     shared_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -53,9 +63,16 @@ class SharedCheck(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "source_ref", "version"], name="one_row_per_check_version"),
+            models.UniqueConstraint(
+                fields=["source", "kind", "source_ref", "recipient", "version"],
+                name="one_row_per_record_version",
+                nulls_distinct=False,
+            ),
         ]
-        indexes = [models.Index(fields=["source", "source_ref", "is_current"])]
+        indexes = [
+            models.Index(fields=["source", "source_ref", "is_current"]),
+            models.Index(fields=["recipient", "kind", "is_current"], name="shared_record_received"),
+        ]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -80,11 +97,25 @@ class Envelope(models.Model):
 
 
 def envelope_identity(check: SharedCheck, level: int) -> bytes:
-    """Associated data binding an envelope to its record: a swapped or edited row will not open."""
+    """Associated data binding an envelope to its record: a swapped or edited row will not open.
+
+    A record sealed for one recipient (`sharing.records`) binds that recipient too.
+    """
+    if check.recipient_id is None:
+        return crypto.associated_data(
+            envelope="speaker-check-v1",
+            check=check.pk,
+            source=check.source_id,
+            kind=check.kind,
+            ref=check.source_ref,
+            version=check.version,
+            level=int(level),
+        )
     return crypto.associated_data(
-        envelope="speaker-check-v1",
+        envelope="shared-record-v1",
         check=check.pk,
         source=check.source_id,
+        recipient=check.recipient_id,
         kind=check.kind,
         ref=check.source_ref,
         version=check.version,
@@ -93,15 +124,19 @@ def envelope_identity(check: SharedCheck, level: int) -> bytes:
 
 
 class ChannelKey(models.Model):
-    """A key for the flow of one agreement from one sender at one level.
+    """A key for the flow of one record kind, for one purpose, under one agreement, from one sender at one level.
 
     `agreement` empty: the sender's own archive (it can read what it shared). `recipient`
-    set: a one-off channel to a single organisation (an approved request for full detail).
+    set: a channel to a single organisation (an approved request for full detail of a speaker
+    check; every record of another kind, see `sharing.records`). `kind` and `purpose` are what
+    the policy is asked about for this channel's readers (speaker checks: speaker due diligence).
     """
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     sender = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField(choices=Level.choices)
+    kind = models.CharField(max_length=40, choices=RecordKind.choices, default=RecordKind.SPEAKER_CHECK)
+    purpose = models.CharField(max_length=40, choices=Purpose.choices, default=Purpose.SPEAKER_DUE_DILIGENCE)
     recipient = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     sender_key = models.ForeignKey(OrganisationKey, on_delete=models.PROTECT, related_name="+")
     wrapped_for_sender = models.BinaryField()
@@ -114,12 +149,12 @@ class ChannelKey(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "sender", "level", "recipient", "generation"],
+                fields=["agreement", "sender", "level", "recipient", "kind", "purpose", "generation"],
                 name="one_channel_generation",
                 nulls_distinct=False,
             ),
             models.UniqueConstraint(
-                fields=["agreement", "sender", "level", "recipient"],
+                fields=["agreement", "sender", "level", "recipient", "kind", "purpose"],
                 condition=models.Q(retired_at__isnull=True),
                 name="one_live_channel",
                 nulls_distinct=False,
@@ -128,7 +163,7 @@ class ChannelKey(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"channel {self.pk} (agreement {self.agreement_id}, sender {self.sender_id}, "
+            f"channel {self.pk} (agreement {self.agreement_id}, sender {self.sender_id}, {self.kind}, "
             f"{Level(self.level).code}, generation {self.generation})"
         )
 

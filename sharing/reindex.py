@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
-from agreements.models import Level
+from agreements.models import Level, RecordKind
 from core import crypto
 from core.audit import audit_record
 from sharing.keys import blind_index_key, blind_tokens, channel_key_for_sender
@@ -46,7 +46,9 @@ class ReindexReport:
 
 
 def _current_checks() -> QuerySet[SharedCheck]:
-    return SharedCheck.objects.filter(is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True)
+    return SharedCheck.objects.filter(
+        kind=RecordKind.SPEAKER_CHECK, is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True
+    )
 
 
 def checks_needing_reindex(marker: str | None = None) -> QuerySet[SharedCheck]:

@@ -1,8 +1,10 @@
 """Ending access is a key operation: grants follow the policy, and a channel rotates when its readers shrink.
 
 Who may read a channel is the policy's answer for that channel's agreement alone
-(`agreements.policy.can_receive` over the agreement's own terms, at the channel's level). This
-module makes the wrapped keys match that answer:
+(`agreements.policy.can_receive` over the agreement's own terms, for the channel's record kind and
+purpose, at the channel's level). Every kind goes through here: speaker checks, and the referrals
+and partner reports of `sharing.records` (one channel per recipient). This module makes the
+wrapped keys match that answer:
 
 * A recipient denied for a reason that withholds keys (`agreements.policy.withholds_keys`: every
   permanent denial, and suspension) loses its grants on **every generation** of the channel. If
@@ -17,7 +19,7 @@ module makes the wrapped keys match that answer:
 `agreement_keys_sync` runs inside the transaction of every agreement lifecycle change (edit,
 propose, sign, suspend, resume, terminate) through `agreements.events`; `exchange_sweep` runs it
 for every agreement as the safety net, and for the ends that come with time (expiry, notice
-running out), which have no event. `checks_backfill` wraps checks the allowed recipients cannot
+running out), which have no event. `checks_backfill` wraps speaker checks the allowed recipients cannot
 open yet (shared before their agreement became active, or at a level since changed) into the
 channels that now allow them.
 """
@@ -46,7 +48,9 @@ from sharing.models import (
 )
 from sharing.services import KIND, PURPOSE
 
-_Flow = tuple[int, int, int | None]  # (sender, level, one-off recipient)
+# Backfill is for speaker checks only: records of other kinds are sealed for one recipient each.
+_SPEAKER_CHANNEL = {"kind": KIND, "purpose": PURPOSE}
+_Flow = tuple[int, int, int | None, str, str]  # (sender, level, one-off recipient, kind, purpose)
 
 
 @dataclass
@@ -78,15 +82,16 @@ def agreement_keys_sync(agreement_id: int, *, at: dt.datetime | None = None) -> 
     changes = KeyChanges()
     flows: dict[_Flow, list[ChannelKey]] = defaultdict(list)
     for channel in ChannelKey.objects.filter(agreement_id=agreement_id).select_related("sender_key").order_by("pk"):
-        flows[(channel.sender_id, channel.level, channel.recipient_id)].append(channel)
-    terms_of: dict[int, list[FlowTerms]] = {}
+        flows[(channel.sender_id, channel.level, channel.recipient_id, channel.kind, channel.purpose)].append(channel)
+    terms_of: dict[tuple[int, str], list[FlowTerms]] = {}
     by_sender: dict[int, KeyChanges] = defaultdict(KeyChanges)
-    for (sender_id, level, recipient_id), generations in flows.items():
-        if sender_id not in terms_of:
-            terms_of[sender_id] = [
-                t for t in load_terms(source_id=sender_id, kind=KIND) if t.agreement_id == agreement_id
+    for (sender_id, level, recipient_id, kind, purpose), generations in flows.items():
+        if (sender_id, kind) not in terms_of:
+            terms_of[(sender_id, kind)] = [
+                t for t in load_terms(source_id=sender_id, kind=kind) if t.agreement_id == agreement_id
             ]
-        by_sender[sender_id].add(_flow_sync(terms_of[sender_id], sender_id, level, recipient_id, generations, at))
+        flow = _ChannelFlow(sender_id, level, recipient_id, kind, purpose)
+        by_sender[sender_id].add(_flow_sync(terms_of[(sender_id, kind)], flow, generations, at))
     for sender_id, sender_changes in sorted(by_sender.items()):
         changes.add(sender_changes)
         if sender_changes.removed:
@@ -105,14 +110,21 @@ def agreement_keys_sync(agreement_id: int, *, at: dt.datetime | None = None) -> 
     return changes
 
 
+@dataclass(frozen=True)
+class _ChannelFlow:
+    """What every generation of one channel shares: the policy question its readers must pass."""
+
+    sender_id: int
+    level: int
+    recipient_id: int | None
+    kind: str
+    purpose: str
+
+
 def _flow_sync(
-    terms: list[FlowTerms],
-    sender_id: int,
-    level: int,
-    recipient_id: int | None,
-    generations: list[ChannelKey],
-    at: dt.datetime,
+    terms: list[FlowTerms], flow: _ChannelFlow, generations: list[ChannelKey], at: dt.datetime
 ) -> KeyChanges:
+    sender_id, level, recipient_id = flow.sender_id, flow.level, flow.recipient_id
     changes = KeyChanges()
     held: dict[int, set[int]] = defaultdict(set)  # channel id -> recipients with a grant
     for channel_id, holder in ChannelGrant.objects.filter(channel__in=generations).values_list(
@@ -122,7 +134,9 @@ def _flow_sync(
     holders = set().union(*held.values()) if held else set()
     candidates = holders | ({recipient_id} if recipient_id is not None else {t.recipient_id for t in terms})
     decisions = {
-        r: can_receive(terms, source_id=sender_id, recipient_id=r, kind=KIND, level=level, purpose=PURPOSE, at=at)
+        r: can_receive(
+            terms, source_id=sender_id, recipient_id=r, kind=flow.kind, level=level, purpose=flow.purpose, at=at
+        )
         for r in candidates
     }
     # A one-off channel is for its recipient alone.
@@ -177,7 +191,7 @@ def checks_backfill(*, sender_id: int, at: dt.datetime | None = None, skip_locke
     for (agreement_id, level), recipients in sorted(by_channel.items()):
         # Whoever reads through this channel now reads every generation of it (keys to older checks).
         generations = ChannelKey.objects.filter(
-            agreement_id=agreement_id, sender_id=sender_id, level=level, recipient__isnull=True
+            agreement_id=agreement_id, sender_id=sender_id, level=level, recipient__isnull=True, **_SPEAKER_CHANNEL
         ).select_related("sender_key")
         changes.grants_added += _grant_generations(list(generations), [r for r, _ in recipients])
         if not _has_missing(sender_id, agreement_id, level, at):
@@ -206,6 +220,7 @@ def _grant_generations(generations: list[ChannelKey], recipient_ids: list[int]) 
 def _missing(sender_id: int, agreement_id: int, level: int, at: dt.datetime):  # noqa: ANN202 (a queryset)
     return Envelope.objects.filter(
         level=level,
+        check_row__kind=KIND,
         check_row__source_id=sender_id,
         check_row__is_current=True,
         check_row__withdrawn_at__isnull=True,
@@ -213,7 +228,7 @@ def _missing(sender_id: int, agreement_id: int, level: int, at: dt.datetime):  #
         check_row__expires_at__gt=at,
     ).exclude(
         keys__channel__in=ChannelKey.objects.filter(
-            agreement_id=agreement_id, sender_id=sender_id, level=level, recipient__isnull=True
+            agreement_id=agreement_id, sender_id=sender_id, level=level, recipient__isnull=True, **_SPEAKER_CHANNEL
         )
     )
 
@@ -258,10 +273,10 @@ def _wrap_missing(sender_id: int, channel: ChannelKey, secret: bytes, retention_
 
 
 def senders_with_checks(at: dt.datetime) -> list[int]:
-    """Organisations with at least one check still readable at `at`."""
+    """Organisations with at least one speaker check still readable at `at`."""
     return list(
         SharedCheck.objects.filter(
-            is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True, expires_at__gt=at
+            kind=KIND, is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True, expires_at__gt=at
         )
         .values_list("source_id", flat=True)
         .distinct()
@@ -303,7 +318,7 @@ def _lacks_channel(sender_id: int, agreement_id: int, at: dt.datetime) -> bool:
     levels = {min(int(g.max_level), sender_level) for g in grants}
     have = set(
         ChannelKey.objects.filter(
-            agreement_id=agreement_id, sender_id=sender_id, recipient__isnull=True, level__in=levels
+            agreement_id=agreement_id, sender_id=sender_id, recipient__isnull=True, level__in=levels, **_SPEAKER_CHANNEL
         ).values_list("level", flat=True)
     )
     return not levels <= have

@@ -117,7 +117,7 @@ def speaker_check_search(
         raise ValidationError({"name": str(exc)}) from exc
     at = at or timezone.now()
     digests = blind_tokens(tokens)
-    matching = SharedCheck.objects.filter(tokens__digest__in=digests).distinct()
+    matching = SharedCheck.objects.filter(kind=KIND, tokens__digest__in=digests).distinct()
     checks = _readable_checks(matching, at)
     # The search itself is an audit event: blind tokens (keyed HMACs) and the result count, never the name.
     search_event = {"action": "exchange.search", "actor": user, "organisation_id": organisation.pk}
@@ -128,7 +128,10 @@ def speaker_check_search(
 def check_open(*, organisation: Organisation, user: User | None, check_id: int) -> CheckView:
     """One check, as `organisation` may read it; Http404 alike for missing, withdrawn, expired and not allowed."""
     at = timezone.now()
-    checks = _readable_checks(SharedCheck.objects.filter(pk=check_id), at)
+    # Speaker checks are the rows sealed for every reader (no single recipient); records of other
+    # kinds (`sharing.records`) always name theirs, so they never open here. Not a kind filter:
+    # a row whose kind was edited must still open, and fail its integrity check, visibly.
+    checks = _readable_checks(SharedCheck.objects.filter(pk=check_id, recipient__isnull=True), at)
     views = _open_all(organisation, user, checks, at, missing_id=None if checks else check_id)
     if not views:
         raise Http404("No such shared check.")
@@ -243,6 +246,7 @@ def _usable_keys(
         EnvelopeKey.objects.filter(
             envelope__check_row__in=[c.pk for c in candidates] or [_NO_ID],
             expires_at__gt=at,
+            channel__kind=KIND,
             channel__grants__recipient=organisation,
         )
         .select_related("envelope", "channel")
@@ -402,7 +406,7 @@ def shared_checks_of(organisation: Organisation) -> QuerySet[SharedCheck]:
     from django.db.models import Count
 
     return (
-        SharedCheck.objects.filter(source=organisation)
+        SharedCheck.objects.filter(source=organisation, kind=KIND)
         .annotate(openings_count=Count("openings"))
         .order_by("source_ref", "-version")
     )
@@ -410,19 +414,21 @@ def shared_checks_of(organisation: Organisation) -> QuerySet[SharedCheck]:
 
 def check_openings(*, organisation: Organisation, check_id: int) -> QuerySet[CheckOpened]:
     """Who opened one of `organisation`'s checks, when, under which agreement (source only)."""
-    return CheckOpened.objects.filter(check_row_id=check_id, check_row__source=organisation).select_related(
-        "reader_organisation", "reader", "agreement"
-    )
+    return CheckOpened.objects.filter(
+        check_row_id=check_id, check_row__source=organisation, check_row__kind=KIND
+    ).select_related("reader_organisation", "reader", "agreement")
 
 
 def detail_requests_incoming(organisation: Organisation) -> QuerySet[DetailRequest]:
-    return DetailRequest.objects.filter(check_row__source=organisation).select_related(
+    return DetailRequest.objects.filter(check_row__source=organisation, check_row__kind=KIND).select_related(
         "requester_organisation", "requester", "check_row"
     )
 
 
 def detail_requests_outgoing(organisation: Organisation) -> QuerySet[DetailRequest]:
-    return DetailRequest.objects.filter(requester_organisation=organisation).select_related("check_row__source")
+    return DetailRequest.objects.filter(requester_organisation=organisation, check_row__kind=KIND).select_related(
+        "check_row__source"
+    )
 
 
 # --- The source's own register: what each shared check is, in human terms, and its true state ---
@@ -541,7 +547,7 @@ def shared_rows(
     views = {v.check_id: v for v in _open_all(organisation, user, readable, at)} if readable else {}
     recipient_keys: dict[int, list[tuple[int, dt.datetime]]] = {}
     for check_id, agreement_id, expires_at in EnvelopeKey.objects.filter(
-        envelope__check_row__in=checks, channel__agreement__isnull=False
+        envelope__check_row__in=checks, channel__agreement__isnull=False, channel__kind=KIND
     ).values_list("envelope__check_row_id", "channel__agreement_id", "expires_at"):
         recipient_keys.setdefault(check_id, []).append((agreement_id, expires_at))
     in_force = _agreements_in_force(organisation, at)
@@ -670,7 +676,7 @@ def check_openings_grouped(*, organisation: Organisation, check_id: int) -> Quer
     from django.db.models.functions import TruncDate
 
     return (
-        CheckOpened.objects.filter(check_row_id=check_id, check_row__source=organisation)
+        CheckOpened.objects.filter(check_row_id=check_id, check_row__source=organisation, check_row__kind=KIND)
         .annotate(
             day=TruncDate("opened_at"),
             organisation_name=F("reader_organisation__name"),
@@ -690,6 +696,7 @@ def shared_checks_active_count(organisation: Organisation, at: dt.datetime | Non
     return (
         SharedCheck.objects.filter(
             source=organisation,
+            kind=KIND,
             is_current=True,
             withdrawn_at__isnull=True,
             destroyed_at__isnull=True,

@@ -236,7 +236,11 @@ def _share_one(
     automatic: Level,
     expires_at: dt.datetime,
 ) -> SharedCheck:
-    previous = SharedCheck.objects.select_for_update().filter(source=source, source_ref=ref, is_current=True).first()
+    previous = (
+        SharedCheck.objects.select_for_update()
+        .filter(source=source, kind=KIND, source_ref=ref, recipient__isnull=True, is_current=True)
+        .first()
+    )
     if previous is not None:
         _close_to_recipients(previous)
     check = SharedCheck.objects.create(

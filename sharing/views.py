@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from agreements.models import RecordKind
 from agreements.policy import SharingDenied
 from hub.fetch_metadata import is_deliberate
 from hub.forms_util import add_service_errors
@@ -119,7 +120,7 @@ def shared_register(request: HttpRequest) -> HttpResponse:
 def shared_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     """One of our checks: its state, its content (for `read_shared`), who opened it (for `read_openings`)."""
     context = _shared_context(request)
-    check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
+    check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, kind=RecordKind.SPEAKER_CHECK)
     # Who in other organisations read it is a right of its own (None: the page says it is not shown).
     openings = (
         page_of(request, selectors.check_openings_grouped(organisation=request.tenant, check_id=check.pk))
@@ -138,7 +139,7 @@ def shared_detail(request: HttpRequest, check_id: int) -> HttpResponse:
 def shared_withdraw(request: HttpRequest, check_id: int) -> HttpResponse:
     # Any version of ours: a second press on "Withdraw" (the check is no longer current) gets the
     # service's plain answer, not a 404.
-    check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant)
+    check = get_object_or_404(SharedCheck, pk=check_id, source=request.tenant, kind=RecordKind.SPEAKER_CHECK)
     form = ReasonForm(request.POST)
     try:
         services.check_withdraw(actor=request.user, check=check, reason=form.data.get("reason", ""))

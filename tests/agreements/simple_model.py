@@ -24,6 +24,7 @@ REASONS = [
     "expired",
     "purpose_not_covered",
     "level_too_high",
+    "no_art9_or_art10_condition",
 ]
 
 
@@ -38,7 +39,13 @@ def covers(flow: dict[str, Any], source: int, recipient: int, kind: str) -> bool
 
 
 def problems(
-    agreement: dict[str, Any], version: dict[str, Any], level: int, purpose: str, at: datetime, flow_level: int
+    agreement: dict[str, Any],
+    version: dict[str, Any],
+    level: int,
+    purpose: str,
+    at: datetime,
+    flow_level: int,
+    kind: str = "",
 ) -> list[str]:
     found = []
     if version["id"] != in_force_id(agreement):
@@ -57,6 +64,9 @@ def problems(
         found.append("purpose_not_covered")
     if level > flow_level:
         found.append("level_too_high")
+    # A referral at full identifies a person: the version must record its Art. 9 or Art. 10 condition.
+    if kind == "referral" and level == 3 and not version.get("art9_or_art10_condition", False):
+        found.append("no_art9_or_art10_condition")
     return found
 
 
@@ -70,7 +80,7 @@ def decide(
             levels = [f["max_level"] for f in version["flows"] if covers(f, source, recipient, kind)]
             if not levels:
                 continue
-            found = problems(agreement, version, level, purpose, at, max(levels))
+            found = problems(agreement, version, level, purpose, at, max(levels), kind)
             if found:
                 nearest = max(nearest, REASONS.index(found[0]))
                 continue

@@ -44,6 +44,9 @@ def _world_from_rows() -> list[dict]:
                     "start": day_starts(version.start_date),
                     "expiry": day_ends(version.expiry_date),
                     "retention": version.retention_days,
+                    "art9_or_art10_condition": bool(
+                        version.special_category_condition or version.criminal_offence_condition
+                    ),
                 }
             )
         world.append(

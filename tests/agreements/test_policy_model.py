@@ -36,6 +36,7 @@ VERSION = st.tuples(
     st.integers(0, 20),  # start day
     st.integers(1, 20),  # length in days
     st.integers(1, 5),  # retention (hundreds of days)
+    st.booleans(),  # records an Art. 9 or Art. 10 condition
 )
 # (versions, suspended, terminates on day, which version is in force: index modulo the count).
 # The version in force need not be the last: a later one may be a pending successor.
@@ -45,7 +46,7 @@ AGREEMENT = st.tuples(
 
 
 def version_of(raw: tuple, version_id: int) -> dict:
-    parties_mask, proposed, signed_mask, flows, purposes_mask, start, length, retention = raw
+    parties_mask, proposed, signed_mask, flows, purposes_mask, start, length, retention, condition = raw
     parties = subset(parties_mask, ORGS)
     if len(parties) < 2:
         parties = ORGS[:2]
@@ -68,6 +69,7 @@ def version_of(raw: tuple, version_id: int) -> dict:
         "start": day(start),
         "expiry": day(start + length),
         "retention": retention * 100,
+        "art9_or_art10_condition": condition,
     }
 
 
@@ -119,6 +121,7 @@ def terms_of(agreements: list[dict]) -> list[FlowTerms]:
                         all_signed=version["proposed"] and set(version["parties"]) <= set(version["signed_by"]),
                         suspended=agreement["suspended"],
                         terminates_at=agreement["terminates_at"],
+                        special_condition=version["art9_or_art10_condition"],
                     )
                 )
     return terms

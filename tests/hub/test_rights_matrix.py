@@ -38,6 +38,7 @@ from tenants.models import Membership, Organisation, Role
 from tenants.scopes import allows, declared_scopes, scopes_for_method, scopes_of
 from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
+from tests.referrals.matrix import referrals_matrix_kwargs
 from tests.sharing.conftest import FakeProjection
 from tests.speakers.conftest import assess, submit
 from tests.welfare.matrix import welfare_matrix_kwargs
@@ -143,7 +144,8 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             "membership_id": other.pk,
             "agreement_id": agreement.pk,
             "number": 1,
-            **welfare_matrix_kwargs(org_a, people),
+            **(welfare := welfare_matrix_kwargs(org_a, people)),
+            **referrals_matrix_kwargs(org_a, people, welfare["case_id"], org_b),
         },
         per_route={
             # Pages about a check another organisation shared with us, not one of ours.

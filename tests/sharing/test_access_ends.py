@@ -268,6 +268,7 @@ def test_the_policy_names_which_denials_are_permanent_and_which_withhold_keys():
         DenyReason.EXPIRED,
         DenyReason.PURPOSE_NOT_COVERED,
         DenyReason.LEVEL_TOO_HIGH,
+        DenyReason.NO_ART9_CONDITION,
     }
     assert KEYS_WITHHELD == PERMANENT_DENIALS | {DenyReason.SUSPENDED}
     for reason in DenyReason:
