@@ -84,6 +84,10 @@ PEOPLE = [
         "kofi.asante@northmoor-college.example", "Kofi Asante", {"northmoor-college": (R.SAFEGUARDING_OFFICER,)}
     ),
     DemoPerson("rhiannon.evans@northmoor-college.example", "Rhiannon Evans", {"northmoor-college": (R.ORGANISER,)}),
+    # The college's data protection officer: the second approver of identified transfers (referrals).
+    DemoPerson(
+        "nadia.haddou@northmoor-college.example", "Nadia Haddou", {"northmoor-college": (R.DATA_PROTECTION_OFFICER,)}
+    ),
     DemoPerson(
         "daniel.mensah@riverside-silver.example",
         "Daniel Mensah",

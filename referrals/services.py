@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agreements.policy import Level, Purpose, RecordKind, SharingDenied, access_receive, recipients_for
+from agreements.selectors import small_number_threshold
 from core.audit import audit_record
 from core.live import members_notify
 from referrals import projections, rights
@@ -297,19 +298,7 @@ class SendResult:
 
 
 def _threshold(agreement_id: int) -> int:
-    from agreements import selectors
-
-    found = getattr(selectors, "small_number_threshold", None)
-    if found is not None:
-        return int(found(agreement_id))
-    from agreements.models import Agreement  # until the exchange branch adds the selector
-
-    value = (
-        Agreement.objects.filter(pk=agreement_id)
-        .values_list("current_version__small_number_threshold", flat=True)
-        .first()
-    )
-    return int(value) if value else 5
+    return small_number_threshold(agreement_id)
 
 
 def aggregate_send(*, source: Organisation, term: Term, actor: User | None = None) -> list[SendResult]:

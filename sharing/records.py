@@ -33,6 +33,7 @@ from django.utils import timezone
 from agreements.models import Agreement
 from agreements.policy import (
     DenyReason,
+    FlowTerms,
     Level,
     RecordKind,
     SharingDenied,
@@ -270,18 +271,27 @@ def _readable(at: dt.datetime) -> QuerySet[SharedCheck]:
 
 
 def records_received(
-    *, organisation: Organisation, user: User | None, kind: str, purpose: str, source_id: int | None = None
+    *,
+    organisation: Organisation,
+    user: User | None,
+    kind: str,
+    purpose: str,
+    source_id: int | None = None,
+    max_level: int | None = None,
 ) -> list[RecordView]:
     """Every current record of `kind` sent to `organisation` that the policy lets it read now, opened.
 
     Oldest first. Each opening is audited (ids only) and recorded for the source to see; records
     the policy refuses now are left out (the refusal goes to the platform's audit log), as are
-    damaged ones (audited as failed opens).
+    damaged ones (audited as failed opens). `max_level`: records sealed above it (e.g. identified
+    transfers, for a reader whose role may not see them) are not opened at all.
     """
     at = timezone.now()
     checks = _readable(at).filter(recipient=organisation, kind=kind)
     if source_id is not None:
         checks = checks.filter(source_id=source_id)
+    if max_level is not None:
+        checks = checks.exclude(envelopes__level__gt=int(max_level))
     views = _open(organisation, user, list(checks.order_by("created_at", "pk")), purpose, at)
     return [v for v in views if not isinstance(v, _Refusal)]
 
@@ -326,13 +336,7 @@ def _open(
 ) -> list[RecordView | _Refusal]:
     """Open each check with the organisation's own key for it, asking the policy for that key's agreement."""
     keys = _keys_held(organisation, checks, at)
-    terms: dict[int, Any] = {}
-    for kind in {c.kind for c in checks if c.source_id != organisation.pk}:
-        sources = {c.source_id for c in checks if c.kind == kind}
-        for source, found in load_terms_for_recipient(
-            recipient_id=organisation.pk, kind=kind, source_ids=sources
-        ).items():
-            terms.setdefault(source, []).extend(found)
+    terms = _reader_terms(organisation, checks)
     private_keys = own_exchange_private(organisation.pk) if keys else {}
     secrets: dict[int, bytes] = {}  # channel keys unwrapped once per call, dropped with it
     results: list[RecordView | _Refusal] = []
@@ -375,6 +379,17 @@ def _open(
     return results
 
 
+def _reader_terms(organisation: Organisation, checks: list[SharedCheck]) -> dict[int, list[FlowTerms]]:
+    """The policy rows for `organisation` as a recipient of these checks' kinds, by source (a query per kind)."""
+    terms: dict[int, list[FlowTerms]] = {}
+    for kind in {c.kind for c in checks if c.source_id != organisation.pk}:
+        sources = {c.source_id for c in checks if c.kind == kind}
+        found = load_terms_for_recipient(recipient_id=organisation.pk, kind=kind, source_ids=sources)
+        for source, rows in found.items():
+            terms.setdefault(source, []).extend(rows)
+    return terms
+
+
 _Held = tuple[EnvelopeKey, ChannelGrant]
 
 
@@ -404,7 +419,7 @@ def _open_one(
     organisation: Organisation,
     check: SharedCheck,
     held: _Held | None,
-    terms: list[Any],
+    terms: list[FlowTerms],
     purpose: str,
     at: dt.datetime,
 ) -> RecordView | _Refusal:

@@ -42,6 +42,9 @@ PAGES = [
     ("speaker requests", "org", "get", "/speakers/", None),
     ("new speaker request", "org", "get", "/speakers/new/", None),
     ("new speaker request, errors", "org", "post", "/speakers/new/", {"title": ""}),
+    ("referrals", "org", "get", "/referrals/", None),
+    ("identified transfers to approve", "org", "get", "/referrals/approvals/", None),
+    ("what partners sent us", "org", "get", "/referrals/received/", None),
 ]
 
 

@@ -110,6 +110,11 @@ def test_every_level_the_agreement_allows_opens_and_a_level_above_it_is_refused_
     }
     full = records.record_open(organisation=university, user=None, record_id=referral_full.pk, purpose=SAFEGUARDING)
     assert full.level == Level.FULL and full.data["name"] == "Tomasz Adeyemi-Clarke"
+    summary_only = records.records_received(
+        organisation=university, user=None, kind=REFERRAL, purpose=SAFEGUARDING, max_level=SUMMARY
+    )
+    assert summary_only == []  # the identified transfer is not even opened
+    assert CheckOpened.objects.filter(check_row=referral_full).count() == 1  # the record_open above only
 
 
 def test_sharing_without_an_agreement_the_wrong_way_or_for_another_purpose_is_refused_and_stores_nothing(
@@ -308,3 +313,59 @@ def test_pseudonyms_come_from_a_secret_key_not_from_the_ids(db):
     after = records.pseudonym(source_id=1, ref="case:1", recipient_id=2)
 
     assert before != after
+
+
+def test_a_tampered_record_fails_its_integrity_check_is_audited_and_shows_nothing(franchise, university, partner):
+    shared = _share(partner, university, ref="case:1", stage="prevent_lead_involved")
+    neighbour = _share(partner, university, ref="case:2", stage="external_advice_sought")
+    SharedCheck.objects.filter(pk=shared.pk).update(source_ref="case:99")  # the envelope binds the ref
+
+    with pytest.raises(records.RecordDamaged):
+        records.record_open(organisation=university, user=None, record_id=shared.pk, purpose=SAFEGUARDING)
+    listed = records.records_received(organisation=university, user=None, kind=REFERRAL, purpose=SAFEGUARDING)
+
+    assert [v.id for v in listed] == [neighbour.pk]
+    assert AuditEvent.objects.filter(action="exchange.open_failed", target_id=str(shared.pk)).count() == 2
+    assert not CheckOpened.objects.filter(check_row=shared).exists()
+
+
+def test_a_speaker_check_or_an_unknown_kind_or_a_share_with_oneself_is_refused_before_anything_is_stored(
+    franchise, university, partner
+):
+    before = _stored()
+
+    for kind in (RecordKind.SPEAKER_CHECK, "case_file"):
+        with pytest.raises(ValueError):
+            _share(partner, university, kind=kind)
+    with pytest.raises(ValueError):
+        _share(partner, partner)
+    with pytest.raises(ValueError):
+        _share(partner, university, ref="x" * 81)
+
+    assert _stored() == before
+
+
+def test_the_share_is_audited_with_ids_and_codes_only(franchise, university, partner, member):
+    lead = member(partner, "prevent_lead")
+
+    shared = records.record_share(
+        actor=lead,
+        source=partner,
+        kind=REFERRAL,
+        purpose=SAFEGUARDING,
+        ref="case:3",
+        recipient=university,
+        level=FULL,
+        record={"name": "Leilani Brennan-Achebe", "concern": "Shared extremist material in a group chat"},
+    )
+
+    (event,) = AuditEvent.objects.filter(action="exchange.record_share", organisation_id=partner.pk)
+    assert event.detail == {
+        "kind": "referral",
+        "version": 1,
+        "recipient": university.pk,
+        "agreement": franchise.pk,
+        "level": "full",
+    }
+    assert "Leilani" not in str(event.detail) and str(event.target_id) == str(shared.pk)
+    assert b"Leilani" not in bytes(Envelope.objects.get(check_row=shared).sealed)
