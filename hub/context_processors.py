@@ -4,16 +4,20 @@ from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
 from hub.hosts import organisation_url, public_url
+from tenants.scopes import Scope, scopes_of
 from tenants.selectors import memberships_for_user
 
-# Sections of an organisation's site, shown in the navigation once their app serves them.
-SECTIONS = [
-    ("Dashboard", "/"),
-    ("Agreements", "/agreements/"),
-    ("Speaker requests", "/speakers/"),
-    ("Speaker checks", "/exchange/"),
-    ("People", "/people/"),
-    ("API tokens", "/api-tokens/"),
+# Sections of an organisation's site, shown in the navigation once their app serves them; a section
+# naming scopes only to a member holding one of them now.
+SECTIONS: list[tuple[str, str, tuple[Scope, ...]]] = [
+    ("Dashboard", "/", ()),
+    ("Agreements", "/agreements/", ()),
+    ("Speaker requests", "/speakers/", ()),
+    ("Speaker checks", "/exchange/", ()),
+    ("Welfare", "/welfare/", (Scope.WELFARE_RAISE,)),
+    ("Referrals", "/referrals/", (Scope.REFERRALS_SHARE, Scope.REFERRALS_APPROVE, Scope.REFERRALS_READ_RECEIVED)),
+    ("People", "/people/", ()),
+    ("API tokens", "/api-tokens/", ()),
 ]
 
 
@@ -40,14 +44,15 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             for m in memberships_for_user(user)
         ]
     urlconf = getattr(request, "urlconf", None)
+    held = scopes_of(getattr(request, "membership", None))
     sections = [
         {
             "label": label,
             "path": path,
             "current": request.path == path or (path != "/" and request.path.startswith(path)),
         }
-        for label, path in SECTIONS
-        if _served(path, urlconf)
+        for label, path, needs in SECTIONS
+        if _served(path, urlconf) and (not needs or held & set(needs))
     ]
     return {
         "sections": sections,
