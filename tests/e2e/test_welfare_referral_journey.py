@@ -63,18 +63,24 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
 
     # The university's Prevent lead, before anything happens: what the partner has sent so far.
     amara = signed_in_page(UNIVERSITY_LEAD)
-    amara.goto(hub_server.url(UNIVERSITY, "/referrals/received/"))
+    amara.goto(hub_server.url(UNIVERSITY))
+    amara.get_by_role("navigation", name="Sections").get_by_role("link", name="Referrals").click()
+    amara.get_by_role("link", name="What partners sent us").click()
+    amara.wait_for_url(hub_server.url(UNIVERSITY, "/referrals/received/"))
     pseudonyms_before = _pseudonyms(amara)
 
     # The safeguarding officer at the partner has the welfare page open, listening live.
     kofi = signed_in_page(OFFICER)
-    kofi.goto(hub_server.url(PARTNER, "/welfare/"))
+    kofi.goto(hub_server.url(PARTNER))
+    kofi.get_by_role("navigation", name="Sections").get_by_role("link", name="Welfare").click()
     waiting_before = int(kofi.get_by_test_id("waiting").inner_text())
     assert kofi.evaluate(LISTEN) is True
 
     # 1. Rhiannon, a member of staff at the partner, raises a concern.
     rhiannon = signed_in_page(STAFF)
-    rhiannon.goto(hub_server.url(PARTNER, "/welfare/"))
+    rhiannon.goto(hub_server.url(PARTNER))
+    assert rhiannon.get_by_role("navigation", name="Sections").get_by_role("link", name="Referrals").count() == 0
+    rhiannon.get_by_role("navigation", name="Sections").get_by_role("link", name="Welfare").click()
     rhiannon.get_by_role("link", name="Raise a concern").click()
     audit.check(rhiannon, "welfare: raise a concern")
     rhiannon.get_by_label("Student", exact=True).check()
@@ -239,6 +245,8 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
 
     # 10. The university's reviewer, who holds no referrals right, cannot see what partners sent.
     tomasz = signed_in_page(UNIVERSITY_REVIEWER)
+    tomasz.goto(hub_server.url(UNIVERSITY))
+    assert tomasz.get_by_role("navigation", name="Sections").get_by_role("link", name="Referrals").count() == 0
     tomasz.goto(hub_server.url(UNIVERSITY, "/referrals/received/"))
     assert tomasz.get_by_role("heading", level=1).inner_text() == "You cannot do that here"
     assert "needs the 'referrals:read_received' right" in _text(tomasz)
