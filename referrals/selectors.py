@@ -2,8 +2,9 @@
 
 What a university reads comes only from the exchange (`sharing.records`), which asks the policy
 for every record on every read and audits each opening. Identified transfers are opened only for
-people who may act on them (`rights.can_open_identified`); others see that one arrived, from the
-record's metadata, without it being opened.
+people who may act on them (`rights.can_open_identified`; `records_received(max_level=...)` leaves
+them sealed for others); others see that one arrived, from the record's metadata (its row, not
+its envelope), while the policy still allows the flow.
 """
 
 from __future__ import annotations
@@ -188,24 +189,12 @@ def _identified_notices(organisation: Organisation, source_id: int | None) -> li
 
 
 def _opened(organisation: Organisation, user: User | None, source_id: int | None) -> list[records.RecordView]:
-    """Every record the user may open now: all of them, or everything but identified transfers."""
-    if rights.can_open_identified(membership_get(user, organisation)):
-        return records.records_received(
-            organisation=organisation, user=user, kind=KIND, purpose=PURPOSE, source_id=source_id
-        )
-    ids = SharedCheck.objects.filter(
-        recipient=organisation, kind=KIND, is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True
-    ).exclude(envelopes__level=Level.FULL)
-    if source_id is not None:
-        ids = ids.filter(source_id=source_id)
-    opened = []
-    for record_id in ids.order_by("created_at", "pk").values_list("pk", flat=True):
-        try:
-            opened.append(records.record_open(organisation=organisation, user=user, record_id=record_id,
-                                              purpose=PURPOSE))  # fmt: skip
-        except (SharingDenied, records.RecordDamaged):
-            continue
-    return opened
+    """Every record the user may open now: all of them, or everything below identified transfers."""
+    may_open = rights.can_open_identified(membership_get(user, organisation))
+    return records.records_received(
+        organisation=organisation, user=user, kind=KIND, purpose=PURPOSE, source_id=source_id,
+        max_level=None if may_open else Level.SUMMARY,
+    )  # fmt: skip
 
 
 def received_summary_for(*, organisation: Organisation, user: User | None, source_id: int | None) -> dict[str, Any]:

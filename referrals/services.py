@@ -76,6 +76,15 @@ def _recipient(source: Organisation, recipient: Organisation | None) -> Organisa
     return recipient
 
 
+def _tell_recipient(source: Organisation, recipient: Organisation, level: Level) -> None:
+    """After commit, tell the recipient's readers that something arrived (ids and codes only)."""
+    members_notify(
+        schema=recipient.schema_name,
+        payload={"event": "referrals.received", "source": source.pk, "level": Level(level).code},
+        scope=Scope.REFERRALS_READ_RECEIVED,
+    )
+
+
 def _audit(action: str, actor: User | None, source: Organisation, target: object = None, **detail: object) -> None:
     audit_record(action=action, actor=actor, organisation_id=source.pk, target=target, detail=detail)
 
@@ -106,6 +115,7 @@ def _share_summary(actor: User | None, source: Organisation, case: Case, recipie
             "referrals.summary_share" if created else "referrals.summary_update",
             actor, source, share, case=case.pk, recipient=recipient.pk, record=shared.pk, version=shared.version,
         )  # fmt: skip
+        _tell_recipient(source, recipient, Level.SUMMARY)
     return share
 
 
@@ -256,6 +266,7 @@ def transfer_approve(*, actor: User, transfer: TransferRequest) -> TransferReque
         transfer.save()
         _audit("referrals.transfer_approve", actor, source, transfer, case=case.pk,
                recipient=transfer.recipient_id, record=shared.pk)  # fmt: skip
+        _tell_recipient(source, transfer.recipient, Level.FULL)
     return transfer
 
 
@@ -334,6 +345,7 @@ def aggregate_send(*, source: Organisation, term: Term, actor: User | None = Non
                 )  # fmt: skip
                 _audit("referrals.aggregate_send", actor, source, sent, period=term.code, recipient=recipient.pk,
                        record=shared.pk, threshold=threshold)  # fmt: skip
+                _tell_recipient(source, recipient, Level.AGGREGATE)
         except SharingDenied as denied:
             results.append(SendResult(recipient, denied.reason.value))
             continue

@@ -18,7 +18,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.audit import audit_record
 from hub.api_pagination import HubPagination, page_response
 from tenants.scopes import Scope
 from welfare import rights, selectors, services
@@ -93,13 +92,7 @@ class CaseListView(APIView):
 
 
 def _case_body(request: Request, case: Case) -> Response:
-    audit_record(
-        action="welfare.case_viewed",
-        actor=request.user,
-        organisation_id=request.tenant.pk,
-        target=case,
-        detail={"case": case.pk, "via": "api"},
-    )
+    services.case_view_record(actor=request.user, case=case, via_api=True)
     return Response(s.CaseSerializer(case).data)
 
 

@@ -14,6 +14,7 @@ from agreements import services as agreement_services
 from agreements.flows import flows_sync
 from agreements.models import AgreementVersion
 from agreements.policy import SharingDenied
+from core.models import AuditEvent
 from referrals import selectors, services
 from referrals.models import TransferRequest, TransferStatus
 from tests.referrals.conftest import partner_rows, stored
@@ -52,6 +53,10 @@ def test_an_approved_transfer_reaches_the_university_identified_and_joins_the_su
     assert identified.data["approved_by"] == "Ruairi Macpherson"
     assert identified.data["requested_by"] == "Nkechi Oyelaran-Hart"
     assert identified.data["pseudonym"] == summary.data["pseudonym"]
+    # Audit events carry ids and codes, never the person or the justification.
+    logged = str(list(AuditEvent.objects.values_list("detail", flat=True)))
+    for content in ("Temperance", "Adebayo", "S1234567", "main campus", "coming war"):
+        assert content not in logged
 
 
 def test_the_requester_cannot_approve_their_own_request_and_nothing_is_sealed(

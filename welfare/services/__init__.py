@@ -10,6 +10,7 @@ from welfare.services.cases import (
     case_open_record,
     case_team_add,
     case_team_remove,
+    case_view_record,
 )
 from welfare.services.concerns import ConcernInput, concern_raise, concern_triage
 from welfare.services.escalation import EscalationInput, case_escalation_record, case_referral_form_export
@@ -25,6 +26,7 @@ __all__ = [
     "case_entry_add",
     "case_escalation_record",
     "case_open_record",
+    "case_view_record",
     "case_referral_form_export",
     "case_team_add",
     "case_team_remove",

@@ -49,6 +49,12 @@ def case_open_record(*, actor: User, case: Case, reason: str, via_api: bool = Fa
     return opening
 
 
+def case_view_record(*, actor: User, case: Case, via_api: bool = False) -> None:
+    """Every view of a case's content is audited (ids only), besides the opening with its reason."""
+    case_access(actor, case)
+    _audit("welfare.case_viewed", actor, case, via="api" if via_api else "page")
+
+
 def case_entry_add(*, actor: User, case: Case, kind: str, occurred_on: date | None, text: str) -> CaseEntry:
     case_access(actor, case)
     _require_open(case, "text")

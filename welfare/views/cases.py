@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from core.audit import audit_record
 from hub.forms_util import add_service_errors
 from tenants.models import User
 from tenants.scopes import Scope, scope_required
@@ -74,13 +73,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         return render(request, "welfare/case_reason.html", {"case": case, "form": form}, status=status)
     if request.method == "POST":
         return redirect("welfare:case", case_id=case.pk)
-    audit_record(
-        action="welfare.case_viewed",
-        actor=request.user,
-        organisation_id=request.tenant.pk,
-        target=case,
-        detail={"case": case.pk, "via": "page"},
-    )
+    services.case_view_record(actor=request.user, case=case)
     return render(request, "welfare/case_detail.html", _case_context(request, case))
 
 
