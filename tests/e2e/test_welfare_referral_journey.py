@@ -51,6 +51,13 @@ def _pseudonyms(page) -> set[str]:
     return {row.get_by_role("cell").first.inner_text() for row in page.get_by_test_id("case-summary").all()}
 
 
+def _notifications(page, wait: bool = False) -> list[dict]:
+    """What the live channel opened by LISTEN delivered to this page so far (waiting for one if asked)."""
+    if wait:
+        page.wait_for_function("() => window.hubMessages.some((m) => m.type === 'notification')", timeout=10_000)
+    return [m for m in page.evaluate("window.hubMessages") if m["type"] == "notification"]
+
+
 def _day(when) -> str:
     return f"{when.day} {when:%b %Y}"
 
@@ -68,6 +75,7 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
     amara.get_by_role("link", name="What partners sent us").click()
     amara.wait_for_url(hub_server.url(UNIVERSITY, "/referrals/received/"))
     pseudonyms_before = _pseudonyms(amara)
+    assert amara.evaluate(LISTEN) is True
 
     # The safeguarding officer at the partner has the welfare page open, listening live.
     kofi = signed_in_page(OFFICER)
@@ -103,8 +111,7 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
     audit.check(rhiannon, "welfare: my concerns")
 
     # 2. The safeguarding officer was told at once, by a notification that names no one.
-    kofi.wait_for_function("() => window.hubMessages.some((m) => m.type === 'notification')", timeout=10_000)
-    notes = [m for m in kofi.evaluate("window.hubMessages") if m["type"] == "notification"]
+    notes = _notifications(kofi, wait=True)
     assert notes[0]["payload"]["event"] == "welfare.concern_raised"
     told = json.dumps(notes)
     for name in (GIVEN, FAMILY, NUMBER, "Rhiannon", "Evans"):
@@ -186,9 +193,11 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
     assert "address" in " ".join(form["to_complete"])
     assert "the hub has not sent it" in form["note"]
     # ... and nothing reached the university: it has exactly what it had before.
+    assert _notifications(amara) == []
     amara.reload()
     assert _pseudonyms(amara) == pseudonyms_before
     assert FAMILY not in _text(amara)
+    assert amara.evaluate(LISTEN) is True
 
     # 7. The attacker inside the partner: a safeguarding officer off the case team gets "not found",
     # exactly as for a case that does not exist.
@@ -216,7 +225,13 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
     report = hub_server.manage("referrals_send_aggregates")
     assert re.search(r"Northmoor International College → University of Northmoor: (already )?sent", report)
 
-    # 9. At the university, the Prevent lead sees one new case, under a pseudonym, with stage and outcome.
+    # 9. At the university, the Prevent lead is told something arrived (naming no one), and sees one new
+    # case, under a pseudonym, with stage and outcome.
+    told = _notifications(amara, wait=True)
+    assert {n["payload"]["event"] for n in told} == {"referrals.received"}
+    assert "summary" in {n["payload"].get("level") for n in told}
+    for name in (GIVEN, FAMILY, NUMBER):
+        assert name not in json.dumps(told)
     amara.goto(hub_server.url(UNIVERSITY, "/referrals/received/"))
     partner = amara.get_by_test_id("partner").filter(has_text="Northmoor International College")
     (pseudonym,) = _pseudonyms(amara) - pseudonyms_before
