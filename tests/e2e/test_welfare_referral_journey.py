@@ -171,6 +171,15 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
     assert outcome == f"Referral to Prevent (sent {_day(today)}, reference {REFERENCE})"
     assert "Extreme right-wing" in _text(fatima)
 
+    # Her list of cases puts the open ones first, the newest on top; back on the case, no reason is asked again.
+    fatima.get_by_role("link", name="All cases you can see").click()
+    first = fatima.get_by_test_id("case-row").first
+    assert first.get_by_role("link").inner_text() == f"Case {case_id}" and "Open" in first.inner_text()
+    audit.check(fatima, "welfare: cases")
+    first.get_by_role("link").click()
+    fatima.wait_for_url(case_url)
+    assert fatima.get_by_role("heading", level=1).inner_text() == f"Case {case_id}: {GIVEN} {FAMILY}"
+
     # 6. The referral form's fields, pre-filled, as a file: the hub does not send it.
     with fatima.expect_download() as download:
         fatima.get_by_role("link", name=re.compile("Download the Prevent referral form")).click()
