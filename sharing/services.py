@@ -303,6 +303,7 @@ ALREADY_WITHDRAWN = "This check is already withdrawn: no other organisation can 
 REPLACED_NOT_WITHDRAWN = (
     "This version was replaced by a correction, so recipients no longer see it. Withdraw the current version instead."
 )
+ALREADY_LAPSED = "This check has lapsed and its keys were destroyed: nobody can open it. Nothing to withdraw."
 ALREADY_ASKED = "You already asked {source} for the full detail of this check; waiting for {source} to answer."
 
 
@@ -317,6 +318,8 @@ def check_withdraw(*, actor: User, check: SharedCheck, reason: str) -> SharedChe
         if check.withdrawn_at is not None:
             # A double click, or two people at once: the first withdrawal stands.
             raise ValidationError({"check": ALREADY_WITHDRAWN})
+        if check.destroyed_at is not None:
+            raise ValidationError({"check": ALREADY_LAPSED})
         if not check.is_current:
             raise ValidationError({"check": REPLACED_NOT_WITHDRAWN})
         _close_to_recipients(check)

@@ -242,7 +242,8 @@ class Runner:
                 assert all(level <= (allowed or 0) for level in _opened_with(secrets, check)), (reader, allowed)
 
     def _withdraw(self, index) -> None:
-        open_checks = [c for c in self.world.checks if not c.withdrawn]
+        # a lapsed check is shredded by the sweep (`_advance`): nothing is left to withdraw
+        open_checks = [c for c in self.world.checks if not c.withdrawn and c.expires_at > timezone.now()]
         if not open_checks:
             return
         model = open_checks[index % len(open_checks)]
