@@ -152,6 +152,9 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
     rhiannon.reload()
     assert mine.get_by_test_id("concern-status").inner_text() == "Being looked at"
     assert f"Case {case_id}" not in _text(rhiannon)
+    rhiannon.goto(case_url)
+    assert rhiannon.get_by_role("heading", level=1).inner_text() == "You cannot do that here"
+    assert "Chronology" not in _text(rhiannon) and REASON not in _text(rhiannon)
 
     # 5. The stages, each with its date, the outcome with date and reference, the ideology category.
     fatima.get_by_role("link", name="Record stages and outcome").click()
