@@ -113,6 +113,7 @@ def actions_for_case(membership: Membership, case: Case) -> dict[str, bool]:
         "write": is_open,
         "escalate": Scope.WELFARE_ESCALATE in held,
         "close": is_open,
+        "share": Scope.REFERRALS_SHARE in held,
     }
 
 
