@@ -8,7 +8,9 @@ from datetime import date
 
 from django_tenants.utils import tenant_context
 
+from referrals import services
 from referrals.models import TransferRequest
+from referrals.periods import Term
 from tests.html_text import visible_text
 from tests.referrals.test_pages import NEED, _opened
 
@@ -79,3 +81,16 @@ def test_the_case_page_offers_no_sharing_link_to_a_case_team_member_who_may_not_
 
     assert case.subject_given_name in page
     assert "Share with a validating university" not in page
+
+
+def test_the_partners_referrals_page_names_each_term_sent_not_its_code(
+    franchise, partner, university, people, make_case, client_on
+):
+    make_case(opened_on=date(2025, 10, 1))
+    with tenant_context(partner):
+        services.aggregate_send(source=partner, term=Term(2025, 0))
+
+    page = visible_text(client_on(partner, people.lead).get("/referrals/"))
+
+    assert "Autumn term 2025/26" in page
+    assert "2025-26-autumn" not in page
