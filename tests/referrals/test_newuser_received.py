@@ -94,3 +94,16 @@ def test_the_partners_referrals_page_names_each_term_sent_not_its_code(
 
     assert "Autumn term 2025/26" in page
     assert "2025-26-autumn" not in page
+
+
+def test_a_table_withheld_entirely_says_which_table_it_is(franchise, partner, university, people, make_case, client_on):
+    make_case(opened_on=date(2025, 10, 1))  # one case: the whole case table is too small to publish
+    with tenant_context(partner):
+        services.aggregate_send(source=partner, term=Term(2025, 0))
+
+    page = visible_text(client_on(university, people.uni_lead).get("/referrals/received/"))
+
+    assert (
+        "Cases open in the term, by outcome and furthest stage: withheld, too few to publish without someone "
+        "being identifiable." in page
+    )
