@@ -97,7 +97,13 @@ def test_the_partners_referrals_page_names_each_term_sent_not_its_code(
 
 
 def test_a_table_withheld_entirely_says_which_table_it_is(franchise, partner, university, people, make_case, client_on):
-    make_case(opened_on=date(2025, 10, 1))  # one case: the whole case table is too small to publish
+    # A few cases spread over outcomes and stages: every figure would single someone out.
+    for outcome in ("no_further_action", "internal_support", "police_referral", ""):
+        make_case(
+            opened_on=date(2025, 9, 10),
+            outcome=outcome,
+            prevent_lead_involved_on=date(2025, 9, 12) if outcome else None,
+        )
     with tenant_context(partner):
         services.aggregate_send(source=partner, term=Term(2025, 0))
 
