@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from referrals.periods import term_from_code
 from tenants.models import Organisation
 from welfare.models import Case
 
@@ -86,6 +87,14 @@ class AggregateSend(models.Model):
 
     def __str__(self) -> str:
         return f"Aggregate {self.period} to organisation {self.recipient_id}"
+
+    @property
+    def period_label(self) -> str:
+        """The term as people read it ("Autumn term 2026/27"), not its code."""
+        try:
+            return term_from_code(self.period).label
+        except ValueError:
+            return self.period
 
 
 class SummaryShare(models.Model):

@@ -47,7 +47,7 @@ def why_not_approve(membership: Membership | None, requested_by_id: int) -> str:
     if membership is not None and membership.user_id == requested_by_id:
         return "You asked for this transfer, so a second person must approve it."
     if membership is None or Scope.REFERRALS_APPROVE not in scopes_of(membership):
-        return "Approving needs the 'referrals:approve' right (the Prevent lead or data protection officer)."
+        return "Only the Prevent lead or the data protection officer approves an identified transfer."
     return ""
 
 

@@ -10,7 +10,7 @@ its envelope), while the policy still allows the flow.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,9 +24,16 @@ from sharing import records
 from sharing.models import SharedCheck
 from tenants.models import Organisation, User
 from tenants.scopes import membership_get
+from welfare.choices import CaseStatus, IdeologyCategory, SubjectKind
 from welfare.models import Case
 
 KIND, PURPOSE = services.KIND, services.PURPOSE
+LABELS: dict[str, str] = {
+    **projections.LABELS,
+    **dict(IdeologyCategory.choices),
+    **dict(SubjectKind.choices),
+    **dict(CaseStatus.choices),
+}
 
 
 # --- At the partner --------------------------------------------------------------------------------
@@ -142,20 +149,68 @@ def aggregate_view(record: records.RecordView) -> dict[str, Any]:
     }
 
 
+def _label(code: str) -> str:
+    """A stage, outcome, ideology category or kind code as people read it (never the raw code)."""
+    return LABELS.get(code, code.replace("_", " ").capitalize()) if code else ""
+
+
+def _month_label(month: str) -> str:
+    """ "2026-10" as "October 2026" (a record's months are ISO year-months)."""
+    try:
+        return datetime.strptime(month, "%Y-%m").strftime("%B %Y")  # noqa: DTZ007 (a month, no time)
+    except ValueError:
+        return month
+
+
+def _day_label(day: str) -> str:
+    """ "2026-10-03" as "3 October 2026"; "" stays ""."""
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        return day
+    return f"{parsed.day} {parsed:%B %Y}"
+
+
 def summary_view(record: records.RecordView) -> dict[str, Any]:
     data = record.data
-    label = projections.LABELS
     return {
         "record_id": record.id,
         "version": record.version,
         "pseudonym": data.get("pseudonym", ""),
-        "stage": label.get(data.get("stage", ""), data.get("stage", "")),
-        "stages": [{"stage": label.get(s["stage"], s["stage"]), "month": s["month"]} for s in data.get("stages", [])],
-        "outcome": label.get(data.get("outcome", ""), data.get("outcome", "")),
-        "outcome_month": data.get("outcome_month", ""),
+        "stage": _label(data.get("stage", "")),
+        "stages": [{"stage": _label(s["stage"]), "month": _month_label(s["month"])} for s in data.get("stages", [])],
+        "outcome": _label(data.get("outcome", "")),
+        "outcome_month": _month_label(data.get("outcome_month", "")),
         "status": data.get("status", ""),
-        "opened_month": data.get("opened_month", ""),
-        "closed_month": data.get("closed_month", ""),
+        "opened_month": _month_label(data.get("opened_month", "")),
+        "closed_month": _month_label(data.get("closed_month", "")),
+        "shared_at": record.shared_at,
+    }
+
+
+def transfer_view(record: records.RecordView) -> dict[str, Any]:
+    """An identified transfer as people read it: labels for every code, dates as days."""
+    data = record.data
+    subject = data.get("subject", {})
+    return {
+        "record_id": record.id,
+        "pseudonym": data.get("pseudonym", ""),
+        "name": f"{subject.get('given_name', '')} {subject.get('family_name', '')}".strip(),
+        "kind": _label(subject.get("kind", "")),
+        "date_of_birth": _day_label(subject.get("date_of_birth", "")),
+        "number": subject.get("number", ""),
+        "stages": [{"stage": _label(s["stage"]), "date": _day_label(s["date"])} for s in data.get("stages", [])],
+        "outcome": _label(data.get("outcome", "")),
+        "prevent_referral_on": _day_label(data.get("prevent_referral_on", "")),
+        "prevent_referral_reference": data.get("prevent_referral_reference", ""),
+        "ideology_category": _label(data.get("ideology_category", "")),
+        "status": _label(data.get("status", "")),
+        "opened_on": _day_label(data.get("opened_on", "")),
+        "closed_on": _day_label(data.get("closed_on", "")),
+        "case_summary": data.get("case_summary", ""),
+        "justification": data.get("justification", ""),
+        "requested_by": data.get("requested_by", ""),
+        "approved_by": data.get("approved_by", ""),
         "shared_at": record.shared_at,
     }
 
@@ -237,7 +292,7 @@ def received_by_partner(*, organisation: Organisation, user: User | None) -> lis
     for view in summary["cases"]:
         partner(view.source_id, view.source_name)["cases"].append(summary_view(view))
     for view in summary["transfers"]:
-        partner(view.source_id, view.source_name)["transfers"].append(view)
+        partner(view.source_id, view.source_name)["transfers"].append(transfer_view(view))
     for notice in summary["transfer_notices"]:
         partner(notice.source_id, notice.source_name)["notices"].append(notice)
     return sorted(partners.values(), key=lambda p: p["name"])

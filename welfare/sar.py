@@ -407,7 +407,8 @@ def _notes(organisation: Organisation, result: SearchResult, confirmed: int) -> 
             if result.received_searched
             else [
                 "Referrals received from partners were NOT searched: the person who exported this file does not "
-                "hold the 'referrals:read_received' right. Ask someone who does to search them."
+                "have a role that reads what partners send (the Prevent lead or the data protection officer). Ask "
+                "someone who does to search them."
             ]
         ),
         "Destroyed records: cases destroyed at the end of the retention period, and shared copies whose retention "

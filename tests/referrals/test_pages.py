@@ -38,7 +38,7 @@ def test_the_case_page_asks_for_a_reason_first_and_then_shares_a_summary(
 
     assert "The summary was sent. It names no one" in visible_text(sent)
     received = visible_text(client_on(university, people.uni_lead).get("/referrals/received/"))
-    assert partner.name in received and "Prevent lead involved (2026-10)" in received
+    assert partner.name in received and "Prevent lead involved (October 2026)" in received
     assert "Temperance" not in received and "Adebayo" not in received
 
 

@@ -19,7 +19,7 @@ from welfare.services.common import case_access, not_in_future, organisation_id
 
 REASON_MIN_LENGTH = 5
 REASON_NEEDED = "Say why you are opening this case (for example, 'preparing for Thursday's meeting')."
-NOT_ON_TEAM_MEMBER = "Choose a member of the safeguarding team (someone who holds 'welfare:cases')."
+NOT_ON_TEAM_MEMBER = "Choose a member of the safeguarding team: a safeguarding officer or the Prevent lead."
 CLOSED_MESSAGE = "This case is closed; nothing more can be added to it."
 
 
@@ -89,9 +89,7 @@ def case_team_add(*, actor: User, case: Case, person: User | None) -> None:
     case_access(actor, case)
     _require_open(case, "person")
     if person is None or not person.is_active or not rights.may_join_team(_member(person)):
-        raise ValidationError(
-            {"person": "Choose a member of the safeguarding team (someone who holds 'welfare:cases')."}
-        )
+        raise ValidationError({"person": NOT_ON_TEAM_MEMBER})
     if case.team.filter(pk=person.pk).exists():
         raise ValidationError({"person": "That person is already on the case team."})
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.dates import today
 from core.live import members_notify
+from sharing.names import has_a_letter
 from tenants.models import User
 from tenants.scopes import Scope
 from welfare import rights
@@ -39,10 +40,14 @@ def concern_errors(data: ConcernInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if data.subject_kind not in SubjectKind.values:
         errors["subject_kind"] = "Choose whether the concern is about a student or a member of staff."
-    if not data.subject_given_name.strip():
-        errors["subject_given_name"] = "Enter the given name of the person you are concerned about."
-    if not data.subject_family_name.strip():
-        errors["subject_family_name"] = "Enter the family name of the person you are concerned about."
+    for field, which in (("subject_given_name", "given"), ("subject_family_name", "family")):
+        value = getattr(data, field).strip()
+        if not value:
+            errors[field] = f"Enter the {which} name of the person you are concerned about."
+        elif not has_a_letter(value):
+            # Only invisible characters (a zero-width space, a BOM) or punctuation: it would show as a
+            # blank, and no subject access search could ever find it.
+            errors[field] = f"Enter the {which} name of the person you are concerned about in letters."
     if data.observed_on is None:
         errors["observed_on"] = "Enter the date you saw or heard what concerns you."
     not_in_future(data.observed_on, "observed_on", errors, "The date you saw or heard it")
