@@ -80,7 +80,8 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
     return {
         "oversee": Scope.PARTNERS_OVERSEE in held,
         "train": Scope.PARTNERS_TRAINING in held,
-        "report": bool(held & set(READERS)),
+        # "Our reports" only where there is someone to report to (a validated partner).
+        "report": bool(held & set(READERS)) and bool(selectors.validating_universities(request.tenant)),
     }
 
 
@@ -153,7 +154,8 @@ def reports(request: HttpRequest) -> HttpResponse:
         "form": form,
         "periods": selectors.reports_by_period(),
         "status": selectors.partner_status(request.tenant),
-        "can_assemble": has_scope(request.user, request.tenant, Scope.PARTNERS_REPORT),
+        "can_assemble": has_scope(request.user, request.tenant, Scope.PARTNERS_REPORT)
+        and bool(selectors.validating_universities(request.tenant)),
     }
     return render(request, "partners/reports.html", context, status=400 if request.method == "POST" else 200)
 

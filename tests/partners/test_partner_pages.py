@@ -62,3 +62,17 @@ def test_the_partners_section_takes_a_partners_reporters_to_their_reports(w, cli
         response = client_on(w.partner, person).get("/partners/")
         assert response.status_code == 302 and response["Location"] == "/partners/reports/"
     assert client_on(w.university, w.uni_lead).get("/partners/").status_code == 200
+
+
+def test_an_organisation_nobody_validates_is_not_offered_a_report_to_assemble(w, client_on):
+    # given the university's Prevent lead (the university reports to nobody)
+    # when they open the reports page and the partners section
+    reports = visible_text(client_on(w.university, w.uni_lead).get("/partners/reports/").content.decode())
+    # then they are told there is nobody to report to, and offered no form to assemble one
+    assert "No validating university is linked to this organisation" in reports
+    assert "Assemble a report" not in reports
+    assert "Our reports" not in reports
+    # while the partner's safeguarding officer still is
+    assert "Assemble a report" in visible_text(
+        client_on(w.partner, w.officer).get("/partners/reports/").content.decode()
+    )
