@@ -114,7 +114,6 @@ def actions_for_case(membership: Membership, case: Case) -> dict[str, bool]:
         "escalate": Scope.WELFARE_ESCALATE in held,
         "share": Scope.REFERRALS_SHARE in held,  # the referrals pages check again (referrals.rights)
         "close": is_open,
-        "share": Scope.REFERRALS_SHARE in held,
     }
 
 
