@@ -56,7 +56,11 @@ def _work_in_hand(request: HttpRequest) -> dict[str, object]:
     visible = speaker_selectors.event_requests_visible_to(membership)
     open_statuses = (Status.SUBMITTED, Status.ASSESSED, Status.ESCALATED)
     return {
-        "agreements_active": [r for r in rows if r.state == State.ACTIVE],
+        "agreements_active": [
+            {"agreement": r.agreement, "others": [p for p in r.parties if p.pk != request.tenant.pk]}
+            for r in rows
+            if r.state == State.ACTIVE
+        ],
         "agreements_to_sign": [r for r in rows if r.needs_our_signature],
         "agreements_to_review": [r for r in rows if r.review_due],
         "requests_open": visible.filter(status__in=open_statuses).count(),

@@ -112,6 +112,7 @@ def actions_for_case(membership: Membership, case: Case) -> dict[str, bool]:
     return {
         "write": is_open,
         "escalate": Scope.WELFARE_ESCALATE in held,
+        "share": Scope.REFERRALS_SHARE in held,  # the referrals pages check again (referrals.rights)
         "close": is_open,
     }
 

@@ -77,7 +77,7 @@ def case_list(*, membership: Membership, status: str = "") -> QuerySet[Case]:
     cases = cases_visible_to(membership).annotate(open_actions=Count("actions", filter=Q(actions__done=False)))
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
-    return cases.order_by("status", "-opened_on", "-pk")
+    return cases.order_by("-status", "-opened_on", "-pk")  # open cases first
 
 
 def case_get(*, membership: Membership, pk: int) -> Case:

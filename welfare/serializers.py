@@ -80,7 +80,7 @@ class ActionSerializer(serializers.ModelSerializer[CaseAction]):
         read_only_fields = fields
 
 
-class OpeningSerializer(serializers.ModelSerializer[CaseOpening]):
+class CaseOpeningSerializer(serializers.ModelSerializer[CaseOpening]):
     class Meta:
         model = CaseOpening
         fields = ["id", "opened_by", "opened_at", "reason", "via_api"]
@@ -92,7 +92,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     concerns = ConcernSerializer(many=True, read_only=True)
     entries = EntrySerializer(many=True, read_only=True)
     actions = ActionSerializer(many=True, read_only=True)
-    openings = OpeningSerializer(many=True, read_only=True)
+    openings = CaseOpeningSerializer(many=True, read_only=True)
 
     class Meta:
         model = Case
@@ -116,7 +116,7 @@ class EscalationSerializer(serializers.Serializer[object]):
     prevent_lead_involved_on = serializers.DateField(required=False, allow_null=True)
     external_advice_sought_on = serializers.DateField(required=False, allow_null=True)
     formal_referral_made_on = serializers.DateField(required=False, allow_null=True)
-    outcome = serializers.ChoiceField(choices=[("", "none"), *Outcome.choices], required=False, allow_blank=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
     prevent_referral_on = serializers.DateField(required=False, allow_null=True)
     prevent_referral_reference = text_for(Case, "prevent_referral_reference", required=False, allow_blank=True)
     ideology_category = serializers.ChoiceField(

@@ -135,6 +135,24 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several apps name a field `status`, `outcome` or `kind` with their own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "SpeakerRequestStatusEnum": "speakers.choices.Status",
+        "SpeakerOutcomeEnum": "speakers.choices.Outcome",
+        "ConcernStatusEnum": "welfare.choices.ConcernStatus",
+        "CaseStatusEnum": "welfare.choices.CaseStatus",
+        "CaseOutcomeEnum": "welfare.choices.Outcome",
+        "TriageOutcomeEnum": "welfare.choices.TriageOutcome",
+        "CaseEntryKindEnum": "welfare.choices.EntryKind",
+        "SubjectKindEnum": "welfare.choices.SubjectKind",
+        "TransferStatusEnum": "referrals.models.TransferStatus",
+        "ReportStatusEnum": "partners.models.ReportStatus",
+        "PeriodKindEnum": "partners.models.PeriodKind",
+        "RecordKindEnum": "agreements.models.RecordKind",
+        "OrganisationKindEnum": "tenants.models.OrganisationKind",
+        "LinkKindEnum": "tenants.models.LinkKind",
+        "DetailRequestStatusEnum": "sharing.models.DetailRequestStatus",
+    },
 }
 
 LOGGING = {

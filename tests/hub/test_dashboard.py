@@ -4,6 +4,7 @@ from django_tenants.utils import tenant_context
 
 from sharing import services as sharing_services
 from tests.agreements.conftest import Drafting
+from tests.html_text import visible_text
 from tests.sharing.conftest import FakeProjection
 from tests.speakers.conftest import submit
 
@@ -56,3 +57,16 @@ def test_the_dashboard_shows_exchange_figures_only_to_those_who_may_open_them(or
     assert "currently shared by us" not in officer and "for detail of our shared checks" not in officer
     assert "Search the network" not in officer
     assert "1 speaker check</a> currently shared by us" in lead and "for detail of our shared checks" in lead
+
+
+def test_an_agreements_other_parties_are_listed_once_each_with_no_stray_separator(
+    org_a, org_b, partner, member, client_on
+):
+    # given a three-party agreement in force, seen from the party listed last
+    Drafting(member).active([org_a, org_b, partner])
+    lead = member(partner, "prevent_lead")
+    # when the partner's Prevent lead opens the dashboard
+    text = visible_text(client_on(partner, lead).get("/").content.decode())
+    # then the other two parties are named, separated once, and the partner itself is not
+    assert f"(with {org_a.name}, {org_b.name})" in text
+    assert ", )" not in text
