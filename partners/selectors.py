@@ -214,7 +214,7 @@ def received_report(university: Organisation, user: User, record_id: int) -> tup
     """One report a partner sent us, opened through the policy (SharingDenied, shown as 404, if not
     allowed now), with our comments on every version of that period."""
     view = records.record_open(organisation=university, user=user, record_id=record_id,
-                               purpose=Purpose.PARTNER_OVERSIGHT)  # fmt: skip
+                               purpose=Purpose.PARTNER_OVERSIGHT, kind=RecordKind.PARTNER_REPORT)  # fmt: skip
     if view.kind != RecordKind.PARTNER_REPORT:
         raise Http404("Not found.")
     comments = list(ReportComment.objects.filter(source_id=view.source_id, ref=view.ref).select_related("author"))

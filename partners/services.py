@@ -245,7 +245,7 @@ def report_comment_add(*, actor: User, organisation: Organisation, record_id: in
     if not text.strip() or len(text) > COMMENT_LIMIT:
         raise ValidationError({"text": f"Write the comment (up to {COMMENT_LIMIT:,} characters)."})
     view = records.record_open(organisation=organisation, user=actor, record_id=record_id,
-                               purpose=Purpose.PARTNER_OVERSIGHT)  # fmt: skip
+                               purpose=Purpose.PARTNER_OVERSIGHT, kind=RecordKind.PARTNER_REPORT)  # fmt: skip
     if view.kind != RecordKind.PARTNER_REPORT:
         raise Http404("Not found.")
     with transaction.atomic():

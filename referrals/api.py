@@ -42,10 +42,17 @@ def _valid(serializer_class: type[drf.Serializer], data: Any) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
+REASON_FIRST = 'Say why you are opening this case first: POST {"reason": "..."} to /api/v1/welfare/cases/<id>/.'
+
+
 def _case(request: Request, case_id: int) -> Case:
+    """The case if the caller may share it (404 otherwise), once opened with a reason in this session
+    (a 400 naming `reason` before that, as welfare answers)."""
     case = welfare_selectors.case_get(membership=request.membership, pk=case_id)
     if not rights.can_share_case(request.membership, case):
         raise Http404("No such case.")
+    if not welfare_selectors.case_opened_in_session(request.session, case):
+        raise drf.ValidationError({"reason": [REASON_FIRST]})
     return case
 
 

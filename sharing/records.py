@@ -296,7 +296,9 @@ def records_received(
     return [v for v in views if not isinstance(v, _Refusal)]
 
 
-def record_open(*, organisation: Organisation, user: User | None, record_id: int, purpose: str) -> RecordView:
+def record_open(
+    *, organisation: Organisation, user: User | None, record_id: int, purpose: str, kind: str | None = None
+) -> RecordView:
     """One record as `organisation` may read it now: its recipient under the policy, or its source (archive).
 
     Raises `SharingDenied` alike for missing, replaced, withdrawn, lapsed, destroyed and refused
@@ -305,7 +307,9 @@ def record_open(*, organisation: Organisation, user: User | None, record_id: int
     """
     at = timezone.now()
     check = _readable(at).filter(pk=record_id).first()
-    if check is None or organisation.pk not in (check.source_id, check.recipient_id):
+    # `kind`: the caller shows only that kind; a record of another kind is refused before it is unsealed
+    # (the source opens its own archive without the policy, so a route for one kind must not open another).
+    if check is None or organisation.pk not in (check.source_id, check.recipient_id) or kind not in (None, check.kind):
         _audit_refusal(organisation, user, record_id, None, DenyReason.NO_AGREEMENT.value)
         raise SharingDenied(DenyReason.NO_AGREEMENT)
     (view,) = _open(organisation, user, [check], purpose, at)

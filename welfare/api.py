@@ -91,6 +91,15 @@ class CaseListView(APIView):
         return page_response(request, self, rows, s.CaseSummarySerializer)
 
 
+def _opened_case(request: Request, case_id: int) -> Case:
+    """The case (404, audited, if the caller may not see it), once opened with a reason in this session;
+    a 400 naming `reason` before that, for writes as for reads."""
+    case = selectors.case_get(membership=request.membership, pk=case_id)
+    if not selectors.case_opened_in_session(request.session, case):
+        raise drf.ValidationError({"reason": [REASON_FIRST]})
+    return case
+
+
 def _case_body(request: Request, case: Case) -> Response:
     services.case_view_record(actor=request.user, case=case, via_api=True)
     return Response(s.CaseSerializer(case).data)
@@ -101,10 +110,7 @@ class CaseDetailView(APIView):
 
     @extend_schema(responses=s.CaseSerializer, summary="One case, once opened with a reason in this session")
     def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.case_get(membership=request.membership, pk=case_id)
-        if not selectors.case_opened_in_session(request.session, case):
-            raise drf.ValidationError({"reason": [REASON_FIRST]})
-        return _case_body(request, case)
+        return _case_body(request, _opened_case(request, case_id))
 
     @extend_schema(request=s.OpenSerializer, responses=s.CaseSerializer,
                    summary="Open a case, giving the reason (recorded, audited and shown on the case)")  # fmt: skip
@@ -124,7 +130,7 @@ class CaseEntryView(APIView):
     @extend_schema(request=s.EntryInputSerializer, responses={201: s.EntrySerializer},
                    summary="Add to a case's chronology")  # fmt: skip
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.case_get(membership=request.membership, pk=case_id)
+        case = _opened_case(request, case_id)
         entry = _call(services.case_entry_add, actor=request.user, case=case, **_valid(s.EntryInputSerializer, request))
         return Response(s.EntrySerializer(entry).data, status=201)
 
@@ -140,7 +146,7 @@ class EscalationView(APIView):
     @extend_schema(request=s.EscalationSerializer, responses=s.CaseSummarySerializer,
                    summary="Record stages (in order, dated), the outcome and the ideology category")  # fmt: skip
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.case_get(membership=request.membership, pk=case_id)
+        case = _opened_case(request, case_id)
         given = _valid(s.EscalationSerializer, request)
         current = {name: getattr(case, name) for name in EscalationInput.__dataclass_fields__}
         merged = {**current, **{k: ("" if v is None and not k.endswith("_on") else v) for k, v in given.items()}}

@@ -11,3 +11,16 @@ class WelfareConfig(AppConfig):
 
         # The Prevent lead's named deputies (WelfareSettings.deputies) see every case and escalate.
         register_scope_provider(deputy_scopes)
+
+        # Leaving ends being a deputy and being on case teams (coming back later restores neither).
+        from django.db.models.signals import post_delete
+
+        from tenants.models import Membership
+
+        post_delete.connect(_member_left, sender=Membership, dispatch_uid="welfare.member_left")
+
+
+def _member_left(sender: object, instance: object, **kwargs: object) -> None:
+    from welfare.services.settings import welfare_member_left
+
+    welfare_member_left(membership=instance)  # type: ignore[arg-type]

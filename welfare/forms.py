@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django import forms
 
 from tenants.models import User
@@ -113,24 +115,27 @@ class MeetingForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def case_label(case: Case, named: Collection[int]) -> str:
+    """ "Case 12", with the subject's name only for a case opened with a reason in this session."""
+    return f"Case {case.pk}: {case.subject_name}" if case.pk in named else f"Case {case.pk}"
+
+
 class AgendaForm(forms.Form):
     case = forms.TypedChoiceField(label="Case", coerce=int, empty_value=None, required=False)
 
-    def __init__(self, *args: object, cases: list[Case], **kwargs: object) -> None:
+    def __init__(self, *args: object, cases: list[Case], named: Collection[int] = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["case"].choices = [("", "Choose a case")] + [
-            (str(c.pk), f"Case {c.pk}: {c.subject_name}") for c in cases
-        ]
+        self.fields["case"].choices = [("", "Choose a case")] + [(str(c.pk), case_label(c, named)) for c in cases]
 
 
 class AgreedActionForm(ActionForm):
     case = forms.TypedChoiceField(label="Case", coerce=int, empty_value=None, required=False)
 
-    def __init__(self, *args: object, people: list[User], cases: list[Case], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, people: list[User], cases: list[Case], named: Collection[int] = (), **kwargs: object
+    ) -> None:
         super().__init__(*args, people=people, **kwargs)
-        self.fields["case"].choices = [("", "Choose a case")] + [
-            (str(c.pk), f"Case {c.pk}: {c.subject_name}") for c in cases
-        ]
+        self.fields["case"].choices = [("", "Choose a case")] + [(str(c.pk), case_label(c, named)) for c in cases]
 
 
 class SettingsForm(forms.Form):

@@ -127,15 +127,18 @@ def _judged(query: SubjectQuery, kind: str, rows: Iterable[dict[str, Any]], resu
 
 
 def _follow_links(concerns: list[dict[str, Any]], verdicts: dict[str, tuple[Verdict, str]]) -> None:
-    """A case a matching concern began (or was merged into) is about the same person, and so are the
-    concerns of a matching case. Only a *match* is followed, never a possible one."""
+    """A possible match linked to a match (a case and a concern in it) is taken as the same person.
+
+    Only a *possible* match is raised, never a record whose own subject has nothing in common
+    with the person or is another person: a concern about someone else can be merged into a case
+    (one incident, two people), and Art. 15(4) forbids handing over their data."""
     for row in concerns:
         if not row["case_id"]:
             continue
         ours, theirs = f"concern:{row['id']}", f"case:{row['case_id']}"
-        if verdicts.get(ours, (None,))[0] == Verdict.MATCH and theirs not in verdicts:
+        if verdicts.get(ours, (None,))[0] == Verdict.MATCH and verdicts.get(theirs, (None,))[0] == Verdict.POSSIBLE:
             verdicts[theirs] = (Verdict.MATCH, f"Began with or includes concern {row['id']}, which matches")
-        if verdicts.get(theirs, (None,))[0] == Verdict.MATCH and ours not in verdicts:
+        if verdicts.get(theirs, (None,))[0] == Verdict.MATCH and verdicts.get(ours, (None,))[0] == Verdict.POSSIBLE:
             verdicts[ours] = (Verdict.MATCH, f"Part of case {row['case_id']}, which matches")
 
 
@@ -283,7 +286,11 @@ def _concern_record(concern: Concern, people: _People, why: str = "") -> sar_fil
     return sar_file.record_from_model(concern, kind="concern", title=f"Concern {concern.pk}", person=people, why=why)
 
 
-def _case_record(case: Case, organisation: Organisation, people: _People, why: str) -> sar_file.Record:
+def _case_record(
+    case: Case, organisation: Organisation, people: _People, why: str, concern_ids: set[int]
+) -> sar_file.Record:
+    """The case and its parts; of its concerns only those about the person (`concern_ids`): a concern
+    about someone else merged into the case is theirs, not the requester's (Art. 15(4))."""
     record = sar_file.record_from_model(case, kind="case", title=f"Case {case.pk}", person=people, why=why)
 
     def many(kind: str, rows: Iterable[Any], title: Any) -> list[sar_file.Record]:
@@ -296,7 +303,11 @@ def _case_record(case: Case, organisation: Organisation, people: _People, why: s
                     AgendaItem.objects.filter(case=case).select_related("meeting")])  # fmt: skip
     record.add_part("openings", "Who opened the case and why", many("case_opening", case.openings.all(),
                     lambda o: f"Opened {timezone.localtime(o.opened_at):%d %B %Y %H:%M}"))  # fmt: skip
-    record.add_part("concerns", "Concerns in this case", [_concern_record(c, people) for c in case.concerns.all()])
+    record.add_part(
+        "concerns",
+        "Concerns in this case",
+        [_concern_record(c, people) for c in case.concerns.all() if c.pk in concern_ids],
+    )
     record.add_part("shared", "Shared with other organisations", _disclosures(case, organisation, people))
     _other_parts(record, case, people)
     retention = RetentionRecord.objects.filter(case_id=case.pk).first()
@@ -444,9 +455,9 @@ def _sections(
     chosen: list[Hit], result: SearchResult, organisation: Organisation, people: _People
 ) -> dict[str, list[sar_file.Record]]:
     case_ids = {h.id: h.why for h in chosen if h.kind == "case"}
-    cases = [_case_record(c, organisation, people, case_ids[c.pk]) for c in
-             Case.objects.filter(pk__in=case_ids).order_by("opened_on", "pk").prefetch_related("team")]  # fmt: skip
     concern_ids = {h.id: h.why for h in chosen if h.kind == "concern"}
+    cases = [_case_record(c, organisation, people, case_ids[c.pk], set(concern_ids)) for c in
+             Case.objects.filter(pk__in=case_ids).order_by("opened_on", "pk").prefetch_related("team")]  # fmt: skip
     loose = Concern.objects.filter(pk__in=concern_ids).exclude(case_id__in=case_ids).order_by("raised_at", "pk")
     received = [_received_record(result.received_views[h.id], h.why) for h in chosen if h.kind == "received"]
     return {

@@ -104,6 +104,7 @@ def test_the_api_shares_refuses_the_requester_and_lists_what_was_received(
 ):
     case = make_case()
     api = client_on(partner, people.lead)
+    api.post(f"/api/v1/welfare/cases/{case.pk}/", {"reason": "Sharing it"}, content_type="application/json")
     shared = api.post(f"/api/v1/referrals/cases/{case.pk}/summary/", {"recipient": university.pk},
                       content_type="application/json")  # fmt: skip
     asked = api.post(f"/api/v1/referrals/cases/{case.pk}/transfers/", {"recipient": university.pk, "justification": ""},

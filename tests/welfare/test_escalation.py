@@ -109,7 +109,7 @@ def test_a_safeguarding_officer_on_the_team_cannot_escalate(org_a, case, client_
 
 
 def test_stages_and_outcome_through_the_api_keep_what_is_not_sent(org_a, case, lead, client_on):
-    client = client_on(org_a, lead)
+    client = opened_client(client_on, org_a, lead, case)  # a reason first, as for any change to a case
     url = f"/api/v1/welfare/cases/{case.pk}/escalation/"
 
     first = client.post(url, {"prevent_lead_involved_on": _days(9).isoformat()}, content_type="application/json")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context, schema_exists
 
 from core.audit import audit_record
-from tenants.models import Membership, User
+from tenants.models import Membership, Organisation, User
 from welfare import rights
-from welfare.models import WelfareSettings
+from welfare.models import Case, WelfareSettings
 from welfare.selectors import welfare_settings
 
 MIN_RETENTION_DAYS = 365
@@ -47,3 +48,27 @@ def welfare_settings_update(*, actor: User, deputies: list[User], retention_days
             detail={"deputies": sorted(p.pk for p in deputies), "retention_days": retention_days},
         )
     return settings
+
+
+def welfare_member_left(*, membership: Membership) -> None:
+    """A person left the organisation: they stop being a named deputy and leave every case team, so being
+    invited again later (in any role) gives nothing back; the naming ended with the membership.
+
+    Called for every deleted membership (`WelfareConfig.ready` connects it), inside the transaction
+    that deletes it; audited with ids only.
+    """
+    schema = Organisation.objects.filter(pk=membership.organisation_id).values_list("schema_name", flat=True).first()
+    if not schema or schema == "public" or not schema_exists(schema):
+        return  # the organisation itself is going (its schema with it)
+    with schema_context(schema):
+        deputy = WelfareSettings.deputies.through.objects.filter(user_id=membership.user_id).delete()[0]
+        teams = Case.team.through.objects.filter(user_id=membership.user_id).delete()[0]
+        if deputy or teams:
+            audit_record(
+                action="welfare.member_left",
+                actor=None,
+                organisation_id=membership.organisation_id,
+                target_type="tenants.user",
+                target_id=membership.user_id,
+                detail={"person": membership.user_id, "was_deputy": bool(deputy), "case_teams_left": teams},
+            )

@@ -60,6 +60,8 @@ def triage_list(request: HttpRequest) -> HttpResponse:
 @scope_required(Scope.WELFARE_TRIAGE)
 def triage(request: HttpRequest, concern_id: int) -> HttpResponse:
     concern = selectors.concern_get(membership=request.membership, pk=concern_id)
+    if concern.case is not None and not selectors.case_opened_in_session(request.session, concern.case):
+        return redirect("welfare:case", case_id=concern.case_id)  # part of a case: its reason first
     cases = list(selectors.open_cases_for_merge(membership=request.membership))
     form = TriageForm(request.POST or None, cases=cases)
     if request.method == "POST" and form.is_valid():

@@ -14,6 +14,7 @@ from tenants.scopes import Scope, scope_required
 from welfare import selectors, services
 from welfare.forms import AgendaForm, AgreedActionForm, MeetingForm
 from welfare.models import Case, Meeting
+from welfare.selectors import SESSION_OPENED_CASES
 
 
 @scope_required(Scope.WELFARE_MEETINGS)
@@ -32,8 +33,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "welfare/meetings.html", context, status=status)
 
 
+def _named(request: HttpRequest) -> set[int]:
+    """The cases whose subject a page may name: those opened with a reason in this session (the list of
+    cases, like this page otherwise, says only "Case 12")."""
+    return set(request.session.get(SESSION_OPENED_CASES, []))
+
+
 def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: object) -> dict[str, object]:
     shown, hidden = selectors.meeting_agenda(membership=request.membership, meeting=meeting)
+    named = _named(request)
     on_agenda = {item.case_id for item in shown}
     visible = list(selectors.cases_visible_to(request.membership).filter(status="open"))
     agenda_cases = [item.case for item in shown]
@@ -41,11 +49,12 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: object) ->
         "meeting": meeting,
         "items": shown,
         "hidden": hidden,
+        "named": named,
         "actions_agreed": meeting.actions.filter(case__in=[c.pk for c in agenda_cases]).select_related("owner", "case"),
         "agenda_form": forms.get("agenda_form")
-        or AgendaForm(cases=[c for c in visible if c.pk not in on_agenda], prefix="agenda"),
+        or AgendaForm(cases=[c for c in visible if c.pk not in on_agenda], named=named, prefix="agenda"),
         "action_form": forms.get("action_form")
-        or AgreedActionForm(people=selectors.members_here(), cases=agenda_cases, prefix="agreed"),
+        or AgreedActionForm(people=selectors.members_here(), cases=agenda_cases, named=named, prefix="agreed"),
     }
 
 
@@ -64,7 +73,7 @@ def _visible_case(request: HttpRequest, pk: int | None) -> Case | None:
 def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk=meeting_id)
     visible = list(selectors.cases_visible_to(request.membership))
-    form = AgendaForm(request.POST, cases=visible, prefix="agenda")
+    form = AgendaForm(request.POST, cases=visible, named=_named(request), prefix="agenda")
     if form.is_valid():
         try:
             services.meeting_agenda_add(
@@ -85,7 +94,11 @@ def action_agree(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk=meeting_id)
     shown, _ = selectors.meeting_agenda(membership=request.membership, meeting=meeting)
     form = AgreedActionForm(
-        request.POST, people=selectors.members_here(), cases=[item.case for item in shown], prefix="agreed"
+        request.POST,
+        people=selectors.members_here(),
+        cases=[item.case for item in shown],
+        named=_named(request),
+        prefix="agreed",
     )
     if form.is_valid():
         data = form.cleaned_data
