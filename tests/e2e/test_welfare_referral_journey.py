@@ -252,7 +252,7 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
         c.inner_text()
         for c in partner.get_by_test_id("case-summary").filter(has_text=pseudonym).get_by_role("cell").all()
     ]
-    month = f"{today:%Y-%m}"
+    month = f"{today:%B %Y}"  # the summary names months in words (review: no ISO codes shown to people)
     assert cells[:5] == [
         pseudonym,
         "Formal external referral made",
