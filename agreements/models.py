@@ -32,6 +32,7 @@ class RecordKind(models.TextChoices):
     REFERRAL = "referral", "Referral"
     PARTNER_REPORT = "partner_report", "Partner report"
     NETWORK_FIGURES = "network_figures", "Network figures"
+    RISK_SUMMARY = "risk_summary", "Risk register summary"
 
 
 class Level(models.IntegerChoices):

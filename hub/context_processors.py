@@ -21,6 +21,12 @@ SECTIONS: list[tuple[str, str, tuple[Scope, ...]]] = [
         (Scope.REFERRALS_SHARE, Scope.REFERRALS_APPROVE, Scope.REFERRALS_READ_RECEIVED),
     ),
     ("Partners", "/partners/", (Scope.PARTNERS_REPORT, Scope.PARTNERS_OVERSEE)),
+    ("Network", "/network/", (Scope.NETWORK_READ,)),
+    ("Good practice", "/library/", (Scope.LIBRARY_READ,)),
+    ("Figures", "/figures/", (Scope.FIGURES_READ, Scope.FIGURES_CONTRIBUTE)),
+    ("Training", "/training/", (Scope.TRAINING_READ,)),
+    ("Risks", "/risks/", (Scope.RISKS_READ,)),
+    ("Annual return", "/return/", (Scope.RETURN_READ,)),
     ("People", "/people/", (Scope.ORG_READ,)),
     ("API tokens", "/api-tokens/", (Scope.ORG_READ,)),
 ]

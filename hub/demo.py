@@ -11,12 +11,18 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from agreements.demo import demo_agreements
+from figures.demo import demo_figures
+from library.demo import demo_library
+from networks.demo import demo_networks
 from partners.demo import demo_partners
 from referrals.demo import demo_referrals
+from returns.demo import demo_returns
+from risks.demo import demo_risks
 from sharing.demo import demo_exchange
 from speakers.demo import demo_speaker_requests
 from tenants import services
 from tenants.models import LinkKind, Membership, Organisation, OrganisationKind, OrganisationLink, Role, User
+from training.demo import demo_training
 from welfare.demo import demo_welfare
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed for the demo; fictional accounts only)
@@ -141,6 +147,12 @@ def demo_seed() -> dict[str, Organisation]:
     demo_welfare(by_slug)
     demo_referrals(by_slug)
     demo_partners(by_slug)
+    demo_training(by_slug)
+    demo_risks(by_slug)
+    demo_networks(by_slug)
+    demo_library(by_slug)
+    demo_figures(by_slug)
+    demo_returns(by_slug)
     return by_slug
 
 

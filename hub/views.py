@@ -9,6 +9,7 @@ from django.shortcuts import render
 from agreements import selectors as agreement_selectors
 from agreements.states import State
 from hub.hosts import organisation_url
+from hub.panels import dashboard_panels
 from sharing import selectors as sharing_selectors
 from sharing.models import DetailRequestStatus
 from speakers import selectors as speaker_selectors
@@ -38,6 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             role_counts[label] += 1
     context = {
         **_work_in_hand(request),
+        "panels": dashboard_panels(request),
         "links": links,
         "members": members,
         "role_counts": [(label, count) for label, count in role_counts.items() if count],

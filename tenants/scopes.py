@@ -75,6 +75,30 @@ class Scope(enum.StrEnum):
     PARTNERS_OVERSEE = "partners:oversee"  # the validating university's assurance page, reports received
     PARTNERS_TRAINING = "partners:training"  # record training delivered; comment on a partner's report
 
+    # A network or group's own site (networks/, library/, figures/ on the network's host). Members'
+    # people take part as members of the network organisation (one login).
+    NETWORK_READ = "network:read"  # meetings, papers, minutes, actions, members
+    NETWORK_CONVENE = "network:convene"  # invite organisations, schedule meetings, papers, minutes, actions
+    NETWORK_MEMBERSHIP = "network:membership"  # accept or decline an invitation to a network; leave one
+    LIBRARY_READ = "library:read"  # find write-ups of good practice
+    LIBRARY_PUBLISH = "library:publish"  # publish, edit and withdraw our own write-ups
+    FIGURES_READ = "figures:read"  # the network's figures (co-ordinator: totals; member: ours beside the network)
+    FIGURES_CONTRIBUTE = "figures:contribute"  # send our aggregate figures for a period to a network
+
+    # Training (training/): courses, who must take which, completions, coverage.
+    TRAINING_READ = "training:read"
+    TRAINING_MANAGE = "training:manage"  # define courses and requirements, record and import completions
+
+    # Risk register and action plan (risks/).
+    RISKS_READ = "risks:read"
+    RISKS_MANAGE = "risks:manage"  # add and review risks, controls and actions
+    RISKS_SHARE = "risks:share"  # share a summary with a network when an agreement allows
+
+    # The annual Prevent return (returns/).
+    RETURN_READ = "return:read"
+    RETURN_PREPARE = "return:prepare"  # assemble a year's return, note gaps
+    RETURN_SIGN_OFF = "return:sign_off"  # the Prevent lead signs it off
+
 
 _EVERY_ROLE = frozenset(Role.values)
 
@@ -118,6 +142,34 @@ SCOPE_ROLES: dict[Scope, frozenset[str]] = {
     Scope.REFERRALS_READ_RECEIVED: frozenset({Role.PREVENT_LEAD, Role.DATA_PROTECTION_OFFICER}),
     Scope.PARTNERS_REPORT: frozenset({Role.PREVENT_LEAD, Role.SAFEGUARDING_OFFICER, Role.ORG_ADMIN}),
     Scope.PARTNERS_SIGN_OFF: frozenset({Role.PREVENT_LEAD}),
+    Scope.NETWORK_READ: _EVERY_ROLE,
+    Scope.NETWORK_CONVENE: frozenset({Role.COORDINATOR, Role.ORG_ADMIN}),
+    Scope.NETWORK_MEMBERSHIP: frozenset({Role.ORG_ADMIN}),
+    Scope.LIBRARY_READ: _EVERY_ROLE,
+    Scope.LIBRARY_PUBLISH: frozenset(
+        {Role.PREVENT_LEAD, Role.SAFEGUARDING_OFFICER, Role.REVIEWER, Role.COORDINATOR, Role.ORG_ADMIN}
+    ),
+    Scope.FIGURES_READ: frozenset({Role.PREVENT_LEAD, Role.COORDINATOR, Role.ORG_ADMIN, Role.AUDITOR}),
+    Scope.FIGURES_CONTRIBUTE: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN}),
+    Scope.TRAINING_READ: frozenset(
+        {Role.PREVENT_LEAD, Role.SAFEGUARDING_OFFICER, Role.ORG_ADMIN, Role.AUDITOR, Role.DATA_PROTECTION_OFFICER}
+    ),
+    Scope.TRAINING_MANAGE: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN}),
+    Scope.RISKS_READ: frozenset(
+        {
+            Role.PREVENT_LEAD,
+            Role.SAFEGUARDING_OFFICER,
+            Role.ORG_ADMIN,
+            Role.AUDITOR,
+            Role.SENIOR_DECISION_MAKER,
+            Role.DATA_PROTECTION_OFFICER,
+        }
+    ),
+    Scope.RISKS_MANAGE: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN}),
+    Scope.RISKS_SHARE: frozenset({Role.PREVENT_LEAD}),
+    Scope.RETURN_READ: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN, Role.AUDITOR, Role.DATA_PROTECTION_OFFICER}),
+    Scope.RETURN_PREPARE: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN}),
+    Scope.RETURN_SIGN_OFF: frozenset({Role.PREVENT_LEAD}),
     Scope.PARTNERS_OVERSEE: frozenset({Role.PREVENT_LEAD, Role.DATA_PROTECTION_OFFICER, Role.AUDITOR, Role.ORG_ADMIN}),
     Scope.PARTNERS_TRAINING: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN}),
 }

@@ -30,6 +30,12 @@ TENANT_APPS = [
     "welfare",
     "referrals",
     "partners",
+    "training",
+    "risks",
+    "networks",
+    "library",
+    "figures",
+    "returns",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
