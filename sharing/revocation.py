@@ -30,9 +30,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 
-from agreements.models import AgreementFlow
+from agreements.models import Agreement, AgreementFlow
 from agreements.policy import FlowTerms, Level, can_receive, load_terms, recipients_for, withholds_keys
 from core import crypto
 from core.audit import audit_record
@@ -322,3 +323,26 @@ def _lacks_channel(sender_id: int, agreement_id: int, at: dt.datetime) -> bool:
         ).values_list("level", flat=True)
     )
     return not levels <= have
+
+
+def network_membership_changed(*, network_id: int, member_id: int, at: dt.datetime | None = None) -> KeyChanges:
+    """Re-decide every channel between a network and one organisation, after it joined or left.
+
+    Call inside the transaction that created or deleted the `member_of` link (networks.services),
+    so a member that leaves loses its keys in the same commit as its membership. Each agreement
+    binding both is taken for update in id order (as the lifecycle services take it), then
+    `agreement_keys_sync` asks the policy about every channel of it. Returns what changed.
+    """
+    changes = KeyChanges()
+    both = (
+        Agreement.objects.filter(versions__parties__organisation_id=network_id)
+        .filter(versions__parties__organisation_id=member_id)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    with transaction.atomic():
+        for agreement_id in (
+            Agreement.objects.select_for_update().filter(pk__in=list(both)).order_by("pk").values_list("pk", flat=True)
+        ):
+            changes.add(agreement_keys_sync(agreement_id, at=at))
+    return changes
