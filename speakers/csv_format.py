@@ -2,7 +2,7 @@
 
 One row per request; a header row names the columns (any order, any case; unknown columns are
 an error so that a typo is not silently ignored). The file level (byte-order mark, separators,
-formula neutralising, blank rows) is described in `speakers/csv_file.py`.
+formula neutralising, blank rows) is described in `core/csv_file.py`.
 
 Each value has its own cell: there are no separators inside a cell, so a name, affiliation,
 topic or label may contain any text, including ``|``, ``;``, commas, quotes and line breaks.
@@ -57,6 +57,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.csv_file import token
 from sharing.names import NEEDS_A_LETTER, has_a_letter
 from speakers.choices import (
     EventFormat,
@@ -68,7 +69,6 @@ from speakers.choices import (
     Status,
     WithinLaw,
 )
-from speakers.csv_file import token
 from speakers.decision_limits import MAX_REJECTION_WORDS
 from tenants.models import Role
 

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.csv_file import write_csv
 from speakers import rights
 from speakers.choices import DECISION_OUTCOMES, MitigationProgress, MitigationTiming, Outcome
-from speakers.csv_file import write_csv
 from speakers.models import EventRequest, ProcedureConfig
 from speakers.notice import working_days_notice
 from speakers.selectors import procedure_config

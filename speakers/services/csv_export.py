@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.audit import audit_record
+from core.csv_file import write_csv
 from speakers import rights
-from speakers.csv_file import write_csv
 from speakers.csv_format import export_header, export_row
 from speakers.selectors import RegisterFilter, register_requests
 from tenants.models import User
@@ -15,7 +15,7 @@ from tenants.models import User
 def event_requests_export(*, actor: User, filters: RegisterFilter | None = None) -> str:
     """The register rows this person may see (optionally filtered), as the text of a CSV file in
     the import layout (speakers/csv_format.py): byte-order mark, CRLF, formulas neutralised
-    (speakers/csv_file.py). Encode it as UTF-8. Recorded as an audit event with the row count."""
+    (core/csv_file.py). Encode it as UTF-8. Recorded as an audit event with the row count."""
     membership = rights.membership_of(actor)
     requests = list(
         register_requests(membership=membership, filters=filters or RegisterFilter())

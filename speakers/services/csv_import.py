@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.csv_file import read_csv
 from speakers import rights
 from speakers.choices import WITHDRAWAL_OUTCOMES, Status
-from speakers.csv_file import read_csv
 from speakers.csv_format import Layout, ParsedRow, RowError, parse_row, read_header
 from speakers.models import Assessment, Decision, EventRequest, Mitigation, RequestMitigation, Speaker
 from speakers.notice import working_days_notice
@@ -146,7 +146,7 @@ def event_requests_import(*, actor: User, csv_text: str, progress: Progress | No
     """Check every row, then save all of them or none. Raises ImportRejected listing each problem.
 
     `csv_text` is the file's text (decoded from UTF-8; a byte-order mark is allowed); the layout is in
-    speakers/csv_format.py and the file rules (separators, blank rows, formulas) in speakers/csv_file.py.
+    speakers/csv_format.py and the file rules (separators, blank rows, formulas) in core/csv_file.py.
     Files over `MAX_IMPORT_BYTES` or `MAX_IMPORT_ROWS` are refused whole (the module docstring);
     callers check the size with `import_size_problem` before reading an upload.
     """

@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core import csv_file
 from hub.forms_util import add_service_errors
-from speakers import csv_file, csv_format, selectors, services
+from speakers import csv_format, selectors, services
 from speakers.forms import AuditSampleForm, ImportForm, MitigationForm, ProcedureForm
 from speakers.models import Mitigation
 from speakers.services import ImportRejected

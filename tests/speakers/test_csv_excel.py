@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from core.csv_file import write_csv
 from core.models import AuditEvent
 from speakers import services
-from speakers.csv_file import write_csv
 from speakers.csv_format import export_header
 from speakers.models import EventRequest
 from speakers.services import ImportRejected

@@ -6,7 +6,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speakers.csv_file import BOM, neutralise, read_csv, restore, write_csv
+from core.csv_file import BOM, neutralise, read_csv, restore, write_csv
 
 # Any Unicode a PostgreSQL text column holds: everything but NUL and lone surrogates.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
