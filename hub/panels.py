@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
 DASHBOARD_PANELS = [
+    "speakers.dashboard.panel",
     "networks.dashboard.panel",
     "figures.dashboard.panel",
     "training.dashboard.panel",
