@@ -14,6 +14,10 @@ from typing import Any
 
 from agreements.models import Controllers, LawfulBasis, Purpose, RecordKind
 from core.dates import today as uk_today
+from tenants.models import Organisation, OrganisationKind
+
+# Organisations that receive members' reports: a regional network or a local Prevent (Silver) group.
+NETWORK_KINDS = (OrganisationKind.NETWORK, OrganisationKind.PREVENT_GROUP)
 
 COMMON = {
     "lawful_basis": LawfulBasis.PUBLIC_TASK,
@@ -101,7 +105,27 @@ def _franchise(parties: list[str]) -> dict[str, Any]:
     }
 
 
+def _networks_among(parties: list[str]) -> list[str]:
+    """The parties (slugs, in the given order) that are a network or a Silver group."""
+    found = set(Organisation.objects.filter(slug__in=parties, kind__in=NETWORK_KINDS).values_list("slug", flat=True))
+    return [slug for slug in parties if slug in found]
+
+
+def _risk_summary_flows(parties: list[str], networks: list[str]) -> list[dict[str, Any]]:
+    """Members send their risk register summary (counts only) to the network: never to each other.
+
+    A Silver group "reviews" members' Prevent risk assessments only as figures: the register's
+    titles, descriptions and controls stay with the member (the seed's Leeds College of Art
+    practice: the group reviews the college's own register; the network sees the picture).
+    """
+    members = [slug for slug in parties if slug not in networks]
+    if not networks or not members:
+        return []
+    return [{"kind": RecordKind.RISK_SUMMARY, "senders": members, "recipients": networks, "max_level": "aggregate"}]
+
+
 def _network(parties: list[str]) -> dict[str, Any]:
+    networks = _networks_among(parties)
     return {
         "title": "Network external speaker check exchange",
         "purpose": (
@@ -133,7 +157,32 @@ def _network(parties: list[str]) -> dict[str, Any]:
                 "recipients": list(parties),
                 "max_level": "aggregate",
             },
+            *_risk_summary_flows(parties, networks),
         ],
+    }
+
+
+def _network_risks(parties: list[str]) -> dict[str, Any]:
+    network = parties[0] if parties else ""
+    return {
+        "title": "Risk register summaries to the network",
+        "purpose": (
+            "So that a network or Silver group can see, across its members, how many Prevent risks each holds by "
+            "theme and rating and how their action plans stand, to plan its meetings, training and good-practice "
+            "work. Each member keeps and manages its own register; only counts cross."
+        ),
+        "purposes": [Purpose.NETWORK_REPORTING],
+        "data_items": (
+            "Counts only: current risks by category and rating band, reviews due, actions open and overdue, and "
+            "the date the summary was made. No risk titles, descriptions, controls, owners or names."
+        ),
+        "necessity": (
+            "The network cannot see the shape of its members' Prevent risks without them; counts are enough for "
+            "that, so nothing else is shared."
+        ),
+        "sharing_frequency": "When a member chooses to share, typically before each network meeting.",
+        "retention_days": 730,
+        "flows": _risk_summary_flows(parties, [network]),
     }
 
 
@@ -182,6 +231,13 @@ TEMPLATES = {
             "Members of a network or Silver group share speaker checks with each other.",
             "every member (two or more)",
             _network,
+        ),
+        IsaTemplate(
+            "network_risk_summary",
+            "Risk register summaries to a network",
+            "Members send counts from their Prevent risk register and action plan to a network or Silver group.",
+            "first the network or Silver group, then every member sending summaries",
+            _network_risks,
         ),
         IsaTemplate(
             "referral_notification",
