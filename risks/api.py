@@ -84,17 +84,17 @@ class RiskListView(APIView):
 
 
 class RiskDetailView(APIView):
-    required_scopes = {"GET": [Scope.RISKS_READ], "PATCH": [Scope.RISKS_MANAGE]}
+    required_scopes = {"GET": [Scope.RISKS_READ], "POST": [Scope.RISKS_MANAGE]}
 
     @extend_schema(responses=s.RiskDetailSerializer, summary="One risk with its history")
     def get(self, request: Request, risk_id: int) -> Response:
         return Response(s.RiskDetailSerializer(selectors.risk_get(risk_id)).data)
 
-    @extend_schema(request=s.RiskInSerializer, responses=s.RiskDetailSerializer,
-                   summary="Change a risk: the fields that change, and `reason` (kept in the history)")  # fmt: skip
-    def patch(self, request: Request, risk_id: int) -> Response:
+    @extend_schema(request=s.RiskEditSerializer, responses=s.RiskDetailSerializer, operation_id="v1_risks_edit",
+                   summary="Change a risk: send the fields that change and `reason` (kept in the history)")  # fmt: skip
+    def post(self, request: Request, risk_id: int) -> Response:
         risk = selectors.risk_get(risk_id)
-        data = _valid(s.RiskInSerializer, request, partial=True)
+        data = _valid(s.RiskEditSerializer, request, partial=True)
         reason = data.pop("reason", "")
         if "owner" in data:
             data["owner"] = _member(request.tenant, data["owner"])
@@ -108,35 +108,36 @@ class ActionListView(APIView):
     pagination_class = HubPagination
     required_scopes = {"GET": [Scope.RISKS_READ], "POST": [Scope.RISKS_MANAGE]}
 
-    @extend_schema(responses=s.ActionSerializer(many=True), summary="Every action of the plan, by due date (paged)")
+    @extend_schema(responses=s.RiskActionSerializer(many=True), summary="Every action of the plan, by due date (paged)")
     def get(self, request: Request) -> Response:
         rows = selectors.actions_all().order_by("due_on", "pk")
-        return page_response(request, self, rows, s.ActionSerializer, context={"today": london_today()})
+        return page_response(request, self, rows, s.RiskActionSerializer, context={"today": london_today()})
 
-    @extend_schema(request=s.ActionInSerializer, responses={201: s.ActionSerializer}, summary="Add an action")
+    @extend_schema(request=s.RiskActionInSerializer, responses={201: s.RiskActionSerializer}, summary="Add an action")
     def post(self, request: Request) -> Response:
-        data = _valid(s.ActionInSerializer, request)
+        data = _valid(s.RiskActionInSerializer, request)
         recording_past = data.pop("recording_past", False)
         data["owner"] = _member(request.tenant, data["owner"])
         data["risk"] = _risk_of(data.get("risk"))
         action = _call(services.action_create, actor=request.user, organisation=request.tenant,
                        data=services.ActionInput(**data), recording_past=recording_past)  # fmt: skip
-        return Response(s.ActionSerializer(action, context={"today": london_today()}).data, status=201)
+        return Response(s.RiskActionSerializer(action, context={"today": london_today()}).data, status=201)
 
 
 class ActionDetailView(APIView):
-    required_scopes = {"GET": [Scope.RISKS_READ], "PATCH": [Scope.RISKS_MANAGE]}
+    required_scopes = {"GET": [Scope.RISKS_READ], "POST": [Scope.RISKS_MANAGE]}
 
-    @extend_schema(responses=s.ActionSerializer, summary="One action")
+    @extend_schema(responses=s.RiskActionSerializer, summary="One action")
     def get(self, request: Request, risk_action_id: int) -> Response:
         action = selectors.action_get(risk_action_id)
-        return Response(s.ActionSerializer(action, context={"today": london_today()}).data)
+        return Response(s.RiskActionSerializer(action, context={"today": london_today()}).data)
 
-    @extend_schema(request=s.ActionInSerializer, responses=s.ActionSerializer,
-                   summary="Change an action: the fields that change (e.g. status)")  # fmt: skip
-    def patch(self, request: Request, risk_action_id: int) -> Response:
+    @extend_schema(request=s.RiskActionEditSerializer, responses=s.RiskActionSerializer,
+                   operation_id="v1_risks_actions_edit",
+                   summary="Change an action: send the fields that change (e.g. status)")  # fmt: skip
+    def post(self, request: Request, risk_action_id: int) -> Response:
         action = selectors.action_get(risk_action_id)
-        data = _valid(s.ActionInSerializer, request, partial=True)
+        data = _valid(s.RiskActionEditSerializer, request, partial=True)
         data.pop("recording_past", None)
         if "owner" in data:
             data["owner"] = _member(request.tenant, data["owner"])
@@ -146,27 +147,29 @@ class ActionDetailView(APIView):
                                                                             "status", "risk")}  # fmt: skip
         updated = _call(services.action_update, actor=request.user, organisation=request.tenant, action=action,
                         data=services.ActionInput(**{**current, **data}))  # fmt: skip
-        return Response(s.ActionSerializer(updated, context={"today": london_today()}).data)
+        return Response(s.RiskActionSerializer(updated, context={"today": london_today()}).data)
 
 
 class OverviewView(APIView):
     required_scopes = {"GET": [Scope.RISKS_READ]}
 
-    @extend_schema(responses=s.OverviewSerializer, summary="The register's figures and heat map (as the page shows)")
+    @extend_schema(
+        responses=s.RiskOverviewSerializer, summary="The register's figures and heat map (as the page shows)"
+    )
     def get(self, request: Request) -> Response:
         figures = asdict(selectors.overview())
         figures["heat_map"] = [[cell.count for cell in row] for row in selectors.heat_map().rows]
-        return Response(s.OverviewSerializer(figures).data)
+        return Response(s.RiskOverviewSerializer(figures).data)
 
 
 class ShareView(APIView):
     required_scopes = {"POST": [Scope.RISKS_SHARE]}
 
-    @extend_schema(request=s.ShareInSerializer, responses={201: s.ShareOutSerializer},
+    @extend_schema(request=s.RiskShareInSerializer, responses={201: s.RiskShareOutSerializer},
                    summary="Send the register's summary (counts only) to a network we are a member of, when an "
                    "agreement allows (400 naming network when none does)")  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(s.ShareInSerializer, request)
+        data = _valid(s.RiskShareInSerializer, request)
         network = selectors.member_networks(request.tenant).filter(pk=data["network"]).first()
         if network is None:
             raise drf.ValidationError({"network": ["We are not a member of a network with that id."]})
@@ -177,4 +180,4 @@ class ShareView(APIView):
             raise drf.ValidationError({"network": [DENIED]}) from exc
         body = {"record_id": check.pk, "version": check.version, "network": network.pk,
                 "summary": selectors.summary_record()}  # fmt: skip
-        return Response(s.ShareOutSerializer(body).data, status=201)
+        return Response(s.RiskShareOutSerializer(body).data, status=201)

@@ -68,7 +68,7 @@ class RiskInSerializer(serializers.Serializer[Any]):
     )
 
 
-class ActionSerializer(serializers.ModelSerializer[RiskAction]):
+class RiskActionSerializer(serializers.ModelSerializer[RiskAction]):
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)
     status = serializers.ChoiceField(choices=ActionStatus.choices, read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -83,7 +83,7 @@ class ActionSerializer(serializers.ModelSerializer[RiskAction]):
         return action.is_overdue(self.context["today"])
 
 
-class ActionInSerializer(serializers.Serializer[Any]):
+class RiskActionInSerializer(serializers.Serializer[Any]):
     title = text_for(RiskAction, "title")
     notes = StrictCharField(max_length=TEXT_LIMIT, allow_blank=True, required=False)
     risk = serializers.IntegerField(min_value=1, allow_null=True, required=False, help_text="A risk's id, or null")
@@ -95,18 +95,18 @@ class ActionInSerializer(serializers.Serializer[Any]):
     )
 
 
-class ShareInSerializer(serializers.Serializer[Any]):
+class RiskShareInSerializer(serializers.Serializer[Any]):
     network = serializers.IntegerField(min_value=1, help_text="The id of a network or Silver group we are a member of")
 
 
-class ShareOutSerializer(serializers.Serializer[Any]):
+class RiskShareOutSerializer(serializers.Serializer[Any]):
     record_id = serializers.IntegerField()
     version = serializers.IntegerField()
     network = serializers.IntegerField()
     summary = serializers.DictField(help_text="Exactly the counts sent")
 
 
-class OverviewSerializer(serializers.Serializer[Any]):
+class RiskOverviewSerializer(serializers.Serializer[Any]):
     on = serializers.DateField()
     current = serializers.IntegerField()
     by_rating = serializers.DictField(child=serializers.IntegerField())
@@ -119,3 +119,22 @@ class OverviewSerializer(serializers.Serializer[Any]):
         child=serializers.ListField(child=serializers.IntegerField()),
         help_text="Counts of current risks: rows are likelihood 5 down to 1, columns impact 1 to 5",
     )
+
+
+class RiskEditSerializer(RiskInSerializer):
+    """A change to a risk: only the fields that change, plus `reason` (required when anything changes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = False
+
+
+class RiskActionEditSerializer(RiskActionInSerializer):
+    """A change to an action: only the fields that change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.pop("recording_past")
+        for name in self.fields:
+            self.fields[name].required = False

@@ -31,6 +31,7 @@ from risks.models import SCALE, ActionStatus, Category, Risk, RiskAction, RiskCh
 from sharing.models import SharedCheck
 from sharing.records import record_share
 from tenants.models import Membership, Organisation, User
+from tenants.scopes import Scope, require_scope
 
 TITLE_LIMIT = 200
 ACTION_TITLE_LIMIT = 300
@@ -144,7 +145,9 @@ def risk_create(*, actor: User, organisation: Organisation, data: RiskInput, rea
 
     ValidationError keyed by field (`title`, `category`, `likelihood`, `impact`, `owner`, `review_on`,
     `status`). The history starts with a "created" entry carrying `reason` (default: added).
+    PermissionDenied without `risks:manage`.
     """
+    require_scope(actor, organisation, Scope.RISKS_MANAGE)
     data = _validate_risk(organisation, data)
     assert data.review_on is not None
     if data.review_on < london_today():
@@ -194,7 +197,9 @@ def risk_update(
 
     ValidationError as `risk_create`, plus `reason` when something changed and no reason is given.
     A review date in the past is allowed here (the register shows the review as due).
+    PermissionDenied without `risks:manage`.
     """
+    require_scope(actor, organisation, Scope.RISKS_MANAGE)
     data = _validate_risk(organisation, data)
     reason = _clean_text(reason or "")
     changed = [
@@ -266,8 +271,9 @@ def action_create(
 
     ValidationError keyed by field: `title`, `owner` (required, a member), `due_on` (required; a new
     action due before today is refused unless `recording_past` — an action agreed earlier, entered
-    now — or it is already done), `status`, `notes`.
+    now — or it is already done), `status`, `notes`. PermissionDenied without `risks:manage`.
     """
+    require_scope(actor, organisation, Scope.RISKS_MANAGE)
     data = _validate_action(organisation, data)
     assert data.due_on is not None
     if data.due_on < london_today() and not recording_past and data.status != ActionStatus.DONE:
@@ -303,7 +309,9 @@ def action_create(
 
 def action_update(*, actor: User, organisation: Organisation, action: RiskAction, data: ActionInput) -> RiskAction:
     """Change an action (status, owner, due date...). ValidationError keyed by field as `action_create`;
-    a due date may not be moved to a day before today (an overdue action keeps its date or gets a new one)."""
+    a due date may not be moved to a day before today (an overdue action keeps its date or gets a new one).
+    PermissionDenied without `risks:manage`."""
+    require_scope(actor, organisation, Scope.RISKS_MANAGE)
     data = _validate_action(organisation, data)
     assert data.due_on is not None
     if data.due_on != action.due_on and data.due_on < london_today():
@@ -349,7 +357,9 @@ def summary_share(*, actor: User, organisation: Organisation, network: Organisat
     `risk_summary` at aggregate level for network reporting (templates `network_risk_summary`, or
     `network_speaker_checks` with the network among the parties). Sharing again sends a new version
     and closes the old one to the network. Audited by the exchange (`exchange.record_share`).
+    PermissionDenied without `risks:share` (the Prevent lead).
     """
+    require_scope(actor, organisation, Scope.RISKS_SHARE)
     from risks.selectors import member_networks, summary_record
 
     if network is None:

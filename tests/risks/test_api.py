@@ -39,10 +39,10 @@ def test_a_risk_is_added_changed_with_a_reason_and_read_with_its_history(org_a, 
     status, risk = _json(client, "post", "/api/v1/risks/risks/", _risk_body(lead.pk))
     assert status == 201 and (risk["score"], risk["rating"], risk["owner_name"]) == (12, "high", lead.full_name)
 
-    status, body = _json(client, "patch", f"/api/v1/risks/risks/{risk['id']}/", {"likelihood": 5})
+    status, body = _json(client, "post", f"/api/v1/risks/risks/{risk['id']}/", {"likelihood": 5})
     assert status == 400 and list(body["errors"]) == ["reason"]
 
-    status, changed = _json(client, "patch", f"/api/v1/risks/risks/{risk['id']}/",
+    status, changed = _json(client, "post", f"/api/v1/risks/risks/{risk['id']}/",
                             {"likelihood": 5, "reason": "Three concerns this term reached no one."})  # fmt: skip
     assert status == 200 and changed["rating"] == "very_high"
     latest = changed["history"][0]
@@ -94,7 +94,7 @@ def test_an_action_without_an_owner_or_due_in_the_past_is_refused_naming_the_fie
                            {"title": "Brief", "owner": lead.pk, "due_on": past, "risk": risk.pk,
                             "recording_past": True})  # fmt: skip
     assert status == 201 and action["overdue"] is True and action["risk"] == risk.pk
-    status, done = _json(client, "patch", f"/api/v1/risks/actions/{action['id']}/", {"status": "done"})
+    status, done = _json(client, "post", f"/api/v1/risks/actions/{action['id']}/", {"status": "done"})
     assert status == 200 and done["overdue"] is False and done["completed_on"] == TODAY.isoformat()
 
 
@@ -107,7 +107,7 @@ def test_reading_is_not_writing_and_another_organisations_risk_is_not_found(org_
     assert status == 403
     ours = add_risk()
     assert _json(client, "get", f"/api/v1/risks/risks/{ours.pk}/")[0] == 200
-    assert _json(client, "patch", f"/api/v1/risks/risks/{ours.pk}/", {"impact": 1, "reason": "x"})[0] == 403
+    assert _json(client, "post", f"/api/v1/risks/risks/{ours.pk}/", {"impact": 1, "reason": "x"})[0] == 403
     with tenant_context(org_a):
         assert Risk.objects.get(pk=ours.pk).impact == 4
 

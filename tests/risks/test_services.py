@@ -153,3 +153,19 @@ def test_marking_an_action_done_records_when_and_reopening_clears_it(org_a, lead
             actor=lead, organisation=org_a, action=done, data=action_input(lead, due_on=action.due_on, risk=risk)
         )
         assert reopened.completed_on is None and reopened.risk == risk
+
+
+def test_the_services_ask_the_scope_again(org_a, member, lead, add_risk):
+    from django.core.exceptions import PermissionDenied
+
+    auditor = member(org_a, "auditor")
+    risk = add_risk()
+    with tenant_context(org_a):
+        with pytest.raises(PermissionDenied):
+            services.risk_create(actor=auditor, organisation=org_a, data=risk_input(lead))
+        with pytest.raises(PermissionDenied):
+            services.risk_update(actor=auditor, organisation=org_a, risk=risk, data=risk_input(lead, impact=1),
+                                 reason="x")  # fmt: skip
+        with pytest.raises(PermissionDenied):
+            services.action_create(actor=auditor, organisation=org_a, data=action_input(lead))
+        assert Risk.objects.count() == 1 and not RiskAction.objects.exists()
