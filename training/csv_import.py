@@ -53,7 +53,7 @@ MAX_LISTED_PROBLEMS = 100
 
 COLUMNS: dict[str, set[str]] = {
     "staff_id": {"staff id", "staff number", "staff no", "employee id", "employee number", "employee no",
-                 "person id", "payroll number", "id"},
+                 "person id", "payroll number"},
     "email": {"email", "email address", "e mail", "e mail address", "work email", "user email"},
     "name": {"name", "full name", "learner", "learner name", "employee name", "staff name"},
     "department": {"department", "dept", "department name", "school department", "org unit",

@@ -13,6 +13,7 @@ from core.csv_file import write_csv
 from core.dates import today
 from core.xlsx import CONTENT_TYPE, write_xlsx
 from hub.forms_util import add_service_errors
+from partners.selectors import validated_partners
 from tenants.scopes import Scope, has_scope, scope_required
 from training import exports, selectors, services
 from training.charts import coverage_chart
@@ -39,6 +40,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "course_count": selectors.courses().count(),
         "staff_count": selectors.staff().count(),
         "partner_sessions": selectors.delivered_to_partners(),
+        "validates_partners": bool(validated_partners(request.tenant)),
         "can_manage": _can_manage(request),
         "can_record_partner_training": has_scope(request.user, request.tenant, Scope.PARTNERS_TRAINING),
     }
