@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from core.dates import today
 from hub.panels import Panel
+from tenants.models import OrganisationKind
 from tenants.scopes import Scope, scopes_of
 from training import selectors
 from training.charts import coverage_chart
@@ -15,12 +16,14 @@ from training.models import Course
 
 def panel(request: HttpRequest) -> Panel | None:
     """The card for people with TRAINING_READ; None without it, or when no course is defined and the
-    person cannot define one (a manager sees a prompt to start)."""
+    person cannot define one (a manager at a provider or partner sees a prompt to start; networks and
+    Prevent groups, which train no staff of their own here, see nothing until they define a course)."""
     held = scopes_of(getattr(request, "membership", None))
     if Scope.TRAINING_READ not in held:
         return None
     if not Course.objects.exists():
-        if Scope.TRAINING_MANAGE not in held:
+        kind = getattr(getattr(request, "tenant", None), "kind", "")
+        if Scope.TRAINING_MANAGE not in held or kind not in (OrganisationKind.PROVIDER, OrganisationKind.PARTNER):
             return None
         return Panel("Training coverage", "training/_panel.html", {"empty": True})
     found = selectors.coverage(today())
