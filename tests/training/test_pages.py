@@ -181,3 +181,9 @@ def test_training_a_university_delivered_to_partners_is_counted_and_linked_from_
     text = visible_text(client_on(t.org, t.lead).get("/training/"))
     assert "1 session recorded as delivered to the staff of partners we validate." in text
     assert "Record training delivered to a partner" in text
+
+
+def test_before_any_course_a_manager_is_prompted_to_start_but_a_network_convenor_is_not(t, client_on, network, member):
+    assert "No training defined yet. Add your courses" in visible_text(client_on(t.org, t.lead).get("/"))
+    convenor = member(network, "prevent_lead")
+    assert "Training coverage" not in visible_text(client_on(network, convenor).get("/"))
