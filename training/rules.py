@@ -26,9 +26,12 @@ STATUS_LABELS = {Status.CURRENT: "Up to date", Status.NEVER: "Never completed", 
 
 
 def clean_label(text: str) -> str:
-    """A department or role as stored: format characters (zero-width space, BOM) removed, no-break
-    and other spaces made one plain space, trimmed. Letters are kept as written ("Łódź", "İnci")."""
-    kept = "".join(ch for ch in unicodedata.normalize("NFC", text) if unicodedata.category(ch) != "Cf")
+    """A name, department or role as stored: format and control characters (zero-width space, BOM,
+    escape codes) removed, tabs, no-break and other spaces made one plain space, trimmed. Letters are
+    kept as written ("Łódź", "İnci")."""
+    kept = "".join(
+        ch for ch in unicodedata.normalize("NFC", text) if ch.isspace() or unicodedata.category(ch) not in ("Cf", "Cc")
+    )
     return " ".join(kept.split())
 
 

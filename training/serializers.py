@@ -40,6 +40,8 @@ class CourseInSerializer(serializers.Serializer[object]):
 
 
 class StaffSerializer(serializers.ModelSerializer[StaffMember]):
+    email = serializers.CharField(read_only=True, help_text="Empty when not known.")
+
     class Meta:
         model = StaffMember
         fields = ["id", "staff_id", "name", "email", "department", "role", "active"]
