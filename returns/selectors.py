@@ -14,7 +14,7 @@ from core.xlsx import write_xlsx
 from hub.charts import Chart, bar_chart
 from returns.assembly import CASE, SECTIONS, SPEAKER_REQUEST
 from returns.models import AnnualReturn, ReturnStatus
-from returns.years import year_containing
+from returns.years import last_complete_year
 from speakers import rights as speaker_rights
 from speakers.models import EventRequest
 from tenants.models import Membership
@@ -50,8 +50,9 @@ class YearStatus:
 
 
 def year_status(today: date) -> YearStatus:
-    """The current academic year's return: not started, a draft (the latest version is one) or signed off."""
-    year = year_containing(today)
+    """The return due now — for the last complete academic year (the OfS return is made after the year
+    ends) —: not started, a draft (its latest version is one) or signed off."""
+    year = last_complete_year(today)
     latest = AnnualReturn.objects.filter(year_code=year.academic_year).order_by("-version").first()
     if latest is None:
         return YearStatus(year.academic_year, year.label, NOT_STARTED, None, 0)
