@@ -40,6 +40,7 @@ from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
 from tests.partners.matrix_objects import partner_objects
 from tests.referrals.matrix import referrals_matrix_kwargs
+from tests.returns.matrix_objects import returns_objects
 from tests.sharing.conftest import FakeProjection
 from tests.speakers.conftest import assess, submit
 from tests.welfare.matrix import welfare_matrix_kwargs
@@ -148,6 +149,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             **(welfare := welfare_matrix_kwargs(org_a, people)),
             **referrals_matrix_kwargs(org_a, people, welfare["case_id"], org_b),
             **partner_objects(org_a, member),
+            **returns_objects(org_a, member),
         },
         per_route={
             # Pages about a check another organisation shared with us, not one of ours.
