@@ -317,62 +317,66 @@ def _record_row(view: records.RecordView) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _reports_for_year(
+    views: list[records.RecordView], partner: Organisation, year: Period, today: date
+) -> tuple[list[records.RecordView], list[dict[str, str]]]:
+    """The partner's reports that cover `year`: its annual report if received, otherwise its termly
+    reports; and a gap for each term with none (missing once the term has ended, else not over)."""
+    by_ref = {v.ref: v for v in views if v.ref.startswith(REPORT_PREFIX)}
+    annual = by_ref.get(f"{REPORT_PREFIX}{year.code}")
+    if annual is not None:
+        return [annual], []
+    used, gaps = [], []
+    for name in TERMS:
+        period = term(year.year, name)
+        found = by_ref.get(f"{REPORT_PREFIX}{period.code}")
+        if found is not None:
+            used.append(found)
+        elif period.end < today:
+            message = f"{partner.name}: no report received for the {period.label}."
+            gaps.append(_gap("partner_report_missing", partner.name, message))
+        else:
+            message = f"{partner.name}: the {period.label} is not over, so no report yet."
+            gaps.append(_gap("partner_term_not_over", partner.name, message))
+    return used, gaps
+
+
+def _not_included(entry: dict[str, Any], partner: Organisation, denied: SharingDenied, lines: list[Line]) -> list:
+    entry["reason"] = "No agreement in force lets us receive its reports, so its figures are not included."
+    for line in lines:
+        line.flags.append(f"excludes {partner.name} (no agreement in force)")
+    why = denied.reason.value.replace("_", " ")
+    message = f"{partner.name}: not included — no agreement in force lets us receive its reports ({why})."
+    return [_gap("partner_no_agreement", partner.name, message)]
+
+
 def _partner(
     organisation: Organisation, user: User, partner: Organisation, year: Period, today: date, lines: list[Line]
 ) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """One partner's entry and gaps; adds its figures (as received) to each line."""
     entry: dict[str, Any] = {"id": partner.pk, "name": partner.name, "included": False, "reason": "", "records": []}
     try:
         decision = access_receive(source_id=partner.pk, recipient_id=organisation.pk, kind=RecordKind.PARTNER_REPORT,
                                   level=Level.SUMMARY, purpose=Purpose.PARTNER_OVERSIGHT)  # fmt: skip
     except SharingDenied as denied:
-        entry["reason"] = "No agreement in force lets us receive its reports, so its figures are not included."
-        return entry, [
-            _gap(
-                "partner_no_agreement",
-                partner.name,
-                f"{partner.name}: not included — no agreement in force lets us receive its "
-                f"reports ({denied.reason.value.replace('_', ' ')}).",
-            )
-        ]
+        return entry, _not_included(entry, partner, denied, lines)
     entry["included"] = True
     entry["threshold"] = small_number_threshold(decision.agreement_id) if decision.agreement_id else 5
     views = records.records_received(organisation=organisation, user=user, kind=RecordKind.PARTNER_REPORT,
                                      purpose=Purpose.PARTNER_OVERSIGHT, source_id=partner.pk)  # fmt: skip
-    by_ref = {v.ref: v for v in views if v.ref.startswith(REPORT_PREFIX)}
-    annual = by_ref.get(f"{REPORT_PREFIX}{year.code}")
-    gaps: list[dict[str, str]] = []
-    used = [annual] if annual else []
-    if annual is None:
-        for name in TERMS:
-            period = term(year.year, name)
-            found = by_ref.get(f"{REPORT_PREFIX}{period.code}")
-            if found is not None:
-                used.append(found)
-            elif period.end < today:
-                gaps.append(
-                    _gap(
-                        "partner_report_missing",
-                        partner.name,
-                        f"{partner.name}: no report received for the {period.label}.",
-                    )
-                )
-            else:
-                gaps.append(
-                    _gap(
-                        "partner_term_not_over",
-                        partner.name,
-                        f"{partner.name}: the {period.label} is not over, so no report yet.",
-                    )
-                )
-        if used:
-            entry["reason"] = ("Termly reports run 1 September – 31 August, so August falls in the summer term's "
-                               "report, not in the academic year's first month.")  # fmt: skip
+    used, gaps = _reports_for_year(views, partner, year, today)
+    if used and used[0].ref != f"{REPORT_PREFIX}{year.code}":
+        entry["reason"] = ("Termly reports run 1 September – 31 August, so August falls in the summer term's "
+                           "report, not in the academic year's first month.")  # fmt: skip
     entry["records"] = [_record_row(v) for v in used]
+    missing = sum(1 for g in gaps if g["code"] == "partner_report_missing")
     for line in lines:
         source = PARTNER_SOURCE.get(line.key)
         if source is None:
             line.partners[partner.pk] = (NOT_ITEMISED if used else None, 0)
             continue
+        if missing:
+            line.flags.append(f"{partner.name}: {missing} term report(s) missing")
         line.partners[partner.pk] = _combine([_report_value(v.data.get("figures") or {}, *source) for v in used])
     return entry, gaps
 

@@ -54,6 +54,9 @@ def test_a_full_year_flags_no_month_but_the_partners_missing_summer_report(seede
     assert _messages(data, "partner_report_missing") == [
         f"{seeded.partner.name}: no report received for the Summer term {YEAR.year}/{(YEAR.year + 1) % 100:02d}."
     ]
+    # and the figures it touches carry the flag (exports too)
+    flags = _lines(data)["welfare.prevent_lead_involved"]["flags"]
+    assert flags == [f"{seeded.partner.name}: 1 term report(s) missing"]
 
 
 def test_without_an_agreement_in_force_a_partners_figures_are_not_included_and_the_gap_is_flagged(seeded):
@@ -78,6 +81,7 @@ def test_without_an_agreement_in_force_a_partners_figures_are_not_included_and_t
     lines = _lines(data)
     assert lines["welfare.prevent_lead_involved"]["total"] == lines["welfare.prevent_lead_involved"]["own"]
     (message,) = _messages(data, "partner_no_agreement")
+    assert f"excludes {seeded.partner.name} (no agreement in force)" in lines["speakers.approved"]["flags"]
     assert message.startswith(f"{seeded.partner.name}: not included")
 
 
