@@ -143,7 +143,7 @@ def _welfare_lines(year: Period) -> list[Line]:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        label = f"Escalated to the Prevent lead: {PreventStage(stage).label.lower()}"
+        label = f"Cases escalated, stage reached: {PreventStage(stage).label}"
         rule = "Cases that reached this Prevent stage in the year (by its date)."
         lines.append(
             Line(

@@ -42,7 +42,7 @@ def test_the_page_shows_the_counted_figures_and_the_exports_hold_the_same(seeded
     own, partner = expected_own(), expected_partner()
     assert by_label["Approved"][2:5] == [str(own["speakers.approved"]), str(partner["speakers.approved"]),
                                          str(own["speakers.approved"] + partner["speakers.approved"])]  # fmt: skip
-    advice = by_label["Escalated to the Prevent lead: external advice sought"]
+    advice = by_label["Cases escalated, stage reached: External advice sought"]
     assert advice[3] == partner["welfare.external_advice_sought"]
     assert by_label["Induction training (completions)"][2:5] == ["no data", "not itemised", "no data"]
     assert "Speaker and event requests by outcome" in shown and "Welfare escalations and referrals" in shown
