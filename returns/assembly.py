@@ -40,7 +40,6 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import import_module
 from typing import Any
 
 from django.db import connection
@@ -55,6 +54,7 @@ from sharing import records
 from speakers.choices import MitigationBasis, Outcome, RejectionCategory
 from speakers.models import Decision, EventRequest, RequestMitigation
 from tenants.models import Organisation, User
+from training import selectors as training_selectors
 from welfare.choices import STAGE_FIELDS, PreventStage
 from welfare.choices import Outcome as CaseOutcome
 from welfare.models import Case, Concern
@@ -164,14 +164,10 @@ def _welfare_lines(year: Period) -> list[Line]:
     return lines
 
 
-def delivered_in(start: date, end: date) -> dict[str, int | None] | None:
-    """`training.selectors.delivered_in` (the training app's interface), or None when it is not installed."""
-    try:
-        selectors = import_module("training.selectors")
-    except ImportError:
-        return None
-    reader = getattr(selectors, "delivered_in", None)
-    return None if reader is None else reader(start, end)
+def delivered_in(start: date, end: date) -> dict[str, int | None]:
+    """Training delivered in the window, by kind (`training.selectors.delivered_in`: every value None
+    when the organisation has recorded no training at all)."""
+    return training_selectors.delivered_in(start, end)
 
 
 TRAINING_KINDS = (

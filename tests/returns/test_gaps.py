@@ -110,3 +110,37 @@ def test_training_figures_come_from_the_training_interface_and_none_is_no_data(s
     assert seen == [(YEAR.start, YEAR.end)]
     assert [lines[f"training.{k}"]["own"] for k in ("induction", "refresher", "briefing")] == [41, 0, None]
     assert not _messages(data, "training_no_data")
+
+
+def test_training_delivered_in_the_year_is_counted_from_the_training_records_by_kind(seeded):
+    # given: completions of each kind in the year, and one the day before it starts (not counted)
+    from tests.training.conftest import course, done, person
+
+    seed_university(seeded)
+    with tenant_context(seeded.university):
+        induction = course("Prevent awareness for new staff", kind="induction")
+        refresher = course("Prevent refresher", kind="refresher", months=24)
+        briefing = course("Student union officers' briefing", kind="briefing", tier="face_to_face")
+        names = ["Chidi Okeke", "Małgorzata Nowak", "Aroha Ngata", "Farid Karimi", "Siobhán Byrne", "Yuki Tanaka"]
+        people = [person(f"S{n:03d}", name) for n, name in enumerate(names)]
+        completions = [
+            (people[0], induction, YEAR.start), (people[1], induction, YEAR.start + timedelta(days=40)),
+            (people[2], induction, YEAR.end), (people[3], refresher, YEAR.start + timedelta(days=100)),
+            (people[4], briefing, YEAR.start + timedelta(days=200)),
+            (people[5], briefing, YEAR.start + timedelta(days=201)),
+            (people[5], induction, YEAR.start - timedelta(days=1)),
+        ]  # fmt: skip
+        for who, what, on in completions:
+            done(who, what, on, seeded.lead)
+    expected = {
+        kind: sum(1 for _p, c, on in completions if c.kind == kind and YEAR.start <= on <= YEAR.end)
+        for kind in ("induction", "refresher", "briefing")
+    }
+
+    data = seeded.assemble().data
+
+    lines = _lines(data)
+    assert {kind: lines[f"training.{kind}"]["own"] for kind in expected} == expected == {
+        "induction": 3, "refresher": 1, "briefing": 2,
+    }  # fmt: skip
+    assert not _messages(data, "training_no_data")
