@@ -173,7 +173,7 @@ def delivered_in(start: date, end: date) -> dict[str, int | None]:
 TRAINING_KINDS = (
     ("induction", "Induction training (completions)"),
     ("refresher", "Refresher training (completions)"),
-    ("briefing", "Broader briefings and sessions"),
+    ("briefing", "Broader briefings and sessions (people trained)"),
 )
 
 
@@ -269,7 +269,7 @@ PARTNER_SOURCE: dict[str, tuple[str, str] | str] = {
     **{f"welfare.{stage}": ("escalations", str(stage)) for stage in STAGE_FIELDS},
     "referrals.prevent": ("outcomes", CaseOutcome.PREVENT_REFERRAL.value),
     "referrals.specialist": ("outcomes", CaseOutcome.SPECIALIST_ADVICE_SUPPORT.value),
-    "training.briefing": ("training", "sessions"),
+    "training.briefing": ("training", "attendees"),  # people trained, as our completions count
 }
 
 
