@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import Http404
 
-from core.csv_file import write_csv
+from core.csv_file import neutralise, write_csv
 from core.xlsx import write_xlsx
 from hub.charts import Chart, bar_chart
 from returns.assembly import CASE, SECTIONS, SPEAKER_REQUEST
@@ -135,7 +135,8 @@ def as_csv(annual_return: AnnualReturn) -> str:
     out += [pad([]), pad(["Gaps", "What is missing"]), *[pad(g) for g in gap_rows(annual_return.data)]]
     out += [pad([]), pad(PROVENANCE_HEADER), *[pad(p) for p in provenance_rows(annual_return.data)]]
     out += [pad([]), *[pad(s) for s in _signature(annual_return)]]
-    return write_csv(header, out)
+    # write_csv neutralises rows; the header holds partners' names, so it is neutralised here too.
+    return write_csv([neutralise(h) for h in header], out)
 
 
 def as_xlsx(annual_return: AnnualReturn) -> bytes:

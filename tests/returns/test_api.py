@@ -90,3 +90,23 @@ def test_an_admin_prepares_but_may_not_sign_off(seeded, client_on):
     assert status == 201
     status, _ = _post(admin, f"/api/v1/return/{made['id']}/sign-off/", {"gaps_acknowledged": True})
     assert status == 403
+
+
+def test_exports_never_turn_text_into_a_formula(seeded, client_on):
+    # given: a partner whose name (set by whoever created it) looks like a formula
+    seeded.partner.name = '=HYPERLINK("http://evil.example","Click")'
+    seeded.partner.save(update_fields=["name"])
+    seed_university(seeded)
+    seeded.drafting.active([seeded.university, seeded.partner], template="franchise")
+    ret = seeded.assemble()
+    lead = client_on(seeded.university, seeded.lead)
+
+    # when
+    book = openpyxl.load_workbook(io.BytesIO(lead.get(f"/return/{ret.pk}/export.xlsx").content))
+    csv_text = lead.get(f"/return/{ret.pk}/export.csv").content.decode("utf-8-sig")
+
+    # then: the name is text in the workbook, and neutralised in the CSV
+    cells = [c for name in ("Return", "Gaps") for row in book[name].iter_rows() for c in row if c.value]
+    named = [c for c in cells if str(c.value).startswith("=HYPERLINK")]
+    assert named and all(c.data_type == "s" for c in named)  # the header's partner column among them
+    assert "\"'=HYPERLINK(" in csv_text and '"=HYPERLINK(' not in csv_text
