@@ -51,11 +51,11 @@ class ReturnListView(APIView):
         rows = AnnualReturn.objects.select_related("signed_off_by").order_by("-year_start", "-version")
         return page_response(request, self, rows, s.ReturnSerializer)
 
-    @extend_schema(request=s.AssembleSerializer, responses={201: s.ReturnDetailSerializer},
+    @extend_schema(request=s.ReturnAssembleSerializer, responses={201: s.ReturnDetailSerializer},
                    summary="Assemble the year's return (refreshes its draft; after a signed-off version, "
                    "starts the next version)")  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(s.AssembleSerializer, request)
+        data = _valid(s.ReturnAssembleSerializer, request)
         draft = _call(services.return_assemble, actor=request.user, organisation=request.tenant, year=data["year"])
         return Response(s.ReturnDetailSerializer(draft).data, status=201)
 
@@ -71,11 +71,11 @@ class ReturnDetailView(APIView):
 class ReturnSignOffView(APIView):
     required_scopes = {"POST": [Scope.RETURN_SIGN_OFF]}
 
-    @extend_schema(request=s.SignOffSerializer, responses=s.ReturnDetailSerializer,
+    @extend_schema(request=s.ReturnSignOffSerializer, responses=s.ReturnDetailSerializer,
                    summary="Sign off a draft (the Prevent lead): it becomes a frozen snapshot")  # fmt: skip
     def post(self, request: Request, return_id: int) -> Response:
         found = selectors.return_get(return_id)
-        data = _valid(s.SignOffSerializer, request)
+        data = _valid(s.ReturnSignOffSerializer, request)
         signed = _call(services.return_sign_off, actor=request.user, organisation=request.tenant,
                        annual_return=found, gaps_acknowledged=data["gaps_acknowledged"])  # fmt: skip
         return Response(s.ReturnDetailSerializer(signed).data)

@@ -42,11 +42,11 @@ class ReturnDetailSerializer(ReturnSerializer):
         return annual_return.data
 
 
-class AssembleSerializer(serializers.Serializer[object]):
+class ReturnAssembleSerializer(serializers.Serializer[object]):
     year = StrictCharField(max_length=20, help_text="The academic year (1 August to 31 July), e.g. 2025-26")
 
 
-class SignOffSerializer(serializers.Serializer[object]):
+class ReturnSignOffSerializer(serializers.Serializer[object]):
     gaps_acknowledged = serializers.BooleanField(
         default=False, help_text="Required true when the return flags gaps: the Prevent lead has read them"
     )
