@@ -1,12 +1,19 @@
-"""What the annual prevent return puts on an organisation's dashboard (see hub.panels)."""
+"""What the annual Prevent return puts on an organisation's dashboard (see hub.panels)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
+from core.dates import today as london_today
 from hub.panels import Panel
+from returns.selectors import year_status
+from tenants.scopes import Scope, scopes_of
 
 
 def panel(request: HttpRequest) -> Panel | None:
-    """This app's dashboard card for `request.membership`, or None when it has nothing for them."""
-    return None
+    """For holders of `return:read`: the current academic year's return — not started, draft or signed
+    off — and how many gaps it flags."""
+    if Scope.RETURN_READ not in scopes_of(getattr(request, "membership", None)):
+        return None
+    return Panel(title="The annual Prevent return", template="returns/_panel.html",
+                 context={"status": year_status(london_today())})  # fmt: skip

@@ -41,6 +41,7 @@ from tests.conftest import host_of
 from tests.partners.matrix_objects import partner_objects
 from tests.referrals.matrix import referrals_matrix_kwargs
 from tests.risks.matrix_objects import risks_objects
+from tests.returns.matrix_objects import returns_objects
 from tests.sharing.conftest import FakeProjection
 from tests.speakers.conftest import assess, submit
 from tests.training.matrix_objects import training_objects
@@ -151,6 +152,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             **referrals_matrix_kwargs(org_a, people, welfare["case_id"], org_b),
             **partner_objects(org_a, member),
             **risks_objects(org_a, member),
+            **returns_objects(org_a, member),
             **training_objects(org_a, member),
         },
         per_route={
