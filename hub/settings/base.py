@@ -152,6 +152,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "tenants.models.OrganisationKind",
         "LinkKindEnum": "tenants.models.LinkKind",
         "DetailRequestStatusEnum": "sharing.models.DetailRequestStatus",
+        "NetworkActionStatusEnum": "networks.models.ActionStatus",
     },
 }
 
