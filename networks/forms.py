@@ -39,7 +39,11 @@ class MeetingForm(forms.Form):
     duration_minutes = forms.IntegerField(label="Length in minutes", initial=90, min_value=5, max_value=1440)
     location = forms.CharField(label="Place", max_length=200, required=False, help_text="A room and address.")
     online_link = forms.URLField(
-        label="Online link", max_length=500, required=False, help_text="An https:// link to join online (optional)."
+        label="Online link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="An https:// link to join online (optional).",
     )
     agenda = forms.CharField(
         label="Other agenda items",
