@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from core.audit import audit_record
@@ -375,7 +376,7 @@ def paper_download(request: HttpRequest, paper_id: int) -> HttpResponse:
         detail={"paper": paper.pk, "meeting": paper.meeting_id},
     )
     response = HttpResponse(bytes(paper.content), content_type=paper.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{paper.file_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, paper.file_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
