@@ -259,7 +259,9 @@ class NetworkInvitation(models.Model):
                 condition=models.Q(status="pending"),
                 name="one_pending_network_invitation",
             ),
-            models.CheckConstraint(condition=~models.Q(network=models.F("invited")), name="network_invitation_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(network=models.F("invited")), name="network_invitation_not_self"
+            ),
         ]
         ordering = ["-created_at"]
 
