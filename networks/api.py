@@ -40,15 +40,15 @@ class MeetingListView(APIView):
     pagination_class = HubPagination
     required_scopes = {"GET": [Scope.NETWORK_READ], "POST": [Scope.NETWORK_CONVENE]}
 
-    @extend_schema(responses=s.MeetingSerializer(many=True), summary="The network's meetings, latest first")
+    @extend_schema(responses=s.NetworkMeetingSerializer(many=True), summary="The network's meetings, latest first")
     def get(self, request: Request) -> Response:
         meetings = Meeting.objects.prefetch_related("agenda_items").order_by("-starts_at", "-pk")
-        return page_response(request, self, meetings, s.MeetingSerializer)
+        return page_response(request, self, meetings, s.NetworkMeetingSerializer)
 
-    @extend_schema(request=s.MeetingInputSerializer, responses={201: s.MeetingSerializer},
+    @extend_schema(request=s.NetworkMeetingInputSerializer, responses={201: s.NetworkMeetingSerializer},
                    summary="Schedule a meeting (standing items are added to its agenda)")  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(s.MeetingInputSerializer, request)
+        data = _valid(s.NetworkMeetingInputSerializer, request)
         agenda = data.pop("agenda")
         meeting = _call(
             services.meeting_schedule,
@@ -57,29 +57,29 @@ class MeetingListView(APIView):
             data=services.MeetingData(**data),
             agenda=agenda,
         )
-        return Response(s.MeetingSerializer(meeting).data, status=201)
+        return Response(s.NetworkMeetingSerializer(meeting).data, status=201)
 
 
 class MeetingDetailView(APIView):
     required_scopes = {"GET": [Scope.NETWORK_READ]}
 
-    @extend_schema(responses=s.MeetingSerializer, summary="One meeting: agenda, papers, minutes")
+    @extend_schema(responses=s.NetworkMeetingSerializer, summary="One meeting: agenda, papers, minutes")
     def get(self, request: Request, meeting_id: int) -> Response:
-        return Response(s.MeetingSerializer(selectors.meeting_get(meeting_id)).data)
+        return Response(s.NetworkMeetingSerializer(selectors.meeting_get(meeting_id)).data)
 
 
 class ActionListView(APIView):
     pagination_class = HubPagination
     required_scopes = {"GET": [Scope.NETWORK_READ], "POST": [Scope.NETWORK_CONVENE]}
 
-    @extend_schema(responses=s.ActionSerializer(many=True), summary="The network's actions, by due date")
+    @extend_schema(responses=s.NetworkActionSerializer(many=True), summary="The network's actions, by due date")
     def get(self, request: Request) -> Response:
-        return page_response(request, self, selectors.actions_of(), s.ActionSerializer)
+        return page_response(request, self, selectors.actions_of(), s.NetworkActionSerializer)
 
-    @extend_schema(request=s.ActionInputSerializer, responses={201: s.ActionSerializer},
+    @extend_schema(request=s.NetworkActionInputSerializer, responses={201: s.NetworkActionSerializer},
                    summary="Record an action owned by a member organisation")  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(s.ActionInputSerializer, request)
+        data = _valid(s.NetworkActionInputSerializer, request)
         meeting = Meeting.objects.filter(pk=data["meeting"]).first()
         if meeting is None:
             raise drf.ValidationError({"meeting": ["No meeting of this network has that id."]})
@@ -97,19 +97,24 @@ class ActionListView(APIView):
             due_on=data["due_on"],
             record_past=data["record_past"],
         )
-        return Response(s.ActionSerializer(action).data, status=201)
+        return Response(s.NetworkActionSerializer(action).data, status=201)
 
 
 class ActionDetailView(APIView):
-    required_scopes = {"GET": [Scope.NETWORK_READ], "PATCH": [Scope.NETWORK_CONVENE]}
+    required_scopes = {"GET": [Scope.NETWORK_READ]}
 
-    @extend_schema(responses=s.ActionSerializer, summary="One action")
+    @extend_schema(responses=s.NetworkActionSerializer, summary="One action")
     def get(self, request: Request, action_id: int) -> Response:
-        return Response(s.ActionSerializer(get_object_or_404(Action, pk=action_id)).data)
+        return Response(s.NetworkActionSerializer(get_object_or_404(Action, pk=action_id)).data)
 
-    @extend_schema(request=s.ActionStatusSerializer, responses=s.ActionSerializer, summary="Change an action's status")
-    def patch(self, request: Request, action_id: int) -> Response:
+
+class ActionStatusView(APIView):
+    required_scopes = {"POST": [Scope.NETWORK_CONVENE]}
+
+    @extend_schema(request=s.NetworkActionStatusSerializer, responses=s.NetworkActionSerializer,
+                   summary="Change an action's status (open, done, cancelled)")  # fmt: skip
+    def post(self, request: Request, action_id: int) -> Response:
         action = get_object_or_404(Action, pk=action_id)
-        data = _valid(s.ActionStatusSerializer, request)
+        data = _valid(s.NetworkActionStatusSerializer, request)
         action = _call(services.action_set_status, actor=request.user, network=request.tenant, action=action, **data)
-        return Response(s.ActionSerializer(action).data)
+        return Response(s.NetworkActionSerializer(action).data)

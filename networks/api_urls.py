@@ -9,4 +9,5 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/", api.MeetingDetailView.as_view(), name="api_network_meeting"),
     path("actions/", api.ActionListView.as_view(), name="api_network_actions"),
     path("actions/<int:action_id>/", api.ActionDetailView.as_view(), name="api_network_action"),
+    path("actions/<int:action_id>/status/", api.ActionStatusView.as_view(), name="api_network_action_status"),
 ]

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hub.api_fields import id_field, text_for
 from networks.models import Action, ActionStatus, Meeting
 
 
-class AgendaItemOutSerializer(serializers.Serializer[object]):
+class NetworkAgendaItemSerializer(serializers.Serializer[object]):
     title = serializers.CharField(read_only=True)
     standing = serializers.BooleanField(source="is_standing", read_only=True)
 
 
-class MeetingSerializer(serializers.ModelSerializer[Meeting]):
-    agenda = AgendaItemOutSerializer(source="agenda_items", many=True, read_only=True)
+class NetworkPaperSerializer(serializers.Serializer[object]):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    file_name = serializers.CharField(read_only=True, help_text="Empty for a text paper.")
+    size = serializers.IntegerField(read_only=True, help_text="Bytes of the file; 0 for a text paper.")
+
+
+class NetworkMeetingSerializer(serializers.ModelSerializer[Meeting]):
+    agenda = NetworkAgendaItemSerializer(source="agenda_items", many=True, read_only=True)
     ends_at = serializers.DateTimeField(read_only=True)
+    online_link = serializers.CharField(read_only=True, help_text="An https:// link, or empty.")
     papers = serializers.SerializerMethodField()
 
     class Meta:
@@ -26,6 +35,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
         ]  # fmt: skip
         read_only_fields = fields
 
+    @extend_schema_field(NetworkPaperSerializer(many=True))
     def get_papers(self, meeting: Meeting) -> list[dict[str, object]]:
         return [
             {"id": p.pk, "title": p.title, "file_name": p.file_name, "size": p.size}
@@ -33,7 +43,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
         ]
 
 
-class MeetingInputSerializer(serializers.Serializer[object]):
+class NetworkMeetingInputSerializer(serializers.Serializer[object]):
     title = text_for(Meeting, "title")
     starts_at = serializers.DateTimeField(help_text="ISO 8601 with a UTC offset; in the future unless record_past.")
     duration_minutes = serializers.IntegerField(min_value=5, max_value=1440, default=90)
@@ -43,7 +53,7 @@ class MeetingInputSerializer(serializers.Serializer[object]):
     record_past = serializers.BooleanField(default=False)
 
 
-class ActionSerializer(serializers.ModelSerializer[Action]):
+class NetworkActionSerializer(serializers.ModelSerializer[Action]):
     owner_organisation = serializers.IntegerField(source="owner_organisation_id", read_only=True)
     meeting = serializers.IntegerField(source="meeting_id", read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -57,7 +67,7 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
         return action.is_overdue()
 
 
-class ActionInputSerializer(serializers.Serializer[object]):
+class NetworkActionInputSerializer(serializers.Serializer[object]):
     meeting = id_field()
     description = text_for(Action, "description")
     owner_organisation = id_field(allow_null=True, help_text="Id of a member organisation of this network.")
@@ -65,6 +75,6 @@ class ActionInputSerializer(serializers.Serializer[object]):
     record_past = serializers.BooleanField(default=False)
 
 
-class ActionStatusSerializer(serializers.Serializer[object]):
+class NetworkActionStatusSerializer(serializers.Serializer[object]):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     note = text_for(Action, "update_note", allow_blank=True, default="")

@@ -83,8 +83,8 @@ def test_actions_are_recorded_listed_and_closed_through_the_api(network, org_a, 
         },
         content_type="application/json",
     )
-    closed = client.patch(
-        f"/api/v1/network/actions/{made.json()['id']}/",
+    closed = client.post(
+        f"/api/v1/network/actions/{made.json()['id']}/status/",
         {"status": "done", "note": "Shared."},
         content_type="application/json",
     )
@@ -102,7 +102,9 @@ def test_a_reader_may_list_but_not_write_and_a_stranger_sees_nothing(
     stranger = client_on(network, member(org_b, Role.PREVENT_LEAD))
 
     assert reader.get(f"/api/v1/network/actions/{action.pk}/").status_code == 200
-    refused = reader.patch(f"/api/v1/network/actions/{action.pk}/", {"status": "done"}, content_type="application/json")
+    refused = reader.post(
+        f"/api/v1/network/actions/{action.pk}/status/", {"status": "done"}, content_type="application/json"
+    )
     assert refused.status_code == 403
     assert stranger.get("/api/v1/network/actions/").status_code == 404
     with tenant_context(network):
