@@ -159,6 +159,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingTierEnum": "training.models.Tier",
         "TrainingKindEnum": "training.models.Kind",
         "TrainingSourceEnum": "training.models.Source",
+        "NetworkActionStatusEnum": "networks.models.ActionStatus",
     },
 }
 

@@ -17,6 +17,7 @@ from typing import Any
 # The denial reasons, from "nothing" to "nearly allowed", as the policy documents them.
 REASONS = [
     "superseded_version",
+    "recipient_not_a_network_member",
     "not_signed_by_every_party",
     "terminated",
     "suspended",
@@ -70,17 +71,36 @@ def problems(
     return found
 
 
+# A network sends its figures and risk summaries only to its members and convenors of the moment.
+NETWORK_KINDS = {"network_figures", "risk_summary"}
+
+
 def decide(
-    agreements: list[dict[str, Any]], *, source: int, recipient: int, kind: str, level: int, purpose: str, at: datetime
+    agreements: list[dict[str, Any]],
+    *,
+    source: int,
+    recipient: int,
+    kind: str,
+    level: int,
+    purpose: str,
+    at: datetime,
+    networks: dict[int, set[int]] | None = None,
 ) -> dict[str, Any]:
-    """{"allowed": bool, "reason": str, and for an allowed flow: agreement, version, max_level, retention, ends}."""
+    """{"allowed": bool, "reason": str, and for an allowed flow: agreement, version, max_level, retention, ends}.
+
+    `networks`: each network's (or group's) id -> the ids of its members and convenors now.
+    """
     candidates, nearest = [], -1
+    networks = networks or {}
+    outside = kind in NETWORK_KINDS and source in networks and recipient not in networks[source]
     for agreement in agreements:
         for version in agreement["versions"]:
             levels = [f["max_level"] for f in version["flows"] if covers(f, source, recipient, kind)]
             if not levels:
                 continue
             found = problems(agreement, version, level, purpose, at, max(levels), kind)
+            if outside:
+                found = sorted([*found, "recipient_not_a_network_member"], key=REASONS.index)
             if found:
                 nearest = max(nearest, REASONS.index(found[0]))
                 continue

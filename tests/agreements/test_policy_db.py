@@ -11,11 +11,26 @@ from agreements import services
 from agreements.models import Agreement, Level
 from agreements.policy import SharingDenied, access_receive, recipients_for
 from core.dates import day_ends, day_starts
+from tenants.models import Organisation, OrganisationLink
 from tests.agreements import simple_model
 from tests.agreements.conftest import TODAY
 
 KINDS = ["speaker_check", "referral", "partner_report", "network_figures"]
 PURPOSES = ["speaker_due_diligence", "safeguarding_referral", "partner_oversight"]
+
+
+def _networks_from_links() -> dict[int, set[int]]:
+    """Each network's or group's members and convenors now, from the public links (not the policy's query)."""
+    networks: dict[int, set[int]] = {
+        pk: set()
+        for pk in Organisation.objects.filter(kind__in=["network", "prevent_group"]).values_list("pk", flat=True)
+    }
+    for link in OrganisationLink.objects.filter(kind__in=["member_of", "convened_by"]):
+        if link.kind == "member_of" and link.target_id in networks:
+            networks[link.target_id].add(link.source_id)
+        if link.kind == "convened_by" and link.source_id in networks:
+            networks[link.source_id].add(link.target_id)
+    return networks
 
 
 def _world_from_rows() -> list[dict]:
@@ -138,6 +153,7 @@ def agreements_in_every_state(drafting, org_a, org_b, partner, network):
 def test_access_receive_agrees_with_the_simple_model_on_agreements_in_every_state(agreements_in_every_state):
     organisations = agreements_in_every_state
     world = _world_from_rows()
+    networks = _networks_from_links()
     now = timezone.now()
     seen = set()
     for at in (now, now + timedelta(days=20), now + timedelta(days=40), now + timedelta(days=4 * 365)):
@@ -162,6 +178,7 @@ def test_access_receive_agrees_with_the_simple_model_on_agreements_in_every_stat
                                 level=level,
                                 purpose=purpose,
                                 at=at,
+                                networks=networks,
                             )
                             assert _answer(**query) == expected, query
                             seen.add(expected["reason"])

@@ -45,7 +45,7 @@ AGREEMENT = st.tuples(
 )
 
 
-def version_of(raw: tuple, version_id: int) -> dict:
+def version_of(raw: tuple, version_id: int, kinds: list[str] = KINDS) -> dict:
     parties_mask, proposed, signed_mask, flows, purposes_mask, start, length, retention, condition = raw
     parties = subset(parties_mask, ORGS)
     if len(parties) < 2:
@@ -58,7 +58,7 @@ def version_of(raw: tuple, version_id: int) -> dict:
         "signed_by": subset(signed_mask, parties) if proposed else [],
         "flows": [
             {
-                "kind": KINDS[k],
+                "kind": kinds[k],
                 "senders": subset(s, parties) or parties[:1],
                 "recipients": subset(r, parties) or parties[-1:],
                 "max_level": level,
@@ -73,11 +73,11 @@ def version_of(raw: tuple, version_id: int) -> dict:
     }
 
 
-def world_of(raw: list[tuple]) -> list[dict]:
+def world_of(raw: list[tuple], kinds: list[str] = KINDS) -> list[dict]:
     version_ids = iter(range(1, 1000))
     world = []
     for agreement_id, (versions, suspended, terminates, in_force) in enumerate(raw, start=1):
-        built = [version_of(v, next(version_ids)) for v in versions]
+        built = [version_of(v, next(version_ids), kinds) for v in versions]
         world.append(
             {
                 "id": agreement_id,
@@ -93,8 +93,10 @@ def world_of(raw: list[tuple]) -> list[dict]:
 worlds = st.lists(AGREEMENT, max_size=4).map(world_of)
 
 
-def terms_of(agreements: list[dict]) -> list[FlowTerms]:
-    """What the flow index holds for these agreements (built independently of `flows_sync`)."""
+def terms_of(agreements: list[dict], networks: dict[int, set[int]] | None = None) -> list[FlowTerms]:
+    """What the flow index holds for these agreements (built independently of `flows_sync`), with whether
+    each flow's recipient is a member of its sender when the sender is a network (`networks`)."""
+    networks = networks or {}
     terms = []
     for agreement in agreements:
         for version in agreement["versions"]:
@@ -122,6 +124,9 @@ def terms_of(agreements: list[dict]) -> list[FlowTerms]:
                         suspended=agreement["suspended"],
                         terminates_at=agreement["terminates_at"],
                         special_condition=version["art9_or_art10_condition"],
+                        recipient_in_network=not (
+                            kind in simple_model.NETWORK_KINDS and s in networks and r not in networks[s]
+                        ),
                     )
                 )
     return terms
@@ -170,7 +175,8 @@ def test_the_policy_and_the_simple_model_never_disagree_over_thousands_of_genera
     compare_policy_with_model()  # 2,000 generated worlds × 16 source/recipient pairs
 
     assert CASES["count"] >= 2000
-    every_answer = {"no_agreement", "active_agreement", *simple_model.REASONS}
+    # (A network's figures to a non-member: generated in the test below.)
+    every_answer = {"no_agreement", "active_agreement", *simple_model.REASONS} - {"recipient_not_a_network_member"}
     assert every_answer <= set(CASES), every_answer - set(CASES)
 
 
@@ -212,3 +218,41 @@ def test_a_pending_successor_never_allows_anything_and_never_stops_the_version_i
 
     check()
     assert PENDING_ALLOWS.get("count", 0) > 0
+
+
+NETWORK_CASES: dict[str, int] = {}
+NETWORK_KINDS = ["network_figures", "speaker_check"]  # FLOW's kind index 0..1 over these
+NETWORK = 1  # organisation 1 is a network; its members are drawn as a mask
+
+
+def test_a_networks_figures_reach_only_its_members_of_the_moment_as_the_simple_model_says():
+    @settings(max_examples=800, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        raw=st.lists(AGREEMENT, max_size=3),
+        members=st.integers(0, 15),
+        kind=st.sampled_from(NETWORK_KINDS),
+        level=st.integers(1, 3),
+        purpose=st.sampled_from(PURPOSES),
+        at=st.integers(-2, 45).map(day),
+    )
+    def check(raw, members, kind, level, purpose, at):
+        agreements = world_of(raw, NETWORK_KINDS)
+        networks = {NETWORK: set(subset(members, ORGS)) - {NETWORK}}
+        terms = terms_of(agreements, networks)
+        for source in ORGS:
+            for recipient in ORGS:
+                expected = simple_model.decide(
+                    agreements, source=source, recipient=recipient, kind=kind, level=level, purpose=purpose, at=at,
+                    networks=networks,
+                )  # fmt: skip
+                decision = can_receive(
+                    terms, source_id=source, recipient_id=recipient, kind=kind, level=level, purpose=purpose, at=at
+                )
+                assert as_model_answer(decision) == expected
+                if source == NETWORK and kind == "network_figures":
+                    NETWORK_CASES[expected["reason"]] = NETWORK_CASES.get(expected["reason"], 0) + 1
+
+    NETWORK_CASES.clear()
+    check()
+    assert NETWORK_CASES.get("recipient_not_a_network_member", 0) > 0
+    assert NETWORK_CASES.get("active_agreement", 0) > 0

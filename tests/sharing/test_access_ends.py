@@ -269,6 +269,7 @@ def test_the_policy_names_which_denials_are_permanent_and_which_withhold_keys():
         DenyReason.PURPOSE_NOT_COVERED,
         DenyReason.LEVEL_TOO_HIGH,
         DenyReason.NO_ART9_CONDITION,
+        DenyReason.NOT_A_MEMBER,
     }
     assert KEYS_WITHHELD == PERMANENT_DENIALS | {DenyReason.SUSPENDED}
     for reason in DenyReason:
