@@ -152,6 +152,8 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "tenants.models.OrganisationKind",
         "LinkKindEnum": "tenants.models.LinkKind",
         "DetailRequestStatusEnum": "sharing.models.DetailRequestStatus",
+        "LibraryThemeEnum": "library.choices.Theme",
+        "PracticeStatusEnum": "library.choices.PracticeStatus",
     },
 }
 
