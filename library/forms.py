@@ -43,7 +43,7 @@ class PracticeForm(forms.Form):
         help_text="A role, e.g. 'Prevent lead' or 'Head of student welfare': not a personal email address.",
     )  # fmt: skip
     themes = forms.MultipleChoiceField(
-        choices=Theme.choices, widget=forms.CheckboxSelectMultiple,
+        choices=Theme.choices, widget=forms.CheckboxSelectMultiple, required=False,  # the service says so
         help_text="One or more of the themes of the sector's case studies.",
     )  # fmt: skip
     show_author = forms.BooleanField(label="Also name me as a contact", required=False)

@@ -19,8 +19,8 @@ def text(**changes: object) -> PracticeText:
         "title": "Welfare officers in every school",
         "summary": "Each academic school has a named welfare officer students can reach the same day.",
         "practice": "Officers meet fortnightly with student services and escalate to the Prevent lead.",
-        "what_worked": "Concerns reach the right person within a day; staff know whom to ask.",
-        "contact_role": "Head of student welfare",
+        "what_worked": "Concerns reach the right person within a day.",
+        "contact_role": "Prevent lead",
         "themes": ["welfare"],
     }
     fields.update(changes)

@@ -88,7 +88,9 @@ def test_every_fault_is_reported_at_once(network, org_a, member):
 
 def test_invisible_characters_are_removed_and_odd_spaces_become_spaces(network, org_a, member):
     author = network_member(member, network, org_a)
-    practice = write(author, network, title="\ufeffWelfare\u00a0officers\u200b in  every school ", themes=["welfare"] * 2)
+    practice = write(
+        author, network, title="\ufeffWelfare\u00a0officers\u200b in  every school ", themes=["welfare"] * 2
+    )
     assert practice.title == "Welfare officers in every school"
     assert practice.themes == ["welfare"]
 
@@ -131,7 +133,9 @@ def test_a_bad_edit_changes_nothing(network, org_a, member):
     practice = write(author, network)
     with tenant_context(network):
         with pytest.raises(ValidationError) as error:
-            services.practice_edit(actor=author, organisation=network, practice=practice, text=text(title="", themes=[]))
+            services.practice_edit(
+                actor=author, organisation=network, practice=practice, text=text(title="", themes=[])
+            )
         assert set(error.value.message_dict) == {"title", "themes"}
         stored = Practice.objects.get(pk=practice.pk)
     assert stored.title == "Welfare officers in every school" and stored.themes == ["welfare"]
