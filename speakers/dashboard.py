@@ -37,13 +37,8 @@ SEES_FIGURES = (Scope.SPEAKERS_READ_ALL, Scope.SPEAKERS_REVIEW, Scope.SPEAKERS_A
 TERMS = 6
 TITLE = "Speaker and event requests over time"
 # Shorter names for the legend and the table's headings; the order is the chart's stacking order.
-OUTCOME_NAMES = {
-    Outcome.APPROVED: "Approved",
-    Outcome.APPROVED_WITH_MITIGATIONS: "Approved with mitigations",
-    Outcome.REJECTED: "Rejected",
-    Outcome.WITHDRAWN: "Withdrawn",
-    Outcome.SPEAKER_NOT_INVITED: "Decision not to invite",
-}
+_SHORTER = {"withdrawn": "Withdrawn", "speaker_not_invited": "Decision not to invite"}  # Outcome values
+OUTCOME_NAMES: dict[str, str] = {value: _SHORTER.get(value, label) for value, label in Outcome.choices}
 
 
 def last_terms(day: date, count: int = TERMS) -> list[Period]:
@@ -84,8 +79,7 @@ def chart_for(day: date, joined: date) -> tuple[Chart, int]:
     series: dict[str, list[ChartValue]] = {}
     for outcome, name in OUTCOME_NAMES.items():
         series[name] = [
-            None if t.end < joined and t.code not in decided_in else counts.get((t.code, outcome.value), 0)
-            for t in terms
+            None if t.end < joined and t.code not in decided_in else counts.get((t.code, outcome), 0) for t in terms
         ]
     labels = [f"{t.label} (so far)" if t.start <= day <= t.end else t.label for t in terms]
     chart = bar_chart(
