@@ -22,6 +22,15 @@ is allowed only when the version in force records its Art. 9 or Art. 10 conditio
 otherwise it is denied with `NO_ART9_CONDITION`, a permanent denial that withholds keys.
 Validation already refuses such a version; the policy holds the line for any row that lacks it.
 
+A network's own records of the network kinds (`network_figures`, `risk_summary`) go only to its
+members and convenors *now*: a flow whose sender is a network or group is denied with
+`NOT_A_MEMBER` when the recipient has no `member_of` link to it (and is not a convenor it is
+`convened_by`). The link is read with the terms (`FlowTerms.recipient_in_network`, one EXISTS in the
+same query), so a member that leaves loses access at once and, being a permanent denial, its keys:
+`networks.services.membership_end` calls `sharing.revocation.network_membership_changed` in the
+transaction that deletes the link. What a member sent *to* the network is not affected: its
+contributed figures stay with the network for past periods (issue 11, "Bad input").
+
 When several agreements allow the same flow the choice is deterministic: the highest
 `max_level`, then the access that ends earliest, then the lowest agreement id and version id.
 
@@ -39,9 +48,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from agreements.models import AgreementFlow, Level, Purpose, RecordKind
+from tenants.models import LinkKind, OrganisationKind, OrganisationLink
 
 __all__ = [
     "AllowReason",
@@ -85,6 +96,9 @@ class DenyReason(enum.Enum):
     # (Art. 10) data. The version in force must record the condition relied on. Permanent: only a
     # new signed version that records one can allow the flow.
     NO_ART9_CONDITION = "no_art9_or_art10_condition"
+    # A network's records of a network kind go only to its current members and convenors.
+    # Permanent: only joining again (a new `member_of` link, a new grant) lifts it.
+    NOT_A_MEMBER = "recipient_not_a_network_member"
 
 
 # Denials that nothing lifts by itself: neither time passing, nor a signature still to come, nor
@@ -100,6 +114,7 @@ PERMANENT_DENIALS: frozenset[DenyReason] = frozenset(
         DenyReason.PURPOSE_NOT_COVERED,
         DenyReason.LEVEL_TOO_HIGH,
         DenyReason.NO_ART9_CONDITION,
+        DenyReason.NOT_A_MEMBER,
     }
 )
 
@@ -140,6 +155,9 @@ class FlowTerms:
     terminates_at: datetime | None
     # The version records an Art. 9 or Art. 10 condition (needed for an identifying referral).
     special_condition: bool = False
+    # False only for a network's record of a network kind to an organisation that is not its member
+    # or convenor now (see the module docstring).
+    recipient_in_network: bool = True
 
     def access_ends_at(self) -> datetime:
         if self.terminates_at is not None and self.terminates_at < self.valid_until:
@@ -180,6 +198,7 @@ class SharingDenied(Exception):  # noqa: N818 (a denial, not an error in the pro
 _Check = Callable[[FlowTerms, int, str, datetime], bool]
 _CHECKS: list[tuple[DenyReason, _Check]] = [
     (DenyReason.SUPERSEDED, lambda t, level, purpose, at: t.is_current),
+    (DenyReason.NOT_A_MEMBER, lambda t, level, purpose, at: t.recipient_in_network),
     (DenyReason.NOT_SIGNED, lambda t, level, purpose, at: t.all_signed),
     (DenyReason.TERMINATED, lambda t, level, purpose, at: t.terminates_at is None or at < t.terminates_at),
     (DenyReason.SUSPENDED, lambda t, level, purpose, at: not t.suspended),
@@ -266,7 +285,27 @@ _TERM_FIELDS = (
     "suspended",
     "terminates_at",
     "special_condition",
+    "recipient_in_network",
 )
+
+# Kinds a network shares with its members only while they are members, and the kinds of
+# organisation that have members.
+NETWORK_KINDS: frozenset[str] = frozenset({str(RecordKind.NETWORK_FIGURES), str(RecordKind.RISK_SUMMARY)})
+_CONVENING = (str(OrganisationKind.NETWORK), str(OrganisationKind.PREVENT_GROUP))
+
+
+def _with_membership(rows: QuerySet[AgreementFlow]) -> QuerySet[AgreementFlow]:
+    """Annotate `recipient_in_network` (see the module docstring) in the same query as the terms."""
+    tie = OrganisationLink.objects.filter(
+        Q(source_id=OuterRef("recipient_id"), target_id=OuterRef("sender_id"), kind=LinkKind.MEMBER_OF)
+        | Q(source_id=OuterRef("sender_id"), target_id=OuterRef("recipient_id"), kind=LinkKind.CONVENED_BY)
+    )
+    network_flow = Q(kind__in=NETWORK_KINDS, sender__kind__in=_CONVENING)
+    return rows.annotate(
+        recipient_in_network=Case(
+            When(network_flow, then=Exists(tie)), default=Value(True), output_field=BooleanField()
+        )
+    )
 
 
 def _terms_from_row(row: tuple[Any, ...]) -> FlowTerms:
@@ -280,14 +319,14 @@ def load_terms(*, source_id: int, kind: str, recipient_id: int | None = None) ->
     rows = AgreementFlow.objects.filter(sender_id=source_id, kind=kind)
     if recipient_id is not None:
         rows = rows.filter(recipient_id=recipient_id)
-    return [_terms_from_row(row) for row in rows.values_list(*_TERM_FIELDS)]
+    return [_terms_from_row(row) for row in _with_membership(rows).values_list(*_TERM_FIELDS)]
 
 
 def load_terms_for_recipient(*, recipient_id: int, kind: str, source_ids: Iterable[int]) -> dict[int, list[FlowTerms]]:
     """The flows of `kind` to `recipient_id` from each of `source_ids`, grouped by source: one query."""
     by_source: dict[int, list[FlowTerms]] = {}
     rows = AgreementFlow.objects.filter(sender_id__in=list(source_ids), kind=kind, recipient_id=recipient_id)
-    for row in rows.values_list(*_TERM_FIELDS):
+    for row in _with_membership(rows).values_list(*_TERM_FIELDS):
         terms = _terms_from_row(row)
         by_source.setdefault(terms.sender_id, []).append(terms)
     return by_source

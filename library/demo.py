@@ -3,7 +3,8 @@
 The write-ups are original prose about the fictional demo organisations (hub.demo); each follows
 a kind of practice the sector's case studies describe (library/README.md says which), without
 copying them. The Midshire HE Prevent Network's library has at least one write-up per theme,
-from Eastbrook; the Riverside Silver Group's has Northmoor's, one still a draft.
+from Eastbrook and Northmoor; the Riverside Silver Group's has Northmoor's (one still a draft) and
+Northmoor International College's.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def _t(title: str, summary: str, practice: str, worked: str, contact: str, *them
 PRIYA = "priya.raman@eastbrook.example"
 IOANA = "ioana.popescu@midshire-network.example"
 AMARA = "amara.okafor@northmoor.example"
+FATIMA = "fatima.rahman@northmoor-college.example"
 
 PRACTICES = [
     DemoPractice("midshire-network", PRIYA, _t(
@@ -144,7 +146,7 @@ PRACTICES = [
         "now calls the co-ordinator for advice before a referral, not only to make one.",
         "Prevent lead", "training", "leadership",
     )),
-    DemoPractice("riverside-silver", AMARA, _t(
+    DemoPractice("midshire-network", AMARA, _t(
         "A welfare officer in every faculty, with one escalation route",
         "Each faculty has a named welfare officer whom students and tutors can reach the same day. Every "
         "concern follows the same route to the safeguarding team.",
@@ -154,6 +156,18 @@ PRACTICES = [
         "Tutors stopped holding on to worries because they knew whom to tell. Meeting every fortnight "
         "meant no concern waited more than two weeks for a decision.",
         "Head of student welfare", "welfare",
+    )),
+    DemoPractice("riverside-silver", FATIMA, _t(
+        "What we send our validating university each term, and why it helps us",
+        "As a franchise partner we send our university a short report every term: concerns and cases "
+        "counted by stage, speaker requests by outcome, and the training we delivered.",
+        "The hub assembles the figures from our own records, so nobody retypes them; our Prevent lead adds "
+        "a few lines on policy changes and open actions, and signs the report off. Counts below five "
+        "are not shown. The university's Prevent lead comments on each report, and we discuss the "
+        "comments at our next safeguarding meeting.",
+        "Preparing the report became half an hour's work instead of two days. Seeing the same figures "
+        "every term showed us a gap in refresher training that an annual return had hidden.",
+        "Prevent lead", "franchise", "leadership",
     )),
     DemoPractice("riverside-silver", AMARA, _t(
         "Checking speakers for our partner college's open days",

@@ -19,30 +19,22 @@ from django.http import Http404
 from library import search
 from library.choices import PracticeStatus, Theme
 from library.models import Practice
-from tenants.models import LinkKind, Organisation, OrganisationLink, User
+from networks.selectors import represented_organisations
+from tenants.models import Organisation, User
 from tenants.scopes import Scope, has_scope
-
-
-def member_organisations(network: Organisation) -> QuerySet[Organisation]:
-    """Organisations with a current `member_of` link to `network`, by name.
-
-    The networks app's `member_organisations` is the same read; this one keeps the library
-    independent of it (one indexed query on `tenants_organisationlink`)."""
-    ids = OrganisationLink.objects.filter(target=network, kind=LinkKind.MEMBER_OF).values("source_id")
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
 
 
 def speaks_for(organisation: Organisation, user: User) -> list[Organisation]:
     """Whom `user` writes for in `organisation`'s library, by name.
 
-    On a network's or group's site: the member organisations `user` also belongs to (the
-    networks app's `represented_organisations`). When they belong to none (a co-ordinator on the
-    network's own staff), and on any other organisation's site: the organisation itself.
+    On a network's or group's site: the member organisations `user` also belongs to
+    (`networks.selectors.represented_organisations`). When they belong to none (a co-ordinator on
+    the network's own staff), and on any other organisation's site: the organisation itself.
+    Empty for an anonymous or inactive person.
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return []
-    represented = list(member_organisations(organisation).filter(memberships__user=user).distinct())
-    return represented or [organisation]
+    return represented_organisations(organisation, user) or [organisation]
 
 
 def may_publish(organisation: Organisation, user: User) -> bool:

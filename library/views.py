@@ -18,7 +18,8 @@ from hub.hosts import organisation_url
 from library import selectors, services
 from library.choices import Theme
 from library.forms import PracticeForm, SearchForm
-from tenants.models import LinkKind, Organisation, OrganisationKind
+from networks.selectors import networks_of
+from tenants.models import OrganisationKind
 from tenants.scopes import Scope, scope_required
 
 PAGE = 20
@@ -26,9 +27,7 @@ PAGE = 20
 
 def _networks(request: HttpRequest) -> list[dict[str, str]]:
     """The libraries of the networks and groups this organisation is a member of (links to their sites)."""
-    others = Organisation.objects.filter(links_in__source=request.tenant, links_in__kind=LinkKind.MEMBER_OF).order_by(
-        "name"
-    )
+    others = networks_of(request.tenant)
     return [{"name": o.name, "url": organisation_url(request, o.slug, "/library/")} for o in others]
 
 

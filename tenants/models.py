@@ -224,3 +224,47 @@ class OrganisationKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} key {self.fingerprint} of organisation {self.organisation_id}"
+
+
+class NetworkInvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class NetworkInvitation(models.Model):
+    """A network's invitation to an organisation to become a member (networks.services).
+
+    Public, because the invited organisation's admin answers it on their own host, where the
+    network's schema is never read. Accepting creates the `member_of` link.
+    """
+
+    network = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="network_invitations_sent")
+    invited = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="network_invitations_received")
+    message = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=NetworkInvitationStatus.choices, default=NetworkInvitationStatus.PENDING
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "invited"],
+                condition=models.Q(status="pending"),
+                name="one_pending_network_invitation",
+            ),
+            models.CheckConstraint(condition=~models.Q(network=models.F("invited")), name="network_invitation_not_self"),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.network} invites {self.invited}"
+
+    def is_open(self, now: timezone.datetime | None = None) -> bool:
+        return self.status == NetworkInvitationStatus.PENDING and (now or timezone.now()) < self.expires_at

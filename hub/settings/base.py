@@ -154,6 +154,7 @@ SPECTACULAR_SETTINGS = {
         "DetailRequestStatusEnum": "sharing.models.DetailRequestStatus",
         "LibraryThemeEnum": "library.choices.Theme",
         "PracticeStatusEnum": "library.choices.PracticeStatus",
+        "NetworkActionStatusEnum": "networks.models.ActionStatus",
     },
 }
 

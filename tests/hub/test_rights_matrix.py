@@ -39,6 +39,7 @@ from tenants.scopes import allows, declared_scopes, scopes_for_method, scopes_of
 from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
 from tests.library.matrix_objects import library_objects
+from tests.networks.matrix_objects import networks_objects
 from tests.partners.matrix_objects import partner_objects
 from tests.referrals.matrix import referrals_matrix_kwargs
 from tests.sharing.conftest import FakeProjection
@@ -150,6 +151,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             **referrals_matrix_kwargs(org_a, people, welfare["case_id"], org_b),
             **partner_objects(org_a, member),
             **library_objects(org_a, member),
+            **networks_objects(org_a, member),
         },
         per_route={
             # Pages about a check another organisation shared with us, not one of ours.

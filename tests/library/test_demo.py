@@ -25,11 +25,11 @@ def test_the_demo_library_covers_every_theme_and_seeding_again_adds_nothing(db, 
     with tenant_context(by_slug["midshire-network"]):
         midshire = list(Practice.objects.filter(status=PracticeStatus.PUBLISHED))
         assert {t for p in midshire for t in p.themes} == set(Theme.values)
-        assert {p.organisation.slug for p in midshire} == {"eastbrook"}
+        assert {p.organisation.slug for p in midshire} == {"eastbrook", "northmoor"}
         assert all(p.search for p in midshire)
     with tenant_context(by_slug["riverside-silver"]):
         riverside = {p.title: p for p in Practice.objects.all()}
-        assert {p.organisation.slug for p in riverside.values()} == {"northmoor"}
+        assert {p.organisation.slug for p in riverside.values()} == {"northmoor", "northmoor-college"}
         assert [p.status for p in riverside.values()].count(PracticeStatus.DRAFT) == 1
     assert len(midshire) + len(riverside) == len(PRACTICES)
 

@@ -1,0 +1,125 @@
+"""Papers: files checked by type, size and first bytes, kept in the network's schema, served as attachments
+only to people of the network; circulating tells readers live, naming no one."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
+
+from core import live
+from networks import services
+from networks.models import Paper
+from tenants.models import Role
+from tests.html_text import visible_text
+from tests.networks.conftest import schedule
+
+PDF = b"%PDF-1.7\n% a short fictional paper\n%%EOF\n"
+
+
+def _circulate(network, actor, meeting, upload=None, **kw):
+    with tenant_context(network):
+        return services.paper_circulate(
+            actor=actor, network=network, meeting=meeting, title=kw.pop("title", "Regional update"), upload=upload, **kw
+        )
+
+
+def test_a_pdf_is_circulated_and_downloaded_as_an_attachment_with_its_type(
+    network, coordinator, representative, client_on
+):
+    meeting = schedule(network, coordinator)
+    paper = _circulate(network, coordinator, meeting, SimpleUploadedFile("../../etc/Łódź update é\u200b.pdf", PDF))
+
+    response = client_on(network, representative).get(f"/network/papers/{paper.pk}/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    # the path is dropped, the zero-width space removed, the letters kept (RFC 6266 filename*)
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''%C5%81%C3%B3d%C5%BA%20update%20%C3%A9.pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.content == PDF
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("paper.exe", b"MZ...", "Upload a PDF"),
+        ("paper.html", b"<script>alert(1)</script>", "Upload a PDF"),
+        ("paper.pdf", b"<html>not a pdf</html>", "does not look like a .pdf file"),
+        ("paper.docx", b"%PDF-1.4", "does not look like a .docx file"),
+        ("notes.txt", "caf\u00e9".encode("latin-1"), "not UTF-8"),
+        ("empty.pdf", b"", "empty"),
+        ("big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024), "up to 5 MB"),
+    ],
+)
+def test_files_of_the_wrong_type_disguised_empty_or_too_big_are_refused_naming_file(
+    network, coordinator, name, content, message
+):
+    meeting = schedule(network, coordinator)
+
+    with pytest.raises(ValidationError) as raised:
+        _circulate(network, coordinator, meeting, SimpleUploadedFile(name, content))
+
+    assert message in " ".join(raised.value.message_dict["file"])
+    with tenant_context(network):
+        assert not Paper.objects.exists()
+
+
+def test_a_paper_needs_a_file_or_text(network, coordinator):
+    with pytest.raises(ValidationError) as raised:
+        _circulate(network, coordinator, schedule(network, coordinator))
+    assert "Upload a file or write" in raised.value.message_dict["text"][0]
+
+
+def test_circulating_tells_readers_live_with_a_payload_that_names_no_one(network, coordinator, monkeypatch):
+    sent = []
+    monkeypatch.setattr(live, "send_after_commit", lambda group, message: sent.append((group, message)))
+    meeting = schedule(network, coordinator)
+
+    _circulate(network, coordinator, meeting, text="Dates of briefings open to members' staff.")
+
+    ((group, message),) = sent
+    assert group == f"{network.schema_name}.organisation"
+    assert message["scope"] == "network:read"
+    assert message["payload"] == {
+        "event": "networks.papers_circulated",
+        "meeting": meeting.pk,
+        "count": 1,
+        "url": f"/network/meetings/{meeting.pk}/",
+    }
+    assert coordinator.full_name not in str(message) and coordinator.email not in str(message)
+
+
+def test_a_paper_of_the_network_is_not_there_for_another_organisation(network, org_a, coordinator, member, client_on):
+    paper = _circulate(network, coordinator, schedule(network, coordinator), SimpleUploadedFile("a.pdf", PDF))
+
+    stranger = client_on(network, member(org_a, Role.PREVENT_LEAD))  # a member org's person, not in the network org
+    on_own_host = client_on(org_a, member(org_a, Role.PREVENT_LEAD))
+
+    assert stranger.get(f"/network/papers/{paper.pk}/").status_code == 404
+    assert on_own_host.get(f"/network/papers/{paper.pk}/").status_code == 404
+
+
+def test_the_meeting_page_lists_text_and_file_papers(network, coordinator, representative, client_on):
+    meeting = schedule(network, coordinator, title="Spring meeting")
+    _circulate(network, coordinator, meeting, SimpleUploadedFile("figures.pdf", PDF), title="Figures paper")
+    _circulate(network, coordinator, meeting, title="Short note", text="Members to bring their events calendars.")
+
+    page = visible_text(client_on(network, representative).get(f"/network/meetings/{meeting.pk}/"))
+
+    assert "Figures paper (figures.pdf" in page
+    assert "Short note" in page and "Members to bring their events calendars." in page
+
+
+def test_circulating_through_the_page_shows_the_field_error(network, coordinator, client_on):
+    meeting = schedule(network, coordinator)
+    client = client_on(network, coordinator)
+
+    bad = client.post(
+        f"/network/meetings/{meeting.pk}/papers/",
+        {"paper-title": "Plan", "paper-file": SimpleUploadedFile("plan.pdf", b"not a pdf")},
+    )
+
+    assert bad.status_code == 400
+    assert "The file does not look like a .pdf file" in visible_text(bad)
