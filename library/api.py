@@ -79,15 +79,19 @@ class PracticeListView(APIView):
 
 
 class PracticeDetailView(APIView):
-    required_scopes = {"GET": [Scope.LIBRARY_READ], "PATCH": [Scope.LIBRARY_PUBLISH]}
+    required_scopes = {"GET": [Scope.LIBRARY_READ], "POST": [Scope.LIBRARY_PUBLISH]}
 
     @extend_schema(responses=s.PracticeSerializer, summary="One write-up (published, or one of ours)")
     def get(self, request: Request, practice_id: int) -> Response:
         return Response(s.PracticeSerializer(selectors.practice_get(request.tenant, request.user, practice_id)).data)
 
-    @extend_schema(request=s.PracticeEditSerializer, responses=s.PracticeSerializer,
-                   summary="Change what one of our write-ups says (fields not sent stay as they are)")  # fmt: skip
-    def patch(self, request: Request, practice_id: int) -> Response:
+    @extend_schema(
+        request=s.PracticeEditSerializer,
+        responses=s.PracticeSerializer,
+        operation_id="v1_library_practices_edit",
+        summary="Change what one of our write-ups says (fields not sent stay as they are)",
+    )
+    def post(self, request: Request, practice_id: int) -> Response:
         practice = selectors.practice_get_ours(request.tenant, request.user, practice_id)
         data = _valid(s.PracticeEditSerializer, request.data)
         current = services.text_of(practice)
