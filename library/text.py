@@ -51,6 +51,13 @@ def has_a_letter(text: str) -> bool:
 
 def fold(text: str) -> str:
     """Lower case, accents removed, letter variants folded: what search indexes and queries."""
-    text = clean(text).translate(_VARIANTS)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    text = clean(text)
+    # Decomposing can reveal spaces (a spacing accent "¨" is a space and a mark) and case folding can
+    # reveal marks ("İ" → "i" + dot): repeat until nothing changes (twice or three times at most).
+    for _ in range(4):
+        decomposed = unicodedata.normalize("NFKD", text.translate(_VARIANTS)).casefold().translate(_VARIANTS)
+        folded = re.sub(r"\s+", " ", "".join(ch for ch in decomposed if not unicodedata.combining(ch))).strip()
+        if folded == text:
+            break
+        text = folded
+    return text
