@@ -1,12 +1,29 @@
-"""What good-practice library puts on an organisation's dashboard (see hub.panels)."""
+"""What the good-practice library puts on an organisation's dashboard (see hub.panels).
+
+The latest published write-ups, for anyone who may read the library; an invitation to write the
+first one for those who may publish; nothing for the others while the library is empty.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
 from hub.panels import Panel
+from library import selectors
+from tenants.scopes import Scope, scopes_of
+
+LATEST = 3
 
 
 def panel(request: HttpRequest) -> Panel | None:
     """This app's dashboard card for `request.membership`, or None when it has nothing for them."""
-    return None
+    held = scopes_of(getattr(request, "membership", None))
+    if Scope.LIBRARY_READ not in held:
+        return None
+    found = selectors.practices_found(request.tenant).practices
+    total = found.count()
+    can_publish = Scope.LIBRARY_PUBLISH in held
+    if not total and not can_publish:
+        return None
+    context = {"latest": list(found[:LATEST]), "total": total, "can_publish": can_publish}
+    return Panel(title="Good-practice library", template="library/_dashboard_panel.html", context=context)

@@ -159,6 +159,8 @@ SPECTACULAR_SETTINGS = {
         "TrainingTierEnum": "training.models.Tier",
         "TrainingKindEnum": "training.models.Kind",
         "TrainingSourceEnum": "training.models.Source",
+        "LibraryThemeEnum": "library.choices.Theme",
+        "PracticeStatusEnum": "library.choices.PracticeStatus",
         "NetworkActionStatusEnum": "networks.models.ActionStatus",
     },
 }

@@ -38,6 +38,7 @@ from tenants.models import Membership, Organisation, Role
 from tenants.scopes import allows, declared_scopes, scopes_for_method, scopes_of
 from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
+from tests.library.matrix_objects import library_objects
 from tests.networks.matrix_objects import networks_objects
 from tests.partners.matrix_objects import partner_objects
 from tests.referrals.matrix import referrals_matrix_kwargs
@@ -155,6 +156,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             **risks_objects(org_a, member),
             **returns_objects(org_a, member),
             **training_objects(org_a, member),
+            **library_objects(org_a, member),
             **networks_objects(org_a, member),
         },
         per_route={
