@@ -39,9 +39,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from agreements.models import AgreementFlow, Level, Purpose, RecordKind
+from tenants.models import LinkKind, OrganisationKind, OrganisationLink
 
 __all__ = [
     "AllowReason",
@@ -54,6 +56,7 @@ __all__ = [
     "Level",
     "Purpose",
     "RecordKind",
+    "MEMBERSHIP_KINDS",
     "SharingDenied",
     "access_receive",
     "can_receive",
@@ -85,6 +88,10 @@ class DenyReason(enum.Enum):
     # (Art. 10) data. The version in force must record the condition relied on. Permanent: only a
     # new signed version that records one can allow the flow.
     NO_ART9_CONDITION = "no_art9_or_art10_condition"
+    # A network's figures or a risk summary between a network (or local Prevent group) and another
+    # organisation needs a current `member_of` link between them. Permanent: only joining again lifts
+    # it, and that is a new grant (`sharing.revocation.network_membership_changed`).
+    NOT_A_MEMBER = "not_a_network_member"
 
 
 # Denials that nothing lifts by itself: neither time passing, nor a signature still to come, nor
@@ -100,6 +107,7 @@ PERMANENT_DENIALS: frozenset[DenyReason] = frozenset(
         DenyReason.PURPOSE_NOT_COVERED,
         DenyReason.LEVEL_TOO_HIGH,
         DenyReason.NO_ART9_CONDITION,
+        DenyReason.NOT_A_MEMBER,
     }
 )
 
@@ -140,6 +148,10 @@ class FlowTerms:
     terminates_at: datetime | None
     # The version records an Art. 9 or Art. 10 condition (needed for an identifying referral).
     special_condition: bool = False
+    # The flow is between a network (or local Prevent group) and another organisation, of a kind that
+    # needs membership (`MEMBERSHIP_KINDS`); and whether a `member_of` link joins the two now.
+    membership_required: bool = False
+    is_member: bool = False
 
     def access_ends_at(self) -> datetime:
         if self.terminates_at is not None and self.terminates_at < self.valid_until:
@@ -188,7 +200,13 @@ _CHECKS: list[tuple[DenyReason, _Check]] = [
     (DenyReason.PURPOSE_NOT_COVERED, lambda t, level, purpose, at: purpose in t.purposes),
     (DenyReason.LEVEL_TOO_HIGH, lambda t, level, purpose, at: level <= t.max_level),
     (DenyReason.NO_ART9_CONDITION, lambda t, level, purpose, at: _condition_recorded(t, level)),
+    (DenyReason.NOT_A_MEMBER, lambda t, level, purpose, at: not t.membership_required or t.is_member),
 ]
+
+# Kinds that flow between a network and its members only while the membership lasts, and the
+# kinds of organisation that have members.
+MEMBERSHIP_KINDS: frozenset[str] = frozenset({str(RecordKind.NETWORK_FIGURES), str(RecordKind.RISK_SUMMARY)})
+GROUP_KINDS: frozenset[str] = frozenset({str(OrganisationKind.NETWORK), str(OrganisationKind.PREVENT_GROUP)})
 
 
 # The flow that identifies a person in a special category / criminal offence context.
@@ -266,6 +284,8 @@ _TERM_FIELDS = (
     "suspended",
     "terminates_at",
     "special_condition",
+    "membership_required",
+    "is_member",
 )
 
 
@@ -275,19 +295,33 @@ def _terms_from_row(row: tuple[Any, ...]) -> FlowTerms:
     return FlowTerms(**values)
 
 
+def _with_membership(rows: Any) -> Any:
+    """Annotate flow rows with `membership_required` and `is_member` (a current `member_of` link either way)."""
+    linked = OrganisationLink.objects.filter(kind=LinkKind.MEMBER_OF).filter(
+        Q(source_id=OuterRef("sender_id"), target_id=OuterRef("recipient_id"))
+        | Q(source_id=OuterRef("recipient_id"), target_id=OuterRef("sender_id"))
+    )
+    required = Q(kind__in=sorted(MEMBERSHIP_KINDS)) & (
+        Q(sender__kind__in=sorted(GROUP_KINDS)) | Q(recipient__kind__in=sorted(GROUP_KINDS))
+    )
+    return rows.annotate(
+        membership_required=ExpressionWrapper(required, output_field=BooleanField()), is_member=Exists(linked)
+    )
+
+
 def load_terms(*, source_id: int, kind: str, recipient_id: int | None = None) -> list[FlowTerms]:
     """The flows from `source_id` of `kind` (to `recipient_id` if given): one query on the lookup index."""
     rows = AgreementFlow.objects.filter(sender_id=source_id, kind=kind)
     if recipient_id is not None:
         rows = rows.filter(recipient_id=recipient_id)
-    return [_terms_from_row(row) for row in rows.values_list(*_TERM_FIELDS)]
+    return [_terms_from_row(row) for row in _with_membership(rows).values_list(*_TERM_FIELDS)]
 
 
 def load_terms_for_recipient(*, recipient_id: int, kind: str, source_ids: Iterable[int]) -> dict[int, list[FlowTerms]]:
     """The flows of `kind` to `recipient_id` from each of `source_ids`, grouped by source: one query."""
     by_source: dict[int, list[FlowTerms]] = {}
     rows = AgreementFlow.objects.filter(sender_id__in=list(source_ids), kind=kind, recipient_id=recipient_id)
-    for row in rows.values_list(*_TERM_FIELDS):
+    for row in _with_membership(rows).values_list(*_TERM_FIELDS):
         terms = _terms_from_row(row)
         by_source.setdefault(terms.sender_id, []).append(terms)
     return by_source

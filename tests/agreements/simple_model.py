@@ -7,6 +7,10 @@ that cover the request. Nothing here imports the policy.
 An agreement names its version in force as `"current"` (a version id; `Agreement.current_version`).
 A pending successor is any other version: it allows nothing until it becomes the current one.
 Without `"current"`, the last version is the one in force.
+
+Networks: a network's figures and a risk summary pass between a network (or local Prevent group)
+and another organisation only while one is a member of the other. `groups` names the organisations
+that are networks or groups; `members` the pairs joined by a `member_of` link, either way round.
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ REASONS = [
     "purpose_not_covered",
     "level_too_high",
     "no_art9_or_art10_condition",
+    "not_a_network_member",
 ]
+
+MEMBERSHIP_KINDS = {"network_figures", "risk_summary"}
 
 
 def in_force_id(agreement: dict[str, Any]) -> int:
@@ -38,7 +45,7 @@ def covers(flow: dict[str, Any], source: int, recipient: int, kind: str) -> bool
     )
 
 
-def problems(
+def problems(  # noqa: C901 (one line per check, as the policy lists them)
     agreement: dict[str, Any],
     version: dict[str, Any],
     level: int,
@@ -46,6 +53,7 @@ def problems(
     at: datetime,
     flow_level: int,
     kind: str = "",
+    membership_missing: bool = False,
 ) -> list[str]:
     found = []
     if version["id"] != in_force_id(agreement):
@@ -67,20 +75,33 @@ def problems(
     # A referral at full identifies a person: the version must record its Art. 9 or Art. 10 condition.
     if kind == "referral" and level == 3 and not version.get("art9_or_art10_condition", False):
         found.append("no_art9_or_art10_condition")
+    if membership_missing:
+        found.append("not_a_network_member")
     return found
 
 
 def decide(
-    agreements: list[dict[str, Any]], *, source: int, recipient: int, kind: str, level: int, purpose: str, at: datetime
+    agreements: list[dict[str, Any]],
+    *,
+    source: int,
+    recipient: int,
+    kind: str,
+    level: int,
+    purpose: str,
+    at: datetime,
+    groups: frozenset[int] = frozenset(),
+    members: frozenset[frozenset[int]] = frozenset(),
 ) -> dict[str, Any]:
     """{"allowed": bool, "reason": str, and for an allowed flow: agreement, version, max_level, retention, ends}."""
+    between_group = source in groups or recipient in groups
+    membership_missing = kind in MEMBERSHIP_KINDS and between_group and frozenset({source, recipient}) not in members
     candidates, nearest = [], -1
     for agreement in agreements:
         for version in agreement["versions"]:
             levels = [f["max_level"] for f in version["flows"] if covers(f, source, recipient, kind)]
             if not levels:
                 continue
-            found = problems(agreement, version, level, purpose, at, max(levels), kind)
+            found = problems(agreement, version, level, purpose, at, max(levels), kind, membership_missing)
             if found:
                 nearest = max(nearest, REASONS.index(found[0]))
                 continue

@@ -11,11 +11,12 @@ from agreements import services
 from agreements.models import Agreement, Level
 from agreements.policy import SharingDenied, access_receive, recipients_for
 from core.dates import day_ends, day_starts
+from tenants.models import Organisation, OrganisationLink
 from tests.agreements import simple_model
 from tests.agreements.conftest import TODAY
 
 KINDS = ["speaker_check", "referral", "partner_report", "network_figures"]
-PURPOSES = ["speaker_due_diligence", "safeguarding_referral", "partner_oversight"]
+PURPOSES = ["speaker_due_diligence", "safeguarding_referral", "partner_oversight", "network_reporting"]
 
 
 def _world_from_rows() -> list[dict]:
@@ -59,6 +60,16 @@ def _world_from_rows() -> list[dict]:
             }
         )
     return world
+
+
+def _networks_from_rows() -> dict:
+    """Which organisations are networks or groups, and the pairs a `member_of` link joins (read independently)."""
+    groups = frozenset(Organisation.objects.filter(kind__in=["network", "prevent_group"]).values_list("pk", flat=True))
+    members = frozenset(
+        frozenset(pair)
+        for pair in OrganisationLink.objects.filter(kind="member_of").values_list("source_id", "target_id")
+    )
+    return {"groups": groups, "members": members}
 
 
 def _answer(**query):
@@ -138,6 +149,7 @@ def agreements_in_every_state(drafting, org_a, org_b, partner, network):
 def test_access_receive_agrees_with_the_simple_model_on_agreements_in_every_state(agreements_in_every_state):
     organisations = agreements_in_every_state
     world = _world_from_rows()
+    networks = _networks_from_rows()
     now = timezone.now()
     seen = set()
     for at in (now, now + timedelta(days=20), now + timedelta(days=40), now + timedelta(days=4 * 365)):
@@ -162,6 +174,7 @@ def test_access_receive_agrees_with_the_simple_model_on_agreements_in_every_stat
                                 level=level,
                                 purpose=purpose,
                                 at=at,
+                                **networks,
                             )
                             assert _answer(**query) == expected, query
                             seen.add(expected["reason"])

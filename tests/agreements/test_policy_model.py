@@ -45,7 +45,7 @@ AGREEMENT = st.tuples(
 )
 
 
-def version_of(raw: tuple, version_id: int) -> dict:
+def version_of(raw: tuple, version_id: int, kinds: list[str] = KINDS) -> dict:
     parties_mask, proposed, signed_mask, flows, purposes_mask, start, length, retention, condition = raw
     parties = subset(parties_mask, ORGS)
     if len(parties) < 2:
@@ -58,7 +58,7 @@ def version_of(raw: tuple, version_id: int) -> dict:
         "signed_by": subset(signed_mask, parties) if proposed else [],
         "flows": [
             {
-                "kind": KINDS[k],
+                "kind": kinds[k],
                 "senders": subset(s, parties) or parties[:1],
                 "recipients": subset(r, parties) or parties[-1:],
                 "max_level": level,
@@ -73,11 +73,11 @@ def version_of(raw: tuple, version_id: int) -> dict:
     }
 
 
-def world_of(raw: list[tuple]) -> list[dict]:
+def world_of(raw: list[tuple], kinds: list[str] = KINDS) -> list[dict]:
     version_ids = iter(range(1, 1000))
     world = []
     for agreement_id, (versions, suspended, terminates, in_force) in enumerate(raw, start=1):
-        built = [version_of(v, next(version_ids)) for v in versions]
+        built = [version_of(v, next(version_ids), kinds) for v in versions]
         world.append(
             {
                 "id": agreement_id,
@@ -91,9 +91,12 @@ def world_of(raw: list[tuple]) -> list[dict]:
 
 
 worlds = st.lists(AGREEMENT, max_size=4).map(world_of)
+PAIRS = [frozenset({s, r}) for s in ORGS for r in ORGS if s < r]
+NO_NETWORKS: tuple[frozenset[int], frozenset[frozenset[int]]] = (frozenset(), frozenset())
+MEMBERSHIP_KINDS = {"network_figures", "risk_summary"}
 
 
-def terms_of(agreements: list[dict]) -> list[FlowTerms]:
+def terms_of(agreements: list[dict], networks: tuple = NO_NETWORKS) -> list[FlowTerms]:
     """What the flow index holds for these agreements (built independently of `flows_sync`)."""
     terms = []
     for agreement in agreements:
@@ -122,6 +125,8 @@ def terms_of(agreements: list[dict]) -> list[FlowTerms]:
                         suspended=agreement["suspended"],
                         terminates_at=agreement["terminates_at"],
                         special_condition=version["art9_or_art10_condition"],
+                        membership_required=kind in MEMBERSHIP_KINDS and bool({s, r} & networks[0]),
+                        is_member=frozenset({s, r}) in networks[1],
                     )
                 )
     return terms
@@ -170,7 +175,8 @@ def test_the_policy_and_the_simple_model_never_disagree_over_thousands_of_genera
     compare_policy_with_model()  # 2,000 generated worlds × 16 source/recipient pairs
 
     assert CASES["count"] >= 2000
-    every_answer = {"no_agreement", "active_agreement", *simple_model.REASONS}
+    # Membership is drawn by the test below (these worlds have no networks).
+    every_answer = {"no_agreement", "active_agreement", *simple_model.REASONS} - {"not_a_network_member"}
     assert every_answer <= set(CASES), every_answer - set(CASES)
 
 
@@ -212,3 +218,68 @@ def test_a_pending_successor_never_allows_anything_and_never_stops_the_version_i
 
     check()
     assert PENDING_ALLOWS.get("count", 0) > 0
+
+
+# --- networks: a network's figures and risk summaries need a current membership ------------------
+
+NETWORK_KINDS = ["network_figures", "risk_summary", "speaker_check"]
+# A version of a network agreement that is often in force (signed by all, covering the day asked).
+NETWORK_FLOW = st.tuples(st.integers(0, 2), st.integers(1, 15), st.integers(1, 15), st.integers(1, 3))
+NETWORK_VERSION = st.tuples(
+    st.just(15),  # every organisation is a party
+    st.just(True),  # proposed
+    st.just(15) | st.integers(0, 15),  # signed by every party, or some
+    st.lists(NETWORK_FLOW, min_size=1, max_size=3),
+    st.just(3) | st.integers(1, 3),  # purposes
+    st.integers(0, 5),
+    st.integers(5, 20),
+    st.integers(1, 5),
+    st.booleans(),
+)
+NETWORK_AGREEMENT = st.tuples(st.lists(NETWORK_VERSION, min_size=1, max_size=2), st.booleans(), st.none(), st.just(0))
+# (which organisations are networks or groups: a mask; which pairs a `member_of` link joins: a mask)
+NETWORKS = st.tuples(st.integers(0, 15), st.integers(0, 63)).map(
+    lambda raw: (frozenset(subset(raw[0], ORGS)), frozenset(p for bit, p in enumerate(PAIRS) if raw[1] >> bit & 1))
+)
+NETWORK_CASES: dict[str, int] = {}
+
+
+def test_network_figures_and_risk_summaries_flow_only_between_a_network_and_its_current_members():
+    """The policy and the simple model agree when organisations are networks and memberships come and go."""
+
+    @settings(max_examples=1000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        agreements=st.lists(NETWORK_AGREEMENT, min_size=1, max_size=3).map(lambda raw: world_of(raw, NETWORK_KINDS)),
+        networks=NETWORKS,
+        kind=st.sampled_from(NETWORK_KINDS),
+        level=st.integers(1, 3),
+        purpose=st.sampled_from(PURPOSES),
+        at=st.integers(3, 8).map(day),
+    )
+    def check(agreements, networks, kind, level, purpose, at):
+        terms = terms_of(agreements, networks)
+        groups, members = networks
+        for source in ORGS:
+            for recipient in ORGS:
+                query = {"source": source, "recipient": recipient, "kind": kind, "level": level, "purpose": purpose}
+                expected = simple_model.decide(agreements, **query, at=at, groups=groups, members=members)
+                decision = can_receive(
+                    terms, source_id=source, recipient_id=recipient, kind=kind, level=level, purpose=purpose, at=at
+                )
+                assert as_model_answer(decision) == expected
+                between_group = {source, recipient} & groups and kind in MEMBERSHIP_KINDS
+                label = f"{expected['reason']}{' (network)' if between_group else ''}"
+                NETWORK_CASES[label] = NETWORK_CASES.get(label, 0) + 1
+
+    NETWORK_CASES.clear()
+    check()
+    assert NETWORK_CASES.get("not_a_network_member (network)", 0) > 0, NETWORK_CASES
+    assert NETWORK_CASES.get("active_agreement (network)", 0) > 0, NETWORK_CASES  # a current member receives
+    assert NETWORK_CASES.get("active_agreement", 0) > 0, NETWORK_CASES  # speaker checks need no membership
+
+
+def test_a_member_that_leaves_is_refused_permanently_and_loses_its_keys():
+    from agreements.policy import DenyReason, is_permanent, withholds_keys
+
+    assert is_permanent(DenyReason.NOT_A_MEMBER)
+    assert withholds_keys(DenyReason.NOT_A_MEMBER)
