@@ -87,9 +87,7 @@ class Net:
 
     def leave(self, organisation: Organisation) -> None:
         with transaction.atomic():
-            OrganisationLink.objects.filter(
-                source=organisation, target=self.network, kind=LinkKind.MEMBER_OF
-            ).delete()
+            OrganisationLink.objects.filter(source=organisation, target=self.network, kind=LinkKind.MEMBER_OF).delete()
             network_membership_changed(network_id=self.network.pk, member_id=organisation.pk)
 
     def join(self, organisation: Organisation) -> None:

@@ -197,9 +197,7 @@ def test_a_new_member_gets_nothing_sealed_before_it_joined(net):
     with tenant_context(newcomer):
         from sharing.records import records_received
 
-        opened = records_received(
-            organisation=newcomer, user=None, kind="network_figures", purpose="network_reporting"
-        )
+        opened = records_received(organisation=newcomer, user=None, kind="network_figures", purpose="network_reporting")
     assert not {v.id for v in opened} & sealed_before
     assert not ChannelGrant.objects.filter(recipient=newcomer).exists()
     # joining does not make the network send it the term's totals until it is party to an agreement

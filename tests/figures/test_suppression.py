@@ -109,9 +109,7 @@ def test_what_a_member_is_sent_never_reveals_the_rest_of_the_network_under_the_t
     assert record is not None
     for section in SECTIONS:
         sent = record["sections"][section.key]
-        others = [
-            c.figures[section.key] for c in period if c.member_id != who and c.figures[section.key] is not None
-        ]
+        others = [c.figures[section.key] for c in period if c.member_id != who and c.figures[section.key] is not None]
         if "withheld" in sent:
             assert len(others) < MIN_CONTRIBUTORS - 1
             continue

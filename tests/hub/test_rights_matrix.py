@@ -38,6 +38,7 @@ from tenants.models import Membership, Organisation, Role
 from tenants.scopes import allows, declared_scopes, scopes_for_method, scopes_of
 from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
+from tests.figures.matrix_objects import figures_objects
 from tests.partners.matrix_objects import partner_objects
 from tests.referrals.matrix import referrals_matrix_kwargs
 from tests.sharing.conftest import FakeProjection
@@ -148,6 +149,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             **(welfare := welfare_matrix_kwargs(org_a, people)),
             **referrals_matrix_kwargs(org_a, people, welfare["case_id"], org_b),
             **partner_objects(org_a, member),
+            **figures_objects(org_a, member),
         },
         per_route={
             # Pages about a check another organisation shared with us, not one of ours.
