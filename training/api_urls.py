@@ -1,5 +1,13 @@
 """API endpoints under /api/v1/training/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from training import api
+
+urlpatterns = [
+    path("courses/", api.CourseListView.as_view(), name="api_training_courses"),
+    path("people/", api.StaffListView.as_view(), name="api_training_people"),
+    path("completions/", api.CompletionListView.as_view(), name="api_training_completions"),
+    path("coverage/", api.CoverageView.as_view(), name="api_training_coverage"),
+    path("import/", api.ImportView.as_view(), name="api_training_import"),
+]

@@ -152,6 +152,9 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "tenants.models.OrganisationKind",
         "LinkKindEnum": "tenants.models.LinkKind",
         "DetailRequestStatusEnum": "sharing.models.DetailRequestStatus",
+        "TrainingTierEnum": "training.models.Tier",
+        "TrainingKindEnum": "training.models.Kind",
+        "TrainingSourceEnum": "training.models.Source",
     },
 }
 

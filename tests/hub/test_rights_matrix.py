@@ -43,6 +43,7 @@ from tests.partners.matrix_objects import partner_objects
 from tests.referrals.matrix import referrals_matrix_kwargs
 from tests.sharing.conftest import FakeProjection
 from tests.speakers.conftest import assess, submit
+from tests.training.matrix_objects import training_objects
 from tests.welfare.matrix import welfare_matrix_kwargs
 
 TENANT_URLCONF = "hub.urls_tenant"
@@ -150,6 +151,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             **referrals_matrix_kwargs(org_a, people, welfare["case_id"], org_b),
             **partner_objects(org_a, member),
             **figures_objects(org_a, member),
+            **training_objects(org_a, member),
         },
         per_route={
             # Pages about a check another organisation shared with us, not one of ours.
