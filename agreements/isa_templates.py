@@ -149,7 +149,7 @@ def _network_figures(parties: list[str]) -> dict[str, Any]:
         "purposes": [Purpose.NETWORK_REPORTING],
         "data_items": (
             "Counts for a term: speaker and event requests by outcome; welfare cases reaching each Prevent stage; "
-            "people trained, overdue and not yet due. No names, no case details."
+            "required training complete and overdue. No names, no case details."
         ),
         "necessity": (
             "Regional networks compare practice and spot trends across members (as the London Regional Network "

@@ -7,7 +7,7 @@
                           "withdrawn": 1, "speaker_not_invited": 0},
      "welfare_escalations": {"prevent_lead_involved": 3, "external_advice_sought": 1,
                              "formal_referral_made": 0},
-     "training": {"complete": 140, "overdue": 12, "not_yet_due": 30} | None}
+     "training": {"complete": 140, "overdue": 12} | None}
 
 * Speaker and event requests: decisions recorded in the period, by outcome — as the partner
   report and the OfS annual return count them (`partners.assembly`), including withdrawals and
@@ -15,8 +15,9 @@
 * Welfare escalations: cases that reached each Prevent stage in the period, by the stage's own
   date (`partners.welfare_figures`).
 * Training coverage at the period's end (or today, for a period not yet over), from
-  `training.selectors.coverage`: people who must be trained, split into complete, overdue and not
-  yet due. `None` when the organisation has recorded no training at all (a gap, not a zero).
+  `training.selectors.coverage`: the required (person, course) pairs, split into complete and
+  overdue (never completed, or the refresher expired; `overdue = required − complete`). `None`
+  when the organisation has recorded no training at all (a gap, not a zero).
 
 No names, no free text: the ICO's guidance on anonymisation treats counts as the minimum that
 meets the purpose (UK GDPR Art. 5(1)(c)).
@@ -39,7 +40,7 @@ from speakers.models import Decision
 
 FORMAT = "network-figures/v1"
 SPEAKER_OUTCOMES: tuple[str, ...] = tuple(SpeakerOutcome.values)
-TRAINING_COLUMNS: tuple[str, ...] = ("complete", "overdue", "not_yet_due")
+TRAINING_COLUMNS: tuple[str, ...] = ("complete", "overdue")
 
 
 def speaker_requests(period: Period) -> dict[str, int]:
@@ -53,7 +54,7 @@ def speaker_requests(period: Period) -> dict[str, int]:
 
 
 def training_coverage(period: Period, today: date) -> dict[str, int] | None:
-    """Coverage at the period's end (or today): complete / overdue / not yet due; None = no training data.
+    """Coverage at the period's end (or today): complete / overdue of the required pairs; None = no training data.
 
     Reads `training.selectors` (the training app's interface) when it is there; without it, or
     with no training recorded at all, the figure is a gap (None), never a zero.
@@ -66,8 +67,7 @@ def training_coverage(period: Period, today: date) -> dict[str, int] | None:
     if not has_records():
         return None
     found = coverage(on=min(period.end, today))
-    complete, overdue, required = int(found.complete), int(found.overdue), int(found.required)
-    return {"complete": complete, "overdue": overdue, "not_yet_due": max(required - complete - overdue, 0)}
+    return {"complete": int(found.complete), "overdue": int(found.overdue)}
 
 
 def own_figures(period: Period, today: date) -> dict[str, Any]:

@@ -65,9 +65,9 @@ def _sections() -> list[Section]:
         ),
         Section(
             "training",
-            "Training coverage (people who must be trained)",
-            ("complete", "overdue", "not_yet_due"),
-            {"complete": "Complete", "overdue": "Overdue", "not_yet_due": "Not yet due"},
+            "Training coverage (required courses, person by person)",
+            ("complete", "overdue"),
+            {"complete": "Complete", "overdue": "Overdue or never completed"},
         ),
     ]
 

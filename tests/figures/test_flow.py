@@ -13,7 +13,7 @@ from core.dates import today
 from figures import selectors
 from figures.models import Contribution
 from sharing.models import ChannelGrant, SharedCheck
-from tests.figures.conftest import LAST_TERM, TERM_BEFORE, new_member
+from tests.figures.conftest import LAST_TERM, TERM_BEFORE, inside, new_member
 
 OUTCOMES = ["approved", "approved_with_mitigations", "rejected", "withdrawn", "speaker_not_invited"]
 STAGES = ["prevent_lead_involved", "external_advice_sought", "formal_referral_made"]
@@ -203,3 +203,43 @@ def test_a_new_member_gets_nothing_sealed_before_it_joined(net):
     # joining does not make the network send it the term's totals until it is party to an agreement
     report = net.publish()
     assert newcomer.name in report.refused
+
+
+def test_training_coverage_travels_as_counts_and_a_member_with_no_training_records_is_a_gap(net):
+    from tests.training.conftest import course, done, person, require
+
+    # (people required to take the induction, of whom completed it in the term)
+    recorded = {net.members[0].pk: (6, 5), net.members[1].pk: (7, 7), net.members[2].pk: (4, 1)}
+    net.agree()
+    for organisation in net.members:
+        people, completed = recorded[organisation.pk]
+        with tenant_context(organisation):
+            induction = course("Prevent awareness")
+            require(induction)
+            for i in range(people):
+                staff = person(f"S{i:03d}", f"Staff member {i}")
+                if i < completed:
+                    done(staff, induction, inside(LAST_TERM), net.lead(organisation))
+        net.send(organisation)
+
+    net.ingest()
+    with tenant_context(net.network):
+        row = next(r for r in selectors.network_trends(today()) if r.period == LAST_TERM)
+    training = row.totals.sections["training"]
+    complete = sum(c for _, c in recorded.values())  # 13
+    overdue = sum(p - c for p, c in recorded.values())  # 4: small
+    assert training.total() == complete + overdue == 17
+    cells = dict(zip(["complete", "overdue"], training.cells(), strict=True))
+    assert cells["overdue"] == "fewer than 5"
+    assert cells["complete"] == "withheld"  # else 17 − 13 would give the 4 away
+    with tenant_context(net.members[0]):
+        from figures.models import Submission
+
+        assert Submission.objects.get().figures["training"] == {"complete": 5, "overdue": 1}
+
+
+def test_a_member_that_records_no_training_sends_a_gap_not_a_zero(net):
+    net.agree()
+    submission = net.send(net.members[0])
+
+    assert submission.figures["training"] is None

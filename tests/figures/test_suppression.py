@@ -33,7 +33,7 @@ MEMBER = st.builds(
     _figures,
     st.lists(COUNT, min_size=5, max_size=5),
     st.lists(COUNT, min_size=3, max_size=3),
-    st.none() | st.lists(COUNT, min_size=3, max_size=3),
+    st.none() | st.lists(COUNT, min_size=2, max_size=2),
 )
 PERIOD = st.lists(MEMBER, min_size=0, max_size=6).map(
     lambda members: [Contributed(member_id=i + 1, figures=f) for i, f in enumerate(members)]
