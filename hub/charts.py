@@ -20,6 +20,7 @@ A value in a series is one of:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -85,6 +86,11 @@ def _check(categories: Sequence[str], series: Mapping[str, Sequence[Value]]) -> 
 
 def _render(chart: pygal.graph.graph.Graph, title: str) -> SafeString:
     svg = chart.render(is_unicode=True)
+    # pygal names each series' legend `activate-serie-N` in every chart: made unique per chart (its uuid),
+    # so that a page with several charts has no duplicate ids.
+    found = re.search(r'id="(chart-[0-9a-f-]+)"', svg)
+    if found is not None:
+        svg = svg.replace('id="activate-serie-', f'id="{found.group(1)}-serie-')
     # The table beside the chart carries the figures for assistive technology; the picture is decoration.
     svg = svg.replace("<svg ", f'<svg aria-hidden="true" focusable="false" data-title="{_attr(title)}" ', 1)
     return mark_safe(svg)  # noqa: S308 (pygal escapes every label and value it writes)
