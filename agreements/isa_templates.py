@@ -186,6 +186,34 @@ def _network_risks(parties: list[str]) -> dict[str, Any]:
     }
 
 
+def _network_figures(parties: list[str]) -> dict[str, Any]:
+    network, members = (parties or [""])[0], list(parties[1:])
+    return {
+        "title": "Network figures agreement",
+        "purpose": (
+            "So that the network can see its members' Prevent work together, term by term — speaker and event "
+            "requests by outcome, welfare cases escalated by Prevent stage, training coverage — and each member can "
+            "see its own figures beside the network's. Counts only; small numbers are suppressed."
+        ),
+        "purposes": [Purpose.NETWORK_REPORTING],
+        "data_items": (
+            "Counts for a term: speaker and event requests by outcome; welfare cases reaching each Prevent stage; "
+            "required training complete and overdue. No names, no case details."
+        ),
+        "necessity": (
+            "Regional networks compare practice and spot trends across members (as the London Regional Network "
+            "and the Wolverhampton partnership do); aggregate counts are the least that serves that purpose."
+        ),
+        "sharing_frequency": "Each term, after it ends.",
+        "retention_days": 1825,
+        "small_number_threshold": 5,
+        "flows": [
+            {"kind": RecordKind.NETWORK_FIGURES, "senders": members, "recipients": [network], "max_level": "aggregate"},
+            {"kind": RecordKind.NETWORK_FIGURES, "senders": [network], "recipients": members, "max_level": "aggregate"},
+        ],
+    }
+
+
 def _referral(parties: list[str]) -> dict[str, Any]:
     return {
         "title": "Bilateral referral notification agreement",
@@ -238,6 +266,13 @@ TEMPLATES = {
             "Members send counts from their Prevent risk register and action plan to a network or Silver group.",
             "first the network or Silver group, then every member sending summaries",
             _network_risks,
+        ),
+        IsaTemplate(
+            "network_figures",
+            "Network figures (network ↔ its members)",
+            "Members send their termly counts to the network; the network sends its suppressed totals back.",
+            "first the network or group, then its members",
+            _network_figures,
         ),
         IsaTemplate(
             "referral_notification",

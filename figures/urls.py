@@ -1,7 +1,13 @@
 """Pages under /figures/ on an organisation's host."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from figures import views
 
 app_name = "figures"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("send/", views.send, name="send"),
+    path("publish/", views.publish, name="publish"),
+]

@@ -150,7 +150,8 @@ SCOPE_ROLES: dict[Scope, frozenset[str]] = {
         {Role.PREVENT_LEAD, Role.SAFEGUARDING_OFFICER, Role.REVIEWER, Role.COORDINATOR, Role.ORG_ADMIN}
     ),
     Scope.FIGURES_READ: frozenset({Role.PREVENT_LEAD, Role.COORDINATOR, Role.ORG_ADMIN, Role.AUDITOR}),
-    Scope.FIGURES_CONTRIBUTE: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN}),
+    # The co-ordinator sends the network's totals back to members (figures.services.totals_publish).
+    Scope.FIGURES_CONTRIBUTE: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN, Role.COORDINATOR}),
     Scope.TRAINING_READ: frozenset(
         {Role.PREVENT_LEAD, Role.SAFEGUARDING_OFFICER, Role.ORG_ADMIN, Role.AUDITOR, Role.DATA_PROTECTION_OFFICER}
     ),

@@ -38,12 +38,13 @@ from tenants.models import Membership, Organisation, Role
 from tenants.scopes import allows, declared_scopes, scopes_for_method, scopes_of
 from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
+from tests.figures.matrix_objects import figures_objects
 from tests.library.matrix_objects import library_objects
 from tests.networks.matrix_objects import networks_objects
 from tests.partners.matrix_objects import partner_objects
 from tests.referrals.matrix import referrals_matrix_kwargs
-from tests.risks.matrix_objects import risks_objects
 from tests.returns.matrix_objects import returns_objects
+from tests.risks.matrix_objects import risks_objects
 from tests.sharing.conftest import FakeProjection
 from tests.speakers.conftest import assess, submit
 from tests.training.matrix_objects import training_objects
@@ -155,6 +156,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             **partner_objects(org_a, member),
             **risks_objects(org_a, member),
             **returns_objects(org_a, member),
+            **figures_objects(org_a, member),
             **training_objects(org_a, member),
             **library_objects(org_a, member),
             **networks_objects(org_a, member),
