@@ -30,7 +30,9 @@ def panel(request: HttpRequest) -> Panel | None:
     if organisation.kind not in CONVENING_KINDS:
         if not networks:
             return None
-        return Panel("Our networks", "networks/_panel.html", {"networks": networks, "is_network": False})
+        mine = [(n, organisation_url(request, n.slug, "/network/mine/")) for n, _ in networks]
+        context = {"networks": networks, "mine": mine, "is_network": False}
+        return Panel("Our networks", "networks/_panel.html", context)
     represented = selectors.represented_organisations(organisation, request.user)
     upcoming = list(
         selectors.meetings_upcoming().prefetch_related(Prefetch("papers", queryset=Paper.objects.defer("content")))[:3]

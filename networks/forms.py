@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from networks.models import ActionStatus
-from tenants.models import Organisation
+from networks.selectors import member_organisations
+from tenants.models import LinkKind, Organisation
+from tenants.services import LINK_RULES
 
 
 class InviteForm(forms.Form):
@@ -25,7 +27,13 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: object, network: Organisation, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invited"].queryset = Organisation.objects.exclude(kind="platform").exclude(pk=network.pk)
+        field = self.fields["invited"]
+        field.queryset = Organisation.objects.exclude(kind="platform").exclude(pk=network.pk)
+        # Offer only organisations that may join and are not members already (a member posted anyway
+        # still gets the service's "already a member" message, which names it).
+        members = member_organisations(network).values("pk")
+        offered = field.queryset.filter(kind__in=LINK_RULES[LinkKind.MEMBER_OF][0]).exclude(pk__in=members)
+        field.choices = [("", field.empty_label), *((o.pk, o.name) for o in offered.order_by("name"))]
 
 
 class MeetingForm(forms.Form):

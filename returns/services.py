@@ -99,7 +99,8 @@ def return_sign_off(
         gaps = found.data.get("gaps") or []
         if gaps and not gaps_acknowledged:
             raise ValidationError({"gaps_acknowledged": (
-                f"This return has {len(gaps)} gap(s) flagged. Read them, then confirm you have, to sign it off."
+                f"This return has {len(gaps)} gap(s) flagged. Read them, then tick 'I have read the gaps flagged in "
+                "this return' to sign it off."
             )})  # fmt: skip
         now = timezone.now()
         found.data = {**found.data, "signed_off": {"name": actor.full_name, "role": SIGNED_ROLE, "at": now.isoformat()}}

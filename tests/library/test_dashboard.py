@@ -24,3 +24,18 @@ def test_an_empty_library_invites_a_publisher_and_shows_others_nothing(network, 
 
     assert "No write-ups of good practice yet. Write up a practice" in lead
     assert "Good-practice library" not in organiser
+
+
+def test_a_members_card_points_to_its_networks_libraries_where_its_write_ups_are(network, org_a, member, client_on):
+    """A member's own library is empty; its card said only "No write-ups … yet", though its network had some."""
+    author = network_member(member, network, org_a)
+    write(author, network, title="Shared practice")
+    lead = member(org_a, "prevent_lead")
+
+    page = client_on(org_a, lead).get("/")
+    text = visible_text(page)
+
+    assert f"Write-ups shared with other members are in the libraries of our networks and groups: {network.name}" in (
+        text
+    )
+    assert f'href="http://{network.slug}.' in page.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -165,6 +166,19 @@ def test_the_coordinator_invites_through_the_members_page_and_sees_clear_errors(
     assert again.status_code == 400
     assert "Alderley University is already a member of Northern HE Network." in visible_text(again)
     assert "Invitation sent to Alderley Partner College" in visible_text(sent)
+
+
+def test_the_invite_list_offers_only_organisations_that_are_not_members_yet(
+    network, org_a, org_b, partner, coordinator, client_on
+):
+    """A new co-ordinator's list of whom to invite left out its members (it offered them, then refused)."""
+    page = client_on(network, coordinator).get("/network/members/").content.decode()
+    select = page[page.index('name="invited"') : page.index("</select>", page.index('name="invited"'))]
+    offered = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)
+
+    assert partner.name in offered
+    assert org_a.name not in offered and org_b.name not in offered  # both already members
+    assert network.name not in offered
 
 
 def test_the_coordinator_removes_a_member_and_its_representative_no_longer_speaks_for_it(

@@ -126,6 +126,15 @@ def test_a_members_own_dashboard_lists_its_networks_from_public_links_only(netwo
     assert "Our networks" in page and "Northern HE Network" in page
 
 
+def test_a_members_dashboard_links_to_what_concerns_it_in_each_network(network, org_a, member, client_on):
+    """The card named the networks but gave no way to the meetings, papers and actions for us."""
+    response = client_on(org_a, member(org_a, Role.PREVENT_LEAD)).get("/")
+
+    assert "Meetings, papers and actions that concern us: in Northern HE Network" in visible_text(response)
+    assert f'href="http://{network.slug}.' in response.content.decode()
+    assert "/network/mine/" in response.content.decode()
+
+
 def test_the_network_home_says_who_belongs_and_what_is_next(network, coordinator, representative, client_on):
     schedule(network, coordinator, title="Spring meeting", days=12)
 

@@ -92,13 +92,23 @@ def test_the_prevent_lead_signs_off_on_the_page_and_sees_it_frozen(seeded, clien
     client = client_on(seeded.university, seeded.lead)
 
     refused = client.post(f"/return/{ret.pk}/sign-off/", {}, follow=True)
-    assert "Read them, then confirm you have" in text(refused.content.decode())
+    # The refusal names the checkbox to tick, by its label on the page.
+    assert "Read them, then tick 'I have read the gaps flagged in this return' to sign it off." in text(
+        refused.content.decode()
+    )
 
     signed = client.post(f"/return/{ret.pk}/sign-off/", {"gaps_acknowledged": "on"}, follow=True)
     shown = text(signed.content.decode())
     assert "is signed off. Its figures are frozen" in shown
     assert f"signed off by {seeded.lead.full_name} (Prevent lead)" in shown
     assert "This version is signed off" in shown
+
+
+def test_a_network_dashboard_does_not_ask_its_coordinator_to_assemble_a_return(network, client_on, member):
+    """A network files no Prevent return; its dashboard said "not started. Assemble the return"."""
+    admin = client_on(network, member(network, Role.COORDINATOR, Role.ORG_ADMIN))
+
+    assert "The annual Prevent return" not in text(admin.get("/").content.decode())
 
 
 def test_the_index_and_the_dashboard_say_where_the_years_return_stands(seeded, client_on, member):
