@@ -26,8 +26,10 @@ Limits: `MAX_IMPORT_BYTES`, `MAX_IMPORT_ROWS`; a refusal lists at most `MAX_LIST
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -113,11 +115,25 @@ class ImportRejected(Exception):
 
 
 def decode(data: bytes) -> str:
-    """The text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252."""
+    """The text of an uploaded file: UTF-16 with a byte-order mark (Excel's "Unicode Text", tab-separated),
+    UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+EMAIL_EXAMPLE = "name@example.ac.uk (up to 254 characters, no spaces)"
+
+
+def email_acceptable(email: str) -> bool:
+    """Whether an import may store `email` on the staff list (the staff form's rule: an '@', no spaces or
+    control characters, which PostgreSQL or the field could not hold, at most 254 characters)."""
+    return (
+        "@" in email and len(email) <= 254 and not any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in email)
+    )
 
 
 def import_size_problem(size: int) -> str | None:
@@ -152,11 +168,17 @@ def _layout(header: list[str]) -> tuple[dict[str, int], list[str], list[RowError
 class _Parser:
     def __init__(self, header: list[str], layout: dict[str, int], add_people: bool) -> None:
         self.header, self.layout, self.add_people, self.today = header, layout, add_people, london_today()
-        self.courses: dict[str, Course] = {}
-        for c in Course.objects.all():
-            self.courses[fold(c.title)] = c
-            if c.code:
-                self.courses.setdefault(fold(c.code), c)
+        # A course is named by its title or code: exactly (case aside) first, else loosely (`fold`) when
+        # that matches one course only; two courses folding alike ("WRAP: part 1", "WRAP part 1") are
+        # never guessed between.
+        self.exact: dict[str, Course] = {}
+        self.loose: dict[str, dict[int, Course]] = defaultdict(dict)
+        courses = list(Course.objects.all())
+        for names in ([c.title for c in courses], [c.code for c in courses]):
+            for c, name in zip(courses, names, strict=True):
+                if name:
+                    self.exact.setdefault(clean_label(name).casefold(), c)
+                    self.loose[fold(name)][c.pk] = c
         people = list(StaffMember.objects.all())
         self.by_id = {p.staff_id.casefold(): p for p in people}
         self.by_email = {p.email.casefold(): p for p in people if p.email}
@@ -172,7 +194,14 @@ class _Parser:
 
     def course(self, number: int, cells: list[str], errors: list[RowError]) -> Course | None:
         raw = clean_label(self.cell(cells, "course"))
-        found = self.courses.get(fold(raw)) if raw else None
+        found = self.exact.get(raw.casefold()) if raw else None
+        candidates = list(self.loose.get(fold(raw), {}).values()) if raw and found is None else []
+        if len(candidates) > 1:
+            names = " or ".join(f"'{c.title}'" for c in sorted(candidates, key=lambda c: c.title))
+            errors.append(RowError(number, self.heading("course"), f"'{raw[:80]}' could be {names}; write the "
+                                   "course's title or code exactly."))  # fmt: skip
+            return None
+        found = found or (candidates[0] if candidates else None)
         if found is None:
             what = f"'{raw[:80]}' is not one of our courses" if raw else "The course is empty"
             errors.append(RowError(number, self.heading("course"),
@@ -214,11 +243,15 @@ class _Parser:
             errors.append(RowError(number, ", ".join(missing), f"No one on the staff list has {who}; to add them the "
                                    f"row needs their {' and '.join(missing)}."))  # fmt: skip
             return None
+        if email and not email_acceptable(email):
+            message = f"To add {who}, give an email address such as {EMAIL_EXAMPLE}, or leave it empty."
+            errors.append(RowError(number, self.heading("email"), message))
+            return None
         if len(staff_id) > 40 or any(len(v) > (200 if n == "name" else 120) for n, v in values.items()):
             errors.append(RowError(number, "(staff fields)", "A staff field is too long (staff id 40, name 200, "
                                    "department and role 120 characters)."))  # fmt: skip
             return None
-        created = StaffMember(staff_id=staff_id, email=email if "@" in email else "", **values)
+        created = StaffMember(staff_id=staff_id, email=email, **values)
         self.new_people[staff_id.casefold()] = created
         if created.email:
             self.by_email.setdefault(created.email, created)
