@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.audit import audit_record
 from core.csv_file import read_csv, token
@@ -98,6 +98,8 @@ class ImportResult:
     people_added: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     checked_only: bool = False
+    # (rows found, people to add, completions not yet recorded): what `completions_import` writes
+    pending: tuple[list, list, list] = field(default_factory=lambda: ([], [], []), repr=False)
 
 
 class ImportRejected(Exception):
@@ -305,13 +307,7 @@ def _parse(text: str, add_people: bool, result: ImportResult, progress: Progress
     return found, list(parser.new_people.values())
 
 
-def completions_import(*, actor: User, organisation: Organisation, csv_text: str, add_people: bool = False,
-                       check_only: bool = False, progress: Progress | None = None) -> ImportResult:  # fmt: skip
-    """Check and import a learning system's export (see the module docstring). Returns what was
-    imported (or, with `check_only`, what would be; nothing is written). Raises PermissionDenied
-    without TRAINING_MANAGE and ImportRejected, with nothing written, when any row is wrong."""
-    if not has_scope(actor, organisation, Scope.TRAINING_MANAGE):
-        raise PermissionDenied("Importing completions needs the 'training:manage' right.")
+def _checked(csv_text: str, add_people: bool, check_only: bool, progress: Progress | None) -> ImportResult:
     result = ImportResult(checked_only=check_only)
     found, new_people = _parse(csv_text, add_people, result, progress)
     existing = set(Completion.objects.values_list("person__staff_id", "course_id", "completed_on"))
@@ -319,9 +315,28 @@ def completions_import(*, actor: User, organisation: Organisation, csv_text: str
     fresh = [(p, c, d) for p, c, d in found if (p.staff_id.casefold(), c.pk, d) not in existing]
     result.already = len(found) - len(fresh)
     result.imported, result.people_added = len(fresh), len(new_people)
-    if check_only:
-        return result
+    result.pending = (found, new_people, fresh)
+    return result
+
+
+def completions_import(*, actor: User, organisation: Organisation, csv_text: str, add_people: bool = False,
+                       check_only: bool = False, progress: Progress | None = None) -> ImportResult:  # fmt: skip
+    """Check and import a learning system's export (see the module docstring). Returns what was
+    imported (or, with `check_only`, what would be; nothing is written). Raises PermissionDenied
+    without TRAINING_MANAGE and ImportRejected, with nothing written, when any row is wrong."""
+    if not has_scope(actor, organisation, Scope.TRAINING_MANAGE):
+        raise PermissionDenied("Importing completions needs the 'training:manage' right.")
     with transaction.atomic():
+        if not check_only:
+            # One import at a time per organisation: the same file sent twice at once (a double click)
+            # must see the first one's people and completions, not fail on the unique constraints.
+            key = f"{connection.schema_name}:training.import"
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+        result = _checked(csv_text, add_people, check_only, progress)
+        if check_only:
+            return result
+        found, new_people, fresh = result.pending
         StaffMember.objects.bulk_create(new_people)
         Completion.objects.bulk_create(
             [

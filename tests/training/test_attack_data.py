@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 
 from tests.training.conftest import course, person
 from training.csv_import import ImportRejected, completions_import, decode
-from training.models import Completion, StaffMember
+from training.models import Completion, Course, StaffMember
 
 
 def _run(t, data: bytes, **options):
@@ -82,3 +82,54 @@ def test_course_names_that_differ_only_in_punctuation_or_accents_are_not_confuse
             _run(setup, loose.encode())
         assert "WRAP: part 1" in refused.value.lines()[0] and "WRAP part 1" in refused.value.lines()[0]
         assert Completion.objects.count() == 2
+
+
+def test_the_same_export_imported_twice_at_once_is_imported_once_without_an_error(committing_db, world):
+    # given: a committed staff list and course (a double-click on "Import" sends the file twice at once)
+    import threading
+
+    from django.db import connection
+
+    from tenants.models import Organisation, Role
+    from tenants.services import membership_grant
+    from tests.factories import UserFactory
+
+    org = Organisation.objects.get(pk=world.alderley)
+    lead = UserFactory()
+    membership_grant(actor=None, organisation=org, user=lead, roles=[Role.PREVENT_LEAD])
+    header = "Staff ID,Name,Department,Role,Course,Completed\r\n"
+    rows = "".join(f"RACE{n:04d},Person {n},Estates,Security,Race course,01/02/2025\r\n" for n in range(1500))
+    with tenant_context(org):
+        course("Race course")
+    start, errors, results = threading.Barrier(2), [], []
+
+    def run() -> None:
+        try:
+            start.wait()
+            with tenant_context(org):
+                results.append(completions_import(actor=lead, organisation=org, csv_text=header + rows,
+                                                  add_people=True))  # fmt: skip
+        except BaseException as exc:  # noqa: BLE001 (reported by the main thread)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    try:
+        # when
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        # then: no error; every completion once; the second import found them recorded already
+        assert errors == []
+        with tenant_context(org):
+            assert Completion.objects.filter(course__title="Race course").count() == 1500
+            assert StaffMember.objects.filter(staff_id__startswith="RACE").count() == 1500
+        assert sorted((r.imported, r.already, r.people_added) for r in results) == [(0, 1500, 0), (1500, 0, 1500)]
+    finally:
+        with tenant_context(org):
+            Completion.objects.filter(course__title="Race course").delete()
+            StaffMember.objects.filter(staff_id__startswith="RACE").delete()
+            Course.objects.filter(title="Race course").delete()
