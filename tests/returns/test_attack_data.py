@@ -93,3 +93,22 @@ def test_a_draft_assembled_before_its_year_ended_is_not_signed_after_it(seeded):
         # then
         assert "before the year ended" in str(refused.value.message_dict["seen"])
         assert AnnualReturn.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_a_total_that_leaves_out_a_partners_unitemised_figure_says_so(seeded):
+    # given: the partner's reports received; they count rejections but not by reason, nor induction training
+    from tests.returns.conftest import seed_partner_and_file
+
+    seed_university(seeded)
+    seeded.drafting.active([seeded.university, seeded.partner], template="franchise")
+    seed_partner_and_file(seeded)
+
+    # when
+    lines = {line["key"]: line for line in seeded.assemble().data["lines"]}
+
+    # then: such a total is flagged as ours only; a line the partner reports is not
+    excludes = f"total excludes {seeded.partner.name}: its reports do not break this figure down"
+    assert lines["speakers.rejected.procedural"]["partners"][str(seeded.partner.pk)] == "not itemised"
+    assert excludes in lines["speakers.rejected.procedural"]["flags"]
+    assert excludes in lines["training.induction"]["flags"]
+    assert not any(excludes in flag for flag in lines["speakers.rejected"]["flags"])
