@@ -57,7 +57,7 @@ class ReturnListView(APIView):
     def post(self, request: Request) -> Response:
         data = _valid(s.ReturnAssembleSerializer, request)
         draft = _call(services.return_assemble, actor=request.user, organisation=request.tenant, year=data["year"])
-        return Response(s.ReturnDetailSerializer(draft).data, status=201)
+        return Response(s.ReturnDetailSerializer(draft, context={"request": request}).data, status=201)
 
 
 class ReturnDetailView(APIView):
@@ -65,7 +65,7 @@ class ReturnDetailView(APIView):
 
     @extend_schema(responses=s.ReturnDetailSerializer, summary="One version of a return, with its figures")
     def get(self, request: Request, return_id: int) -> Response:
-        return Response(s.ReturnDetailSerializer(selectors.return_get(return_id)).data)
+        return Response(s.ReturnDetailSerializer(selectors.return_get(return_id), context={"request": request}).data)
 
 
 class ReturnSignOffView(APIView):
@@ -77,8 +77,9 @@ class ReturnSignOffView(APIView):
         found = selectors.return_get(return_id)
         data = _valid(s.ReturnSignOffSerializer, request)
         signed = _call(services.return_sign_off, actor=request.user, organisation=request.tenant,
-                       annual_return=found, gaps_acknowledged=data["gaps_acknowledged"])  # fmt: skip
-        return Response(s.ReturnDetailSerializer(signed).data)
+                       annual_return=found, gaps_acknowledged=data["gaps_acknowledged"],
+                       seen=data.get("seen"))  # fmt: skip
+        return Response(s.ReturnDetailSerializer(signed, context={"request": request}).data)
 
 
 class ReturnExportView(APIView):

@@ -370,6 +370,8 @@ def _partner(
         source = PARTNER_SOURCE.get(line.key)
         if source is None:
             line.partners[partner.pk] = (NOT_ITEMISED if used else None, 0)
+            if used:  # the total is ours alone: say so rather than let it read as everyone's
+                line.flags.append(f"total excludes {partner.name}: its reports do not break this figure down")
             continue
         if missing:
             line.flags.append(f"{partner.name}: {missing} term report(s) missing")

@@ -26,3 +26,4 @@ class SignOffForm(forms.Form):
         required=False,
         help_text="Signing off freezes the figures, their sources and the gaps exactly as shown.",
     )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)

@@ -203,13 +203,36 @@ def figure_records(annual_return: AnnualReturn, key: str, membership: Membership
         raise Http404("No such figure.")
     source = line.get("source") or {}
     ids, kind = list(source.get("ids") or []), source.get("kind", "")
-    visible: list[Any] = []
+    return FigureRecords(line=line, counted=len(ids), visible=_visible(kind, ids, membership), kind=kind)
+
+
+def _visible(kind: str, ids: list[int], membership: Membership | None) -> list[Any]:
+    """The EventRequest or Case rows among `ids` that `membership` may open now, by id."""
     if kind == SPEAKER_REQUEST and membership is not None:
         allowed = speaker_rights.visible_filter(membership)
         if allowed is not None:
-            visible = list(EventRequest.objects.filter(allowed, pk__in=ids).order_by("pk"))
+            return list(EventRequest.objects.filter(allowed, pk__in=ids).order_by("pk"))
     elif kind == CASE:
         allowed = welfare_rights.case_filter(membership)
         if allowed is not None:
-            visible = list(Case.objects.filter(allowed, pk__in=ids).order_by("pk"))
-    return FigureRecords(line=line, counted=len(ids), visible=visible, kind=kind)
+            return list(Case.objects.filter(allowed, pk__in=ids).order_by("pk"))
+    return []
+
+
+def data_for(annual_return: AnnualReturn, membership: Membership | None) -> dict[str, Any]:
+    """The snapshot as `membership` may read it: each line's `source.ids` cut to the records this person
+    may open now (speakers.rights / welfare.rights, as the drill-down), the count kept in `source.counted`.
+
+    The figures are for every reader of the return; which speaker request or welfare case they count is
+    need-to-know (an auditor who may read the return must not learn that case 42 was referred to
+    Prevent). The stored snapshot and its digest are unchanged."""
+    data = dict(annual_return.data)
+    lines = []
+    for line in data.get("lines", []):
+        source = dict(line.get("source") or {})
+        ids = list(source.get("ids") or [])
+        source["counted"] = len(ids)
+        source["ids"] = [row.pk for row in _visible(source.get("kind", ""), ids, membership)] if ids else []
+        lines.append({**line, "source": source})
+    data["lines"] = lines
+    return data

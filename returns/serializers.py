@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from hub.api_fields import StrictCharField
 from returns.models import AnnualReturn
+from returns.selectors import data_for
 
 
 class ReturnSerializer(serializers.ModelSerializer[AnnualReturn]):
@@ -39,7 +40,9 @@ class ReturnDetailSerializer(ReturnSerializer):
         read_only_fields = fields
 
     def get_data(self, annual_return: AnnualReturn) -> dict[str, Any]:
-        return annual_return.data
+        # Record ids only of what the reader may open (returns.selectors.data_for); none without a request.
+        request = self.context.get("request")
+        return data_for(annual_return, getattr(request, "membership", None) if request is not None else None)
 
 
 class ReturnAssembleSerializer(serializers.Serializer[object]):
@@ -49,4 +52,9 @@ class ReturnAssembleSerializer(serializers.Serializer[object]):
 class ReturnSignOffSerializer(serializers.Serializer[object]):
     gaps_acknowledged = serializers.BooleanField(
         default=False, help_text="Required true when the return flags gaps: the Prevent lead has read them"
+    )
+    seen = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="Optional: the digest of the draft's data as you read it; refused (400) if it was assembled since",
     )

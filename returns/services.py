@@ -82,19 +82,39 @@ def return_assemble(
     return draft
 
 
+STALE = "The draft changed after you read it (it was assembled again). Read the figures and gaps again, then sign."
+ASSEMBLED_EARLY = (
+    "This draft was assembled on {as_of}, before the year ended on {end}, so it misses the year's last months. "
+    "Assemble the year again, check it, then sign it off."
+)
+
+
 def return_sign_off(
-    *, actor: User, organisation: Organisation, annual_return: AnnualReturn, gaps_acknowledged: bool
-) -> AnnualReturn:
+    *, actor: User, organisation: Organisation, annual_return: AnnualReturn, gaps_acknowledged: bool,
+    seen: str | None = None, today: date | None = None,
+) -> AnnualReturn:  # fmt: skip
     """The Prevent lead signs off a draft: its data becomes a frozen snapshot with who and when, and
-    its digest. With gaps flagged, `gaps_acknowledged` must be True (ValidationError naming the field)."""
+    its digest. With gaps flagged, `gaps_acknowledged` must be True (ValidationError naming the field).
+
+    A stale draft is refused (ValidationError naming `seen`): with `seen` (the `digest_of` the draft's
+    data as the lead read it; the page always sends it) the draft must not have been re-assembled since;
+    and a draft assembled before its year ended cannot be signed once the year is over (its "year not
+    over" gap no longer says what is missing)."""
     _in_schema(organisation)
     require_scope(actor, organisation, Scope.RETURN_SIGN_OFF)
+    today = today or london_today()
     with transaction.atomic():
         found = AnnualReturn.objects.select_for_update().get(pk=annual_return.pk)
         if not found.is_draft:
             raise ValidationError(
                 f"Version {found.version} is already signed off and cannot change. Assemble the year again to "
                 "make a new draft."
+            )
+        if seen is not None and seen != digest_of(found.data):
+            raise ValidationError({"seen": STALE})
+        if not found.data.get("complete", True) and found.year_end < today:
+            raise ValidationError(
+                {"seen": ASSEMBLED_EARLY.format(as_of=found.data.get("as_of", "?"), end=found.year_end.isoformat())}
             )
         gaps = found.data.get("gaps") or []
         if gaps and not gaps_acknowledged:

@@ -52,7 +52,7 @@ def detail(request: HttpRequest, return_id: int) -> HttpResponse:
         "header": header,
         "rows": list(zip(found.data.get("lines", []), rows, strict=True)),
         "charts": selectors.charts(found.data),
-        "sign_form": SignOffForm(),
+        "sign_form": SignOffForm(initial={"seen": services.digest_of(found.data)}),
         "can_sign": found.is_draft and Scope.RETURN_SIGN_OFF in held,
         "can_prepare": Scope.RETURN_PREPARE in held,
         "can_open_reports": Scope.PARTNERS_OVERSEE in held,
@@ -79,7 +79,8 @@ def sign_off(request: HttpRequest, return_id: int) -> HttpResponse:
     form.is_valid()
     try:
         services.return_sign_off(actor=request.user, organisation=request.tenant, annual_return=found,
-                                 gaps_acknowledged=bool(form.cleaned_data.get("gaps_acknowledged")))  # fmt: skip
+                                 gaps_acknowledged=bool(form.cleaned_data.get("gaps_acknowledged")),
+                                 seen=form.cleaned_data.get("seen") or None)  # fmt: skip
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -26,14 +26,16 @@ Limits: `MAX_IMPORT_BYTES`, `MAX_IMPORT_ROWS`; a refusal lists at most `MAX_LIST
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.audit import audit_record
 from core.csv_file import read_csv, token
@@ -96,6 +98,8 @@ class ImportResult:
     people_added: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     checked_only: bool = False
+    # (rows found, people to add, completions not yet recorded): what `completions_import` writes
+    pending: tuple[list, list, list] = field(default_factory=lambda: ([], [], []), repr=False)
 
 
 class ImportRejected(Exception):
@@ -113,11 +117,25 @@ class ImportRejected(Exception):
 
 
 def decode(data: bytes) -> str:
-    """The text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252."""
+    """The text of an uploaded file: UTF-16 with a byte-order mark (Excel's "Unicode Text", tab-separated),
+    UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+EMAIL_EXAMPLE = "name@example.ac.uk (up to 254 characters, no spaces)"
+
+
+def email_acceptable(email: str) -> bool:
+    """Whether an import may store `email` on the staff list (the staff form's rule: an '@', no spaces or
+    control characters, which PostgreSQL or the field could not hold, at most 254 characters)."""
+    return (
+        "@" in email and len(email) <= 254 and not any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in email)
+    )
 
 
 def import_size_problem(size: int) -> str | None:
@@ -152,11 +170,17 @@ def _layout(header: list[str]) -> tuple[dict[str, int], list[str], list[RowError
 class _Parser:
     def __init__(self, header: list[str], layout: dict[str, int], add_people: bool) -> None:
         self.header, self.layout, self.add_people, self.today = header, layout, add_people, london_today()
-        self.courses: dict[str, Course] = {}
-        for c in Course.objects.all():
-            self.courses[fold(c.title)] = c
-            if c.code:
-                self.courses.setdefault(fold(c.code), c)
+        # A course is named by its title or code: exactly (case aside) first, else loosely (`fold`) when
+        # that matches one course only; two courses folding alike ("WRAP: part 1", "WRAP part 1") are
+        # never guessed between.
+        self.exact: dict[str, Course] = {}
+        self.loose: dict[str, dict[int, Course]] = defaultdict(dict)
+        courses = list(Course.objects.all())
+        for names in ([c.title for c in courses], [c.code for c in courses]):
+            for c, name in zip(courses, names, strict=True):
+                if name:
+                    self.exact.setdefault(clean_label(name).casefold(), c)
+                    self.loose[fold(name)][c.pk] = c
         people = list(StaffMember.objects.all())
         self.by_id = {p.staff_id.casefold(): p for p in people}
         self.by_email = {p.email.casefold(): p for p in people if p.email}
@@ -172,7 +196,14 @@ class _Parser:
 
     def course(self, number: int, cells: list[str], errors: list[RowError]) -> Course | None:
         raw = clean_label(self.cell(cells, "course"))
-        found = self.courses.get(fold(raw)) if raw else None
+        found = self.exact.get(raw.casefold()) if raw else None
+        candidates = list(self.loose.get(fold(raw), {}).values()) if raw and found is None else []
+        if len(candidates) > 1:
+            names = " or ".join(f"'{c.title}'" for c in sorted(candidates, key=lambda c: c.title))
+            errors.append(RowError(number, self.heading("course"), f"'{raw[:80]}' could be {names}; write the "
+                                   "course's title or code exactly."))  # fmt: skip
+            return None
+        found = found or (candidates[0] if candidates else None)
         if found is None:
             what = f"'{raw[:80]}' is not one of our courses" if raw else "The course is empty"
             errors.append(RowError(number, self.heading("course"),
@@ -214,11 +245,15 @@ class _Parser:
             errors.append(RowError(number, ", ".join(missing), f"No one on the staff list has {who}; to add them the "
                                    f"row needs their {' and '.join(missing)}."))  # fmt: skip
             return None
+        if email and not email_acceptable(email):
+            message = f"To add {who}, give an email address such as {EMAIL_EXAMPLE}, or leave it empty."
+            errors.append(RowError(number, self.heading("email"), message))
+            return None
         if len(staff_id) > 40 or any(len(v) > (200 if n == "name" else 120) for n, v in values.items()):
             errors.append(RowError(number, "(staff fields)", "A staff field is too long (staff id 40, name 200, "
                                    "department and role 120 characters)."))  # fmt: skip
             return None
-        created = StaffMember(staff_id=staff_id, email=email if "@" in email else "", **values)
+        created = StaffMember(staff_id=staff_id, email=email, **values)
         self.new_people[staff_id.casefold()] = created
         if created.email:
             self.by_email.setdefault(created.email, created)
@@ -272,13 +307,7 @@ def _parse(text: str, add_people: bool, result: ImportResult, progress: Progress
     return found, list(parser.new_people.values())
 
 
-def completions_import(*, actor: User, organisation: Organisation, csv_text: str, add_people: bool = False,
-                       check_only: bool = False, progress: Progress | None = None) -> ImportResult:  # fmt: skip
-    """Check and import a learning system's export (see the module docstring). Returns what was
-    imported (or, with `check_only`, what would be; nothing is written). Raises PermissionDenied
-    without TRAINING_MANAGE and ImportRejected, with nothing written, when any row is wrong."""
-    if not has_scope(actor, organisation, Scope.TRAINING_MANAGE):
-        raise PermissionDenied("Importing completions needs the 'training:manage' right.")
+def _checked(csv_text: str, add_people: bool, check_only: bool, progress: Progress | None) -> ImportResult:
     result = ImportResult(checked_only=check_only)
     found, new_people = _parse(csv_text, add_people, result, progress)
     existing = set(Completion.objects.values_list("person__staff_id", "course_id", "completed_on"))
@@ -286,9 +315,28 @@ def completions_import(*, actor: User, organisation: Organisation, csv_text: str
     fresh = [(p, c, d) for p, c, d in found if (p.staff_id.casefold(), c.pk, d) not in existing]
     result.already = len(found) - len(fresh)
     result.imported, result.people_added = len(fresh), len(new_people)
-    if check_only:
-        return result
+    result.pending = (found, new_people, fresh)
+    return result
+
+
+def completions_import(*, actor: User, organisation: Organisation, csv_text: str, add_people: bool = False,
+                       check_only: bool = False, progress: Progress | None = None) -> ImportResult:  # fmt: skip
+    """Check and import a learning system's export (see the module docstring). Returns what was
+    imported (or, with `check_only`, what would be; nothing is written). Raises PermissionDenied
+    without TRAINING_MANAGE and ImportRejected, with nothing written, when any row is wrong."""
+    if not has_scope(actor, organisation, Scope.TRAINING_MANAGE):
+        raise PermissionDenied("Importing completions needs the 'training:manage' right.")
     with transaction.atomic():
+        if not check_only:
+            # One import at a time per organisation: the same file sent twice at once (a double click)
+            # must see the first one's people and completions, not fail on the unique constraints.
+            key = f"{connection.schema_name}:training.import"
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+        result = _checked(csv_text, add_people, check_only, progress)
+        if check_only:
+            return result
+        found, new_people, fresh = result.pending
         StaffMember.objects.bulk_create(new_people)
         Completion.objects.bulk_create(
             [
