@@ -25,11 +25,14 @@ Validation already refuses such a version; the policy holds the line for any row
 A network's own records of the network kinds (`network_figures`, `risk_summary`) go only to its
 members and convenors *now*: a flow whose sender is a network or group is denied with
 `NOT_A_MEMBER` when the recipient has no `member_of` link to it (and is not a convenor it is
-`convened_by`). The link is read with the terms (`FlowTerms.recipient_in_network`, one EXISTS in the
-same query), so a member that leaves loses access at once and, being a permanent denial, its keys:
+`convened_by`). The other way round too: a network opens a member's records of those kinds (its
+figures, its risk summary) only while that organisation is its member or convenor. The link is
+read with the terms (`FlowTerms.recipient_in_network`, one EXISTS in the same query), so a member
+that leaves loses access at once and, being a permanent denial, the keys on both sides:
 `networks.services.membership_end` calls `sharing.revocation.network_membership_changed` in the
-transaction that deletes the link. What a member sent *to* the network is not affected: its
-contributed figures stay with the network for past periods (issue 11, "Bad input").
+transaction that deletes the link. What the member contributed stays with the network for past
+periods as the figures the network already brought into its own schema (`figures.Contribution`,
+issue 11 "Bad input"), not as a key to the leaver's channel.
 
 When several agreements allow the same flow the choice is deterministic: the highest
 `max_level`, then the access that ends earliest, then the lowest agreement id and version id.
@@ -155,8 +158,8 @@ class FlowTerms:
     terminates_at: datetime | None
     # The version records an Art. 9 or Art. 10 condition (needed for an identifying referral).
     special_condition: bool = False
-    # False only for a network's record of a network kind to an organisation that is not its member
-    # or convenor now (see the module docstring).
+    # False only for a record of a network kind between a network and an organisation that is not its
+    # member or convenor now, either way round (see the module docstring).
     recipient_in_network: bool = True
 
     def access_ends_at(self) -> datetime:
@@ -291,19 +294,36 @@ _TERM_FIELDS = (
 # Kinds a network shares with its members only while they are members, and the kinds of
 # organisation that have members.
 NETWORK_KINDS: frozenset[str] = frozenset({str(RecordKind.NETWORK_FIGURES), str(RecordKind.RISK_SUMMARY)})
+# Kinds a network opens from an organisation only while it is a member or convenor: the same kinds.
+# What a member contributed stays with the network as the figures it already brought in
+# (`figures.Contribution`, in its own schema), not as a key to the leaver's channel.
+MEMBER_KINDS: frozenset[str] = NETWORK_KINDS
 _CONVENING = (str(OrganisationKind.NETWORK), str(OrganisationKind.PREVENT_GROUP))
 
 
 def _with_membership(rows: QuerySet[AgreementFlow]) -> QuerySet[AgreementFlow]:
     """Annotate `recipient_in_network` (see the module docstring) in the same query as the terms."""
-    tie = OrganisationLink.objects.filter(
+    links = OrganisationLink.objects
+    # The recipient is the sending network's member, or the sending network is convened by it.
+    to_member = links.filter(
         Q(source_id=OuterRef("recipient_id"), target_id=OuterRef("sender_id"), kind=LinkKind.MEMBER_OF)
         | Q(source_id=OuterRef("sender_id"), target_id=OuterRef("recipient_id"), kind=LinkKind.CONVENED_BY)
     )
-    network_flow = Q(kind__in=NETWORK_KINDS, sender__kind__in=_CONVENING)
+    # The sender is the receiving network's member, or the receiving network is convened by it.
+    from_member = links.filter(
+        Q(source_id=OuterRef("sender_id"), target_id=OuterRef("recipient_id"), kind=LinkKind.MEMBER_OF)
+        | Q(source_id=OuterRef("recipient_id"), target_id=OuterRef("sender_id"), kind=LinkKind.CONVENED_BY)
+    )
+    from_network = Q(kind__in=NETWORK_KINDS, sender__kind__in=_CONVENING)
+    to_network = Q(kind__in=MEMBER_KINDS, recipient__kind__in=_CONVENING)
     return rows.annotate(
         recipient_in_network=Case(
-            When(network_flow, then=Exists(tie)), default=Value(True), output_field=BooleanField()
+            When(from_network & to_network & Exists(to_member) & Exists(from_member), then=Value(True)),
+            When(from_network & to_network, then=Value(False)),  # between two networks: both ties
+            When(from_network, then=Exists(to_member)),
+            When(to_network, then=Exists(from_member)),
+            default=Value(True),
+            output_field=BooleanField(),
         )
     )
 

@@ -61,9 +61,9 @@ class ContributionListView(APIView):
         return Response(s.SubmissionSerializer(row).data, status=201)
 
 
-def _network_rows() -> list[dict[str, Any]]:
+def _network_rows(viewer_ids: frozenset[int]) -> list[dict[str, Any]]:
     out = []
-    for row in selectors.network_trends(london_today()):
+    for row in selectors.network_trends(london_today(), viewer_ids=viewer_ids):
         sections = []
         for key, totals in row.totals.sections.items():
             sections.append(
@@ -128,6 +128,7 @@ class TotalsView(APIView):
         organisation = request.tenant  # type: ignore[attr-defined]
         if selectors.is_network(organisation):
             services.ingest(network=organisation, actor=request.user)  # type: ignore[arg-type]
-            return Response(s.PeriodTotalsSerializer(_network_rows(), many=True).data)
+            viewer_ids = selectors.viewer_organisations(organisation, request.user)  # type: ignore[arg-type]
+            return Response(s.PeriodTotalsSerializer(_network_rows(viewer_ids), many=True).data)
         received = services.totals_received(organisation=organisation, actor=request.user)  # type: ignore[arg-type]
         return Response(s.ReceivedTotalsSerializer(_received_rows(received), many=True).data)

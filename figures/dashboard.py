@@ -28,7 +28,9 @@ def panel(request: HttpRequest) -> Panel | None:
         return None
     organisation = request.tenant  # type: ignore[attr-defined]
     if selectors.is_network(organisation):
-        rows = selectors.network_trends(london_today())
+        rows = selectors.network_trends(
+            london_today(), viewer_ids=selectors.viewer_organisations(organisation, request.user)
+        )
         if not any(r.totals.contributors for r in rows):
             return None
         return Panel(

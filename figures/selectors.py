@@ -18,7 +18,7 @@ from figures.services import period_threshold
 from figures.totals import MIN_CONTRIBUTORS, SECTION_BY_KEY, SECTIONS, Contributed, PeriodTotals, network_totals
 from hub.charts import Chart, Value, bar_chart, line_chart
 from partners.periods import Period, period_from_code, terms_ended_by
-from tenants.models import Organisation, OrganisationKind
+from tenants.models import Membership, Organisation, OrganisationKind, User
 
 GROUP_KINDS = {OrganisationKind.NETWORK, OrganisationKind.PREVENT_GROUP}
 TREND_TERMS = 6
@@ -40,8 +40,21 @@ class PeriodRow:
     members: list[str] = field(default_factory=list)
 
 
-def network_trends(today: date, count: int = TREND_TERMS) -> list[PeriodRow]:
-    """The network's totals per recent term, oldest first (read in the network's own schema)."""
+def viewer_organisations(network: Organisation, user: User | None) -> frozenset[int]:
+    """The organisations `user` belongs to besides `network`: whose own figures they may know exactly."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(user=user).exclude(organisation=network).values_list("organisation_id", flat=True)
+    )
+
+
+def network_trends(today: date, count: int = TREND_TERMS, viewer_ids: frozenset[int] = frozenset()) -> list[PeriodRow]:
+    """The network's totals per recent term, oldest first (read in the network's own schema).
+
+    `viewer_ids` (`viewer_organisations`): the reader's own organisations, so that "network − ours"
+    reveals no more than a member is sent (`figures.totals.network_totals`).
+    """
     periods = recent_terms(today, count)
     by_period: dict[str, list[Contribution]] = {}
     for c in Contribution.objects.filter(period_code__in=[p.code for p in periods]).order_by("member_name"):
@@ -49,7 +62,8 @@ def network_trends(today: date, count: int = TREND_TERMS) -> list[PeriodRow]:
     rows = []
     for period in periods:
         found = by_period.get(period.code, [])
-        totals = network_totals([Contributed(c.member_id, c.figures) for c in found], period_threshold(found))
+        contributed = [Contributed(c.member_id, c.figures) for c in found]
+        totals = network_totals(contributed, period_threshold(found), viewer_ids)
         rows.append(PeriodRow(period, totals, [c.member_name for c in found]))
     return rows
 

@@ -29,7 +29,7 @@ figures. `tests/figures/test_suppression.py` holds the known gap as a strict xfa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from referrals.suppression import Figure, Status, SuppressedTable, suppress
@@ -132,15 +132,50 @@ def _not_enough(count: int) -> str:
     )
 
 
-def network_totals(contributions: Sequence[Contributed], threshold: int) -> PeriodTotals:
-    """The co-ordinator's totals for one period: each section a suppressed one-row table, or withheld."""
+def _hide_what_the_rest_would_reveal(table: SuppressedTable, rest: SuppressedTable) -> SuppressedTable:
+    """`table` (the network row) with every figure withheld whose rest-of-network figure is not shown."""
+    hidden = Figure(Status.WITHHELD)
+    cells = {
+        (row, c): hidden if figure.shown and not rest.cells["rest", c].shown else figure
+        for (row, c), figure in table.cells.items()
+    }
+    row_total = table.row_totals["network"]
+    if row_total.shown and not rest.row_totals["rest"].shown:
+        row_total = hidden
+    column_totals = {c: cells["network", c] for c in table.columns}
+    return replace(table, cells=cells, row_totals={"network": row_total}, column_totals=column_totals, total=row_total)
+
+
+def network_totals(
+    contributions: Sequence[Contributed], threshold: int, viewer_ids: frozenset[int] = frozenset()
+) -> PeriodTotals:
+    """The co-ordinator's totals for one period: each section a suppressed one-row table, or withheld.
+
+    `viewer_ids`: the organisations the reader belongs to besides the network (a member's person on
+    the network's site knows that member's own figures exactly). Where any of them contributed,
+    "network − ours" must reveal no more than `member_record` would send: the section is withheld
+    unless at least two *other* members contributed, and a figure is shown only where the rest of
+    the network's figure passes suppression too.
+    """
     result = PeriodTotals(threshold=threshold, contributors=len(contributions))
     for section in SECTIONS:
-        rows = [c for c in (_counts(x.figures, section) for x in contributions) if c is not None]
+        counted = [(x.member_id, _counts(x.figures, section)) for x in contributions]
+        rows = [c for _, c in counted if c is not None]
         if len(rows) < MIN_CONTRIBUTORS:
             result.sections[section.key] = SectionTotals(section, None, len(rows), _not_enough(len(rows)))
             continue
         table = suppress({"network": _sum(rows, section)}, threshold, rows=["network"], columns=section.columns)
+        rest_rows = [c for member, c in counted if c is not None and member not in viewer_ids]
+        if len(rest_rows) < len(rows):  # the reader knows some of these figures
+            if len(rest_rows) < MIN_CONTRIBUTORS - 1:
+                reason = (
+                    f"withheld: you belong to a member that contributed, and fewer than {MIN_CONTRIBUTORS - 1} "
+                    "other members have"
+                )
+                result.sections[section.key] = SectionTotals(section, None, len(rows), reason)
+                continue
+            rest = suppress({"rest": _sum(rest_rows, section)}, threshold, rows=["rest"], columns=section.columns)
+            table = _hide_what_the_rest_would_reveal(table, rest)
         result.sections[section.key] = SectionTotals(section, table, len(rows))
     return result
 

@@ -32,7 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
         context["sent"] = selectors.submissions()[:12]
     if context["is_network"]:
         services.ingest(network=organisation, actor=request.user)  # type: ignore[arg-type]
-        rows = selectors.network_trends(today)
+        rows = selectors.network_trends(today, viewer_ids=selectors.viewer_organisations(organisation, request.user))
         context.update(
             rows=rows,
             trend_charts=selectors.trend_charts(rows),

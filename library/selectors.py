@@ -20,21 +20,33 @@ from library import search
 from library.choices import PracticeStatus, Theme
 from library.models import Practice
 from networks.selectors import represented_organisations
-from tenants.models import Organisation, User
+from tenants.models import Membership, Organisation, OrganisationKind, User
 from tenants.scopes import Scope, has_scope
+
+CONVENING_KINDS = (OrganisationKind.NETWORK, OrganisationKind.PREVENT_GROUP)
 
 
 def speaks_for(organisation: Organisation, user: User) -> list[Organisation]:
     """Whom `user` writes for in `organisation`'s library, by name.
 
     On a network's or group's site: the member organisations `user` also belongs to
-    (`networks.selectors.represented_organisations`). When they belong to none (a co-ordinator on
-    the network's own staff), and on any other organisation's site: the organisation itself.
-    Empty for an anonymous or inactive person.
+    (`networks.selectors.represented_organisations`). When they belong to none, the network itself,
+    but only for its own people: those who convene it (`network:convene`) or belong to no other
+    organisation. A person whose organisation left the network (or never was a member) speaks for
+    no one there: leaving must not turn them into the network's voice, able to edit its own write-ups.
+    On any other organisation's site: the organisation itself. Empty for an anonymous or inactive person.
     """
     if not user.is_authenticated or not user.is_active:
         return []
-    return represented_organisations(organisation, user) or [organisation]
+    if organisation.kind not in CONVENING_KINDS:
+        return [organisation]
+    represented = represented_organisations(organisation, user)
+    if represented:
+        return represented
+    own_staff = has_scope(user, organisation, Scope.NETWORK_CONVENE) or not (
+        Membership.objects.filter(user=user).exclude(organisation=organisation).exists()
+    )
+    return [organisation] if own_staff else []
 
 
 def may_publish(organisation: Organisation, user: User) -> bool:

@@ -133,6 +133,10 @@ def practice_create(
     choices = selectors.speaks_for(organisation, actor)
     if speaks_for is None and len(choices) == 1:
         speaks_for = choices[0]
+    if not choices:
+        raise ValidationError(
+            {"speaks_for": "You speak for no member organisation of this network, so you cannot publish here."}
+        )
     if speaks_for is None or speaks_for.pk not in {o.pk for o in choices}:
         names = ", ".join(o.name for o in choices)
         raise ValidationError({"speaks_for": f"Choose the organisation this write-up is from: {names}."})

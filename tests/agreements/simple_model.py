@@ -71,7 +71,8 @@ def problems(
     return found
 
 
-# A network sends its figures and risk summaries only to its members and convenors of the moment.
+# A network sends its figures and risk summaries only to its members and convenors of the moment,
+# and opens theirs only while they are.
 NETWORK_KINDS = {"network_figures", "risk_summary"}
 
 
@@ -92,7 +93,10 @@ def decide(
     """
     candidates, nearest = [], -1
     networks = networks or {}
-    outside = kind in NETWORK_KINDS and source in networks and recipient not in networks[source]
+    outside = kind in NETWORK_KINDS and (
+        (source in networks and recipient not in networks[source])
+        or (recipient in networks and source not in networks[recipient])  # a member's records to it
+    )
     for agreement in agreements:
         for version in agreement["versions"]:
             levels = [f["max_level"] for f in version["flows"] if covers(f, source, recipient, kind)]

@@ -95,7 +95,8 @@ worlds = st.lists(AGREEMENT, max_size=4).map(world_of)
 
 def terms_of(agreements: list[dict], networks: dict[int, set[int]] | None = None) -> list[FlowTerms]:
     """What the flow index holds for these agreements (built independently of `flows_sync`), with whether
-    each flow's recipient is a member of its sender when the sender is a network (`networks`)."""
+    each flow's recipient is a member of its sender when the sender is a network, and its sender a member of
+    its recipient when the recipient is one (`networks`)."""
     networks = networks or {}
     terms = []
     for agreement in agreements:
@@ -125,7 +126,8 @@ def terms_of(agreements: list[dict], networks: dict[int, set[int]] | None = None
                         terminates_at=agreement["terminates_at"],
                         special_condition=version["art9_or_art10_condition"],
                         recipient_in_network=not (
-                            kind in simple_model.NETWORK_KINDS and s in networks and r not in networks[s]
+                            kind in simple_model.NETWORK_KINDS
+                            and ((s in networks and r not in networks[s]) or (r in networks and s not in networks[r]))
                         ),
                     )
                 )

@@ -9,7 +9,8 @@ contributes its own figures to the network. When Alderley leaves (or is removed)
   organisation that is not its member or convenor now (`DenyReason.NOT_A_MEMBER`), and
   `sharing.revocation.network_membership_changed` (called by `networks.services.membership_end`)
   ends the grants;
-* what Alderley contributed stays readable by the network (its figures stay in past periods).
+* the network's key to what Alderley sent goes too (policy, both ways); what Alderley contributed
+  stays in the network's own schema (`figures.Contribution`, tests/figures/test_flow.py).
 """
 
 from __future__ import annotations
@@ -64,9 +65,11 @@ def test_a_member_that_leaves_can_no_longer_open_the_networks_figures(network, o
     assert refused.value.reason == DenyReason.NOT_A_MEMBER
     assert records.records_received(organisation=org_a, user=None, kind=KIND, purpose=PURPOSE) == []
     assert not ChannelGrant.objects.filter(recipient=org_a, channel__kind=KIND, channel__sender=network).exists()
-    # and what Alderley contributed stays with the network
-    kept = records.record_open(organisation=network, user=None, record_id=ours.pk, purpose=PURPOSE, kind=KIND)
-    assert kept.data["speaker_requests"] == 17
+    # and the network's key to what Alderley sent ends too: what it contributed stays with the network
+    # as the figures the network already brought in (figures.Contribution, tests/figures/test_flow.py)
+    with pytest.raises(SharingDenied):
+        records.record_open(organisation=network, user=None, record_id=ours.pk, purpose=PURPOSE, kind=KIND)
+    assert not ChannelGrant.objects.filter(recipient=network, channel__kind=KIND, channel__sender=org_a).exists()
 
 
 def test_the_network_cannot_share_new_figures_with_a_former_member(network, org_a, shared):
