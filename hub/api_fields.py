@@ -32,12 +32,31 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+EARLIEST_YEAR = 1900
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A `DateTimeField` that refuses dates before 1900 (400 naming the field).
+
+    Before 1848 Europe/London's offset is local mean time (-00:01:15): such a value would come back
+    in a form that is not RFC 3339 (schemathesis found one), and no hub record is that old."""
+
+    default_error_messages = {"too_early": f"Give a date and time from the year {EARLIEST_YEAR} on."}
+
+    def to_internal_value(self, value: Any) -> Any:
+        parsed = super().to_internal_value(value)
+        if parsed.year < EARLIEST_YEAR:
+            self.fail("too_early")
+        return parsed
+
+
 def use_strict_text_in_model_serializers() -> None:
     """Make every `ModelSerializer` build `StrictCharField` for text columns (called once from
     `HubConfig.ready`), so an input serializer generated from a model cannot coerce either."""
     mapping = serializers.ModelSerializer.serializer_field_mapping
     for column in (models.CharField, models.TextField):
         mapping[column] = StrictCharField
+    mapping[models.DateTimeField] = BoundedDateTimeField
 
 
 def text_for(model: type[models.Model], name: str, **kwargs: Any) -> StrictCharField:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from hub.api_fields import id_field, text_for
+from hub.api_fields import BoundedDateTimeField, id_field, text_for
 from networks.models import Action, ActionStatus, Meeting
 
 
@@ -45,7 +45,7 @@ class NetworkMeetingSerializer(serializers.ModelSerializer[Meeting]):
 
 class NetworkMeetingInputSerializer(serializers.Serializer[object]):
     title = text_for(Meeting, "title")
-    starts_at = serializers.DateTimeField(help_text="ISO 8601 with a UTC offset; in the future unless record_past.")
+    starts_at = BoundedDateTimeField(help_text="ISO 8601 with a UTC offset; in the future unless record_past.")
     duration_minutes = serializers.IntegerField(min_value=5, max_value=1440, default=90)
     location = text_for(Meeting, "location", allow_blank=True, default="")
     online_link = serializers.URLField(max_length=500, allow_blank=True, default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from hub.api_fields import TEXT_MAX_LENGTH, StrictCharField, id_field, integer_for, text_for
+from hub.api_fields import TEXT_MAX_LENGTH, BoundedDateTimeField, StrictCharField, id_field, integer_for, text_for
 from speakers.choices import EventFormat, Status
 from speakers.models import Assessment, Decision, EventRequest, RequestMitigation, RiskFactor, Speaker
 from speakers.selectors import REGISTER_SORTS
@@ -23,7 +23,7 @@ class SpeakerSerializer(serializers.ModelSerializer[Speaker]):
 class SubmitSerializer(serializers.Serializer[object]):
     draft = serializers.BooleanField(default=False, help_text="Save as a draft instead of submitting.")
     title = text_for(EventRequest, "title", allow_blank=True, default="")
-    starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    starts_at = BoundedDateTimeField(required=False, allow_null=True, default=None)
     venue = text_for(EventRequest, "venue", allow_blank=True, default="")
     format = serializers.ChoiceField(choices=EventFormat.choices, default=EventFormat.IN_PERSON)
     open_to_public = serializers.BooleanField(default=False)

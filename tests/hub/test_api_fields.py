@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework import serializers
 
-from hub.api_fields import StrictCharField
+from hub.api_fields import BoundedDateTimeField, StrictCharField
 
 API_MODULES = ("agreements.api", "sharing.api", "speakers.api", "speakers.serializers", "tenants.api")
 
@@ -72,3 +72,27 @@ def test_a_strict_text_field_refuses_any_json_value_that_is_not_a_string(value):
 def test_a_strict_text_field_takes_any_storable_string(text):
     if text.strip():
         assert StrictCharField(max_length=50).run_validation(text) == text.strip()
+
+
+@pytest.mark.parametrize("value", ["0191-03-01T17:43:31+02:34", "1847-12-01T00:00:00Z", "1899-12-31T23:00:00Z"])
+def test_a_datetime_before_1900_is_refused_naming_the_field(value):
+    field = BoundedDateTimeField()
+    field.bind("starts_at", None)
+
+    with pytest.raises(serializers.ValidationError, match="from the year 1900 on"):
+        field.run_validation(value)
+
+
+def test_a_datetime_from_1900_comes_back_with_an_rfc_3339_offset():
+    field = BoundedDateTimeField()
+    field.bind("starts_at", None)
+
+    shown = field.to_representation(field.run_validation("1900-06-01T12:00:00Z"))
+
+    assert shown.startswith("1900-06-01T12:00:00") and shown[-6:] in {"+00:00", "+01:00"} or shown.endswith("Z")
+
+
+def test_every_model_datetime_in_a_model_serializer_is_bounded():
+    from django.db import models
+
+    assert serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] is BoundedDateTimeField
