@@ -52,5 +52,5 @@ def test_a_coordinator_schedules_a_meeting_and_records_an_action_a_member_sees_i
     priya.goto(hub_server.url("eastbrook", "/"))
     ours = priya.get_by_test_id("networks-panel")
     assert ours.get_by_role("heading", name="Our networks").is_visible()
-    assert ours.get_by_role("link", name="Midshire HE Prevent Network").is_visible()
+    assert ours.get_by_role("link", name="Midshire HE Prevent Network", exact=True).is_visible()
     audit.assert_clean()

@@ -139,6 +139,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
         request_mitigation = RequestMitigation.objects.filter(request=event_request).first()
         catalogue_entry = speaker_selectors.mitigation_catalogue().first()
     other = Membership.objects.get(user=people[Role.COORDINATOR], organisation=org_a)
+    network_kwargs = networks_objects(org_a, member)
     return MatrixWorld(
         home=org_a,
         people=people,
@@ -159,9 +160,10 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             **figures_objects(org_a, member),
             **training_objects(org_a, member),
             **library_objects(org_a, member),
-            **networks_objects(org_a, member),
         },
         per_route={
+            # networks' URLs reuse welfare's kwarg names (`meeting_id`, `action_id`) for other objects
+            **{r.name: network_kwargs for r in ROUTES if r.path.startswith(("network/", "api/v1/network/"))},
             # Pages about a check another organisation shared with us, not one of ours.
             "sharing:check": {"check_id": theirs.pk},
             "api_exchange_check": {"check_id": theirs.pk},
