@@ -21,6 +21,7 @@ permission, not found, method, media type, throttling) with their headers kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -119,3 +120,11 @@ class NoSuchEndpoint(APIView):
         raise exceptions.NotFound("No API endpoint at this address; see /api/schema/ for the operations.")
 
     get = post = put = patch = delete = _missing
+
+
+def call_service(service: Callable[..., Any], **kwargs: Any) -> Any:
+    """Run a service for an API view: its Django `ValidationError` becomes DRF's (a 400 naming the fields)."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc

@@ -11,26 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api_errors import call_service as _call
 from hub.api_pagination import HubPagination, page_response
 from library import selectors, services
 from library import serializers as s
 from library.services import PracticeText
 from tenants.models import Organisation
 from tenants.scopes import Scope
-
-
-def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _valid(serializer_class: type[drf.Serializer], data: Any) -> dict[str, Any]:

@@ -8,16 +8,15 @@ input is 400 in the one error shape.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api_errors import call_service as _call
 from hub.api_pagination import HubPagination, page_response
 from partners import selectors, services
 from partners import serializers as s
@@ -25,13 +24,6 @@ from partners.models import PartnerReport
 from tenants.scopes import Scope
 
 READERS = [Scope.PARTNERS_REPORT, Scope.PARTNERS_SIGN_OFF]
-
-
-def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _valid(serializer_class: type[drf.Serializer], request: Request) -> dict[str, Any]:

@@ -7,10 +7,8 @@ allows now is 404 (`SharingDenied`, the reason in the audit log), in the one err
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
@@ -19,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements.policy import SharingDenied
+from hub.api_errors import call_service as _call
 from referrals import rights, selectors, services
 from referrals import serializers as s
 from tenants.models import Organisation
@@ -27,13 +26,6 @@ from welfare import selectors as welfare_selectors
 from welfare.models import Case
 
 STILL_WAITING = "No information-sharing agreement in force allows this identified transfer now; it stays waiting."
-
-
-def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _valid(serializer_class: type[drf.Serializer], data: Any) -> dict[str, Any]:

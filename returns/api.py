@@ -7,10 +7,8 @@ naming the field ("year": malformed "2025-26" or out of range).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.xlsx import CONTENT_TYPE
+from hub.api_errors import call_service as _call
 from hub.api_pagination import HubPagination, page_response
 from returns import selectors, services
 from returns import serializers as s
@@ -27,13 +26,6 @@ from returns.models import AnnualReturn
 from tenants.scopes import Scope
 
 FILE_FORMATS = ("csv", "xlsx")
-
-
-def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _valid(serializer_class: type[drf.Serializer], request: Request) -> dict[str, Any]:

@@ -7,11 +7,9 @@ records nothing; invalid input is 400 naming the field (`owner`, `due_on`, `like
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
 from rest_framework.request import Request
@@ -20,6 +18,7 @@ from rest_framework.views import APIView
 
 from agreements.policy import SharingDenied
 from core.dates import today as london_today
+from hub.api_errors import call_service as _call
 from hub.api_pagination import HubPagination, page_response
 from risks import selectors, services
 from risks import serializers as s
@@ -31,13 +30,6 @@ DENIED = (
     "No information-sharing agreement in force lets this network receive our risk summary; agree one "
     "(template network_risk_summary) first. Nothing was sent."
 )
-
-
-def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _valid(serializer_class: type[drf.Serializer], request: Request, partial: bool = False) -> dict[str, Any]:

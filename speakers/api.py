@@ -7,10 +7,8 @@ role is 403 and records nothing; invalid input is 400 with messages keyed by fie
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
@@ -19,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api_errors import call_service as _call
 from hub.api_pagination import HubPagination, page_response
 from hub.input_guard import StorableMultiPartParser
 from speakers import rights, selectors, services
@@ -34,13 +33,6 @@ from speakers.services import (
 )
 from tenants.models import User
 from tenants.scopes import Scope
-
-
-def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _valid(serializer_class: type[drf.Serializer], request: Request) -> dict[str, Any]:

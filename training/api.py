@@ -8,10 +8,8 @@ the one error shape, naming the field (`completed_on`, `person`, `csv`…).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
 from rest_framework.request import Request
@@ -19,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.dates import today
+from hub.api_errors import call_service as _call
 from hub.api_pagination import HubPagination, page_response
 from tenants.scopes import Scope
 from training import selectors, services
@@ -27,13 +26,6 @@ from training.csv_import import ImportRejected, completions_import
 from training.models import Completion, Course, Source, StaffMember
 
 READ, MANAGE = [Scope.TRAINING_READ], [Scope.TRAINING_MANAGE]
-
-
-def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _valid(serializer_class: type[drf.Serializer], data: Any) -> dict[str, Any]:

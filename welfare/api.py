@@ -8,16 +8,15 @@ naming `reason`. (A token client has no session, so it gives its reason with eve
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api_errors import call_service as _call
 from hub.api_pagination import HubPagination, page_response
 from tenants.scopes import Scope
 from welfare import rights, selectors, services
@@ -27,13 +26,6 @@ from welfare.selectors import SESSION_OPENED_CASES
 from welfare.services import ConcernInput, EscalationInput
 
 REASON_FIRST = 'Say why you are opening this case: POST it to this address as {"reason": "..."} first.'
-
-
-def _call(service: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _valid(serializer_class: type[drf.Serializer], request: Request, **kwargs: Any) -> dict[str, Any]:
