@@ -84,12 +84,24 @@ def serve(args: list[str]) -> int:
     # Checks indexed under older name rules (sharing/NAMES.md) are found again; a no-op when none are.
     manage("exchange_reindex")
     manage("demo_seed", "--port", port)
+    say("starting the background worker (emails, daily digests and sweeps; Redis when REDIS_URL is set)")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "hub", "worker", "--beat", "--pool=solo", "--loglevel=WARNING",
+         "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+        cwd=ROOT,
+    )  # fmt: skip
     say(f"serving on http://localhost:{port}/ (Ctrl-C to stop)")
     server = [sys.executable, "-m", "uvicorn", "hub.asgi:application", "--host", "127.0.0.1", "--port", port]
     try:
         return subprocess.run([*server, *args], cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 0
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def ensure_chromium() -> None:

@@ -24,6 +24,17 @@ def organisation_url(request: HttpRequest, slug: str, path: str = "/") -> str:
     return f"{request.scheme}://{slug}.{settings.HUB_BASE_DOMAIN}{_port_suffix(request)}{path}"
 
 
+def organisation_absolute_url(slug: str, path: str = "/") -> str:
+    """`path` on the organisation's host, for links made outside a request (emails, calendars).
+
+    Scheme and port come from ``HUB_PUBLIC_URL`` (e.g. ``http://hub.localhost:8000`` gives
+    ``http://<slug>.hub.localhost:8000<path>``).
+    """
+    parts = urlsplit(settings.HUB_PUBLIC_URL)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{slug}.{settings.HUB_BASE_DOMAIN}{port}{path}"
+
+
 def is_hub_url(url: str) -> bool:
     """True for relative URLs and absolute ones on the base domain or its subdomains."""
     parts = urlsplit(url)

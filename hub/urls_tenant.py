@@ -26,6 +26,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("risks/", include("risks.urls")),
     path("return/", include("returns.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("tenants.api_urls")),
     path("api/v1/agreements/", include("agreements.api_urls")),
     path("api/v1/speakers/", include("speakers.api_urls")),
@@ -39,5 +40,6 @@ urlpatterns = [
     path("api/v1/training/", include("training.api_urls")),
     path("api/v1/risks/", include("risks.api_urls")),
     path("api/v1/return/", include("returns.api_urls")),
+    path("api/v1/notifications/", include("notifications.api_urls")),
     *common,
 ]

@@ -1,5 +1,7 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
+from celery.schedules import crontab
+
 from hub.settings.database import database_settings
 from hub.settings.env import BASE_DIR, env_bool, env_list, env_str
 from hub.settings.tenancy import *  # noqa: F403
@@ -108,6 +110,32 @@ CHANNEL_LAYERS = {
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )
+}
+
+# Background work (hub/celery.py): Redis as broker when REDIS_URL is set; otherwise a folder
+# broker under var/celery, so one machine runs the worker without Redis.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {}
+    if REDIS_URL
+    else {
+        "data_folder_in": str(BASE_DIR / "var" / "celery" / "queue"),
+        "data_folder_out": str(BASE_DIR / "var" / "celery" / "queue"),
+        "processed_folder": str(BASE_DIR / "var" / "celery" / "done"),
+        "store_processed": False,
+    }
+)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Europe/London"
+CELERY_TASK_ALWAYS_EAGER = env_bool("HUB_CELERY_EAGER", False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Scheduled sweeps (the beat scheduler); each task fans out one task per organisation.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "notification-sweeps": {"task": "notifications.sweep_all", "schedule": crontab(hour=6, minute=30)},
+    "notification-digests": {"task": "notifications.digest_all", "schedule": crontab(hour=7, minute=0)},
 }
 
 REST_FRAMEWORK = {

@@ -25,3 +25,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 HUB_STARTUP_KEY_CHECK = False
+
+# Background tasks run in the test process, after the commit that queued them
+# (tests/notifications/test_worker.py runs a real worker against Redis as well).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
