@@ -40,6 +40,18 @@ def _served(path: str, urlconf: str | None) -> bool:
     return True
 
 
+def _unread(request: HttpRequest, held: frozenset[Scope]) -> int | None:
+    """The member's unread notifications here (one COUNT); None off an organisation's host or without a membership."""
+    membership = getattr(request, "membership", None)
+    if membership is None or not _served("/notifications/", getattr(request, "urlconf", None)):
+        return None
+    from notifications.models import Notification
+
+    return Notification.objects.filter(
+        recipient_id=membership.user_id, scope__in=[str(s) for s in held], read_at__isnull=True
+    ).count()
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
     """What the page header needs: this organisation, the person, and where else they can go."""
     tenant = getattr(request, "tenant", None)
@@ -67,6 +79,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     ]
     return {
         "sections": sections,
+        "unread_notifications": _unread(request, held),
         # Only members learn whose host this is: a stranger's "not found" page names nobody.
         "current_organisation": tenant if getattr(request, "membership", None) else None,
         "current_membership": getattr(request, "membership", None),

@@ -1,5 +1,12 @@
-"""Filled in by the notification centre (issue 12)."""
+"""API endpoints under /api/v1/notifications/."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from notifications import api
+
+urlpatterns = [
+    path("", api.NotificationListView.as_view(), name="api_notifications"),
+    path("read-all/", api.NotificationReadAllView.as_view(), name="api_notifications_read_all"),
+    path("preferences/", api.PreferencesView.as_view(), name="api_notifications_preferences"),
+    path("<int:notification_id>/read/", api.NotificationReadView.as_view(), name="api_notification_read"),
+]

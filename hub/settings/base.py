@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
         "LibraryThemeEnum": "library.choices.Theme",
         "PracticeStatusEnum": "library.choices.PracticeStatus",
         "NetworkActionStatusEnum": "networks.models.ActionStatus",
+        "NotificationKindEnum": "notifications.kinds.Kind",
+        "NotificationDeliveryEnum": "notifications.kinds.Delivery",
     },
 }
 
