@@ -38,6 +38,7 @@ from sharing.keys import (
     channel_key_for_sender,
     grants_ensure,
 )
+from sharing.matches import notify_matches
 from sharing.models import (
     ChannelKey,
     DetailRequest,
@@ -206,6 +207,8 @@ def check_share(
                 {"event": "exchange.shared", "source": source.name, "count": len(checks)},
                 scope=Scope.EXCHANGE_SEARCH,
             )
+        # Stored with the share: recipients' searchers hear of matches with their open requests.
+        notify_matches(source=source, recipient_ids={g.recipient_id for g in grants}, checks=checks)
     return checks
 
 

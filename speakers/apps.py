@@ -15,3 +15,11 @@ class SpeakersConfig(AppConfig):
         register_scope_provider(procedure_scopes)
         # "Checks we shared" names each event by its title, read from our own requests.
         register_title_provider(request_titles)
+        # A check shared with us that matches an open request notifies our exchange searchers.
+        from notifications.kinds import Kind
+        from notifications.services import register_object_check
+        from sharing.matches import register_match_finder
+        from speakers.matches import may_see_request, open_requests_matching
+
+        register_match_finder(open_requests_matching)
+        register_object_check(Kind.CHECK_MATCH, may_see_request)
