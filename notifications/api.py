@@ -78,7 +78,7 @@ class NotificationReadAllView(APIView):
 
 
 class PreferencesView(APIView):
-    required_scopes = {"GET": READ, "PUT": READ}
+    required_scopes = {"GET": READ, "POST": READ}
 
     @extend_schema(responses=s.PreferencesSerializer, summary="How each kind of notification reaches me")
     def get(self, request: Request) -> Response:
@@ -87,9 +87,10 @@ class PreferencesView(APIView):
     @extend_schema(
         request=s.PreferencesSerializer,
         responses=s.PreferencesSerializer,
+        operation_id="v1_notifications_preferences_change",
         summary="Choose how kinds reach me (kinds not sent stay as they are)",
     )
-    def put(self, request: Request) -> Response:
+    def post(self, request: Request) -> Response:
         data: Any = request.data
         if not isinstance(data, dict):
             raise bad_request({"non_field_errors": ["Send an object: {kind: delivery}."]})

@@ -50,6 +50,9 @@ PAGES = [
     ("referrals", "org", "get", "/referrals/", None),
     ("identified transfers to approve", "org", "get", "/referrals/approvals/", None),
     ("what partners sent us", "org", "get", "/referrals/received/", None),
+    ("notifications", "org", "get", "/notifications/", None),
+    ("notification settings", "org", "get", "/notifications/settings/", None),
+    ("notification settings, errors", "org", "post", "/notifications/settings/", {"check_match": "pigeon"}),
 ]
 
 

@@ -41,6 +41,7 @@ from tests.conftest import host_of
 from tests.figures.matrix_objects import figures_objects
 from tests.library.matrix_objects import library_objects
 from tests.networks.matrix_objects import networks_objects
+from tests.notifications.matrix_objects import notifications_objects
 from tests.partners.matrix_objects import partner_objects
 from tests.referrals.matrix import referrals_matrix_kwargs
 from tests.returns.matrix_objects import returns_objects
@@ -160,6 +161,7 @@ def _build(org_a: Organisation, org_b: Organisation, member) -> MatrixWorld:
             **figures_objects(org_a, member),
             **training_objects(org_a, member),
             **library_objects(org_a, member),
+            **notifications_objects(org_a, member),
         },
         per_route={
             # networks' URLs reuse welfare's kwarg names (`meeting_id`, `action_id`) for other objects
