@@ -45,11 +45,22 @@ def _unread(request: HttpRequest, held: frozenset[Scope]) -> int | None:
     membership = getattr(request, "membership", None)
     if membership is None or not _served("/notifications/", getattr(request, "urlconf", None)):
         return None
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
     from notifications.models import Notification
 
-    return Notification.objects.filter(
-        recipient_id=membership.user_id, scope__in=[str(s) for s in held], read_at__isnull=True
-    ).count()
+    def count() -> int:
+        return Notification.objects.filter(
+            recipient_id=membership.user_id, scope__in=[str(s) for s in held], read_at__isnull=True
+        ).count()
+
+    schema = request.tenant.schema_name  # type: ignore[attr-defined]
+    if connection.schema_name == schema:
+        return count()
+    # Error pages under ASGI render on another thread, whose connection is not on the tenant's schema.
+    with schema_context(schema):
+        return count()
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
