@@ -122,6 +122,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(BASE_DIR / "var" / "celery" / "queue"),
         "data_folder_out": str(BASE_DIR / "var" / "celery" / "queue"),
         "processed_folder": str(BASE_DIR / "var" / "celery" / "done"),
+        "control_folder": str(BASE_DIR / "var" / "celery" / "control"),  # not ./control in the checkout
         "store_processed": False,
     }
 )
