@@ -72,8 +72,13 @@ def test_a_matching_check_shows_up_live_in_the_header_and_the_centre(signed_in_p
     _decide(signed_in_page, hub_server)
 
     # then: the count goes up on both pages and the centre lists the notification, with no reload
-    dashboard.wait_for_function(f"() => document.querySelector('[data-testid=unread-count]').textContent === '{before + 1}'")
-    assert dashboard.get_by_test_id("notifications-link").get_attribute("aria-label") == f"Notifications, {before + 1} unread"
+    dashboard.wait_for_function(
+        f"() => document.querySelector('[data-testid=unread-count]').textContent === '{before + 1}'"
+    )
+    assert (
+        dashboard.get_by_test_id("notifications-link").get_attribute("aria-label")
+        == f"Notifications, {before + 1} unread"
+    )
     assert dashboard.get_by_test_id("live-note").inner_text() == f"New: {TEXT}"
     item = centre.get_by_test_id("notification-list").get_by_test_id("notification").first
     item.get_by_text(TEXT).wait_for()

@@ -1,4 +1,4 @@
-"""Real objects behind the notification centre's URL kwargs, for the role × page matrix (tests/hub/test_rights_matrix.py)."""
+"""Real objects behind the notification centre's URL kwargs, for the role × page matrix (tests/hub)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The notification centre's API: my list (paginated, unread filter), mark read, mark all, preferences; errors name the field."""
+"""The notification centre's API: my list, mark read, mark all, preferences; errors name the field."""
 
 from __future__ import annotations
 

@@ -16,7 +16,9 @@ from tenants.models import Membership
 
 
 def _items(html: str) -> list[str]:
-    return re.findall(r'<li class="notification[^"]*"[^>]*>\s*(?:<strong class="state">Unread:</strong> )?<a [^>]*>([^<]*)</a>', html)
+    return re.findall(
+        r'<li class="notification[^"]*"[^>]*>\s*(?:<strong class="state">Unread:</strong> )?<a [^>]*>([^<]*)</a>', html
+    )
 
 
 def _count(html: str) -> str:

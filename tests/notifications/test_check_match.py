@@ -20,7 +20,11 @@ OTHER = "Prof. Tarquin Oyelaran-Whitcombe"
 
 def _notifications(org):
     with tenant_context(org):
-        return list(Notification.objects.filter(kind=Kind.CHECK_MATCH).order_by("recipient_id").values_list("recipient_id", "kind", "text", "url"))
+        return list(
+            Notification.objects.filter(kind=Kind.CHECK_MATCH)
+            .order_by("recipient_id")
+            .values_list("recipient_id", "kind", "text", "url")
+        )
 
 
 def _open_request(org, organiser, name=SPEAKER):
@@ -52,7 +56,9 @@ def test_a_check_matching_an_open_request_notifies_the_recipients_searchers_with
     assert auditor_b.pk not in recipients and organiser_b.pk not in recipients  # not searchers of the exchange
     assert _notifications(org_a) == []
     # check matches default to one email each, to exactly those notified
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(User.objects.filter(pk__in=recipients).values_list("email", flat=True))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        User.objects.filter(pk__in=recipients).values_list("email", flat=True)
+    )
     for message in mail.outbox:
         for part in ("Ngozi", "Adebayo", "Flint"):
             assert part not in message.subject and part not in message.body
