@@ -135,3 +135,24 @@ def test_two_matching_checks_make_one_notification_per_request(
             f"/speakers/{request.pk}/",
         )
     }
+
+
+def test_only_searchers_who_may_see_the_request_are_told_and_a_closed_request_is_not_matched(
+    org_a, org_b, member, drafting_active, django_capture_on_commit_callbacks
+):
+    lead_b, senior_b = member(org_b, "prevent_lead"), member(org_b, "senior_decision_maker")
+    organiser_b = member(org_b, "organiser")
+    request = _open_request(org_b, organiser_b)
+    closed = _open_request(org_b, organiser_b)
+    with tenant_context(org_b):
+        from speakers import services as speaker_services
+
+        speaker_services.event_request_withdraw(actor=organiser_b, event_request=closed, reason="Cancelled.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.check_share(actor=None, source=org_a, projection=FakeProjection(12, (SPEAKER,)))
+
+    found = _notifications(org_b)
+    # the senior decision-maker searches the exchange, but sees only requests escalated to them
+    assert lead_b.pk in [row[0] for row in found] and senior_b.pk not in [row[0] for row in found]
+    assert {row[3] for row in found} == {f"/speakers/{request.pk}/"}
