@@ -215,5 +215,7 @@ EMAIL_PORT = int(env_str("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# The folder for django.core.mail.backends.filebased.EmailBackend (one file per batch sent).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 # The public site's address, for links made outside a request (invitations from manage.py).
 HUB_PUBLIC_URL = env_str("HUB_PUBLIC_URL", f"http://{HUB_BASE_DOMAIN}:8000")
