@@ -20,7 +20,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from core.live import organisation_group, person_group, session_tag
 
@@ -51,6 +51,8 @@ def _session_live(session_key: str | None) -> bool:
 
     Loaded through the configured session engine, which treats a row past its `expire_date`
     as gone (`SessionStore.exists` does not: an expired row lingers until `clearsessions`).
+    Only used for a session engine other than the database one (`delivery_verdict` folds the
+    database engine's check into its one query).
     """
     if not session_key:
         return False
@@ -59,29 +61,70 @@ def _session_live(session_key: str | None) -> bool:
     return store.session_key is not None
 
 
-@database_sync_to_async
-def _delivery(user_id: int, organisation_id: int, schema: str, session_key: str | None, scope: str | None) -> Delivery:
-    """Whether this socket may still receive an event needing `scope` (an event without one: nobody)."""
-    from tenants.models import Membership
-    from tenants.scopes import Scope, scopes_of
+_DB_SESSIONS = "django.contrib.sessions.backends.db"
 
-    with schema_context(schema):
+
+def _admission(user_id: int, organisation_id: int, session_key: str | None) -> list[str] | None:
+    """The member's roles if the session is live, the account active and the membership there; else None.
+
+    One query with the database session engine (membership ⋈ user, and EXISTS on an unexpired
+    session row); two with any other engine.
+    """
+    from django.contrib.sessions.models import Session
+    from django.db.models import Exists
+    from django.utils import timezone
+
+    from tenants.models import Membership
+
+    if not session_key:
+        return None
+    rows = Membership.objects.filter(user_id=user_id, organisation_id=organisation_id, user__is_active=True)
+    if settings.SESSION_ENGINE == _DB_SESSIONS:
+        live = Session.objects.filter(session_key=session_key, expire_date__gt=timezone.now())
+        found = list(rows.filter(Exists(live)).order_by().values_list("roles", flat=True)[:1])
+    else:
         if not _session_live(session_key):
-            return Delivery.CLOSE
-        membership = (
-            Membership.objects.select_related("user", "organisation")
-            .filter(user_id=user_id, organisation_id=organisation_id, user__is_active=True)
-            .first()
-        )
-        if membership is None:
-            return Delivery.CLOSE
-        if not scope:
-            return Delivery.SKIP  # fail closed: an event that names no right goes to no one
-        try:
-            needed = Scope(scope)
-        except ValueError:
-            return Delivery.SKIP  # an event naming an unknown right goes to no one
+            return None
+        found = list(rows.order_by().values_list("roles", flat=True)[:1])
+    return found[0] if found else None
+
+
+def delivery_verdict(
+    user_id: int, organisation_id: int, schema: str, session_key: str | None, scope: str | None
+) -> Delivery:
+    """Whether this socket may still receive an event needing `scope` (an event without one: nobody).
+
+    CLOSE when the session ended or expired, the account was deactivated or the membership
+    removed; SKIP when still a member but without `scope` now (or the event names no scope or
+    an unknown one); SEND otherwise. One query when the roles' own scopes decide it; the
+    organisation's scope providers (its procedure, named deputies) are asked only otherwise.
+    """
+    from tenants.models import Membership
+    from tenants.scopes import Scope, scopes_for_roles, scopes_of
+
+    roles = _admission(user_id, organisation_id, session_key)
+    if roles is None:
+        return Delivery.CLOSE
+    if not scope:
+        return Delivery.SKIP  # fail closed: an event that names no right goes to no one
+    try:
+        needed = Scope(scope)
+    except ValueError:
+        return Delivery.SKIP  # an event naming an unknown right goes to no one
+    if needed in scopes_for_roles(roles):
+        return Delivery.SEND
+    membership = (
+        Membership.objects.select_related("user", "organisation")
+        .filter(user_id=user_id, organisation_id=organisation_id, user__is_active=True)
+        .first()
+    )
+    if membership is None:
+        return Delivery.CLOSE
+    with tenant_context(membership.organisation):
         return Delivery.SEND if needed in scopes_of(membership) else Delivery.SKIP
+
+
+_delivery = database_sync_to_async(delivery_verdict)
 
 
 class PresenceConsumer(AsyncJsonWebsocketConsumer):

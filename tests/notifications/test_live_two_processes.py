@@ -107,6 +107,9 @@ def test_a_concern_raised_on_process_one_reaches_the_officers_socket_on_process_
     officer_ws = _socket(second, _cookie(officer))
     organiser_ws = _socket(second, _cookie(organiser))
     try:
+        # Idle longer than the Redis client's default 5 s read timeout, which once ended every
+        # idle consumer on the Redis layer (channels_redis blocks 5 s per receive).
+        assert _messages_within(officer_ws, 7) == []
         status = _post_form(
             first,
             "/welfare/concerns/new/",
