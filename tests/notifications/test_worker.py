@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from notifications.kinds import Delivery, Kind
 from notifications.services import notify, preferences_set
@@ -108,7 +108,7 @@ def test_the_worker_emails_the_person_who_chose_email_and_sends_one_digest(worke
 
     from welfare.services import concern_raise
 
-    with transaction.atomic(), schema_context(alderley.schema_name):
+    with transaction.atomic(), tenant_context(alderley):
         concern = concern_raise(actor=hub_only, data=concern_input(subject_given_name=SUBJECT[0], subject_family_name=SUBJECT[1]))
         notify(
             Kind.CONCERN,
