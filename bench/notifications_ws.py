@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from bench.throwaway_db import use_throwaway_database  # noqa: E402
 
 SLUG = "benchmark"
+UNUSABLE = "!"  # Django's mark for an unusable password: the benchmark's people sign in by session only
 HOST = f"{SLUG}.hub.localhost"
 
 
@@ -104,10 +105,26 @@ def _servers(count: int, redis_url: str | None):
     ports = [_free_port() for _ in range(count)]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bench.notify_app:application", "--host", "127.0.0.1",
-             "--port", str(port), "--ws", "websockets", "--lifespan", "off", "--log-level", "warning",
-             "--backlog", "4096"],
-            cwd=ROOT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.notify_app:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--ws",
+                "websockets",
+                "--lifespan",
+                "off",
+                "--log-level",
+                "warning",
+                "--backlog",
+                "4096",
+            ],
+            cwd=ROOT,
+            env=env,
         )  # fmt: skip
         for port in ports
     ]
@@ -138,7 +155,10 @@ def _seed(clients: int) -> list[tuple[int, str]]:
         actor=None, name="Benchmark Organisation", slug=SLUG, kind=OrganisationKind.PROVIDER
     )
     users = User.objects.bulk_create(
-        [User(email=f"bench{i}@bench.example", full_name=f"Bench Person {i}", password="!") for i in range(clients)]
+        [
+            User(email=f"bench{i}@bench.example", full_name=f"Bench Person {i}", password=UNUSABLE)
+            for i in range(clients)
+        ]
     )
     Membership.objects.bulk_create([Membership(user=u, organisation=org, roles=["reviewer"]) for u in users])
     expires = timezone.now() + timezone.timedelta(hours=2)
@@ -174,9 +194,8 @@ class Client:
 
 
 async def _open_all(people: list[tuple[int, str]], ports: list[int]) -> tuple[list[Client], float, int]:
-    from websockets.asyncio.client import connect
-
     from django.conf import settings
+    from websockets.asyncio.client import connect
 
     limit = asyncio.Semaphore(50)
     failures = 0
@@ -217,7 +236,7 @@ def _post_notify(port: int, users: list[int] | None, interval: float) -> dict[in
         headers={"Host": HOST, "Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=600) as response:
+    with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310 - our own http:// URL
         return {int(k): v for k, v in json.loads(response.read()).items()}
 
 
@@ -286,13 +305,12 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        report = []
+        print(f"machine: {os.cpu_count()} cores; load average before {os.getloadavg()[0]:.1f}", flush=True)
         with _redis() as redis_url, _servers(2, redis_url) as ports:
-            report += asyncio.run(_run_setup("redis, 2 processes", people, ports, args.stream))
+            print("\n".join(asyncio.run(_run_setup("redis, 2 processes", people, ports, args.stream))), flush=True)
         with _servers(1, None) as ports:
-            report += asyncio.run(_run_setup("in-memory, 1 process", people, ports, args.stream))
-        print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-        print("\n".join(report))
+            print("\n".join(asyncio.run(_run_setup("in-memory, 1 process", people, ports, args.stream))), flush=True)
+        print(f"load average after {os.getloadavg()[0]:.1f}")
     finally:
         drop()
 

@@ -34,7 +34,7 @@ def _notify_run(users: list[int] | None, interval: float) -> dict[int, float]:
         for user_id in users if users is not None else [None]:
             committed: list[float] = []
             with transaction.atomic():
-                transaction.on_commit(lambda: committed.append(time.time()))
+                transaction.on_commit(lambda stamps=committed: stamps.append(time.time()))
                 stored = notify(
                     Kind.PAPERS_OUT,
                     organisation=SCHEMA,

@@ -17,9 +17,10 @@ from enum import Enum
 from importlib import import_module
 from typing import Any
 
-from channels.db import database_sync_to_async
+from asgiref.sync import SyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django_tenants.utils import schema_context, tenant_context
 
 from core.live import organisation_group, person_group, session_tag
@@ -36,7 +37,28 @@ class Delivery(Enum):
     CLOSE = "close"  # no longer admitted at all
 
 
-@database_sync_to_async
+class _KeptConnection(SyncToAsync):
+    """Like channels' `database_sync_to_async`, but keeps the thread's database connection open.
+
+    `database_sync_to_async` closes the connection after every call (`CONN_MAX_AGE=0`), so
+    each check opened a new PostgreSQL connection, which cost more than the check's query. The
+    consumers' calls all run on the process's one thread-sensitive executor thread, which lives
+    as long as the process, so a connection kept there is not the leak `CONN_MAX_AGE=0` guards
+    against (a connection left behind on a request's finished thread). A call that fails because
+    the connection broke (the server restarted, say) is retried once on a new connection.
+    """
+
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                raise
+            connection.close()
+            return super().thread_handler(loop, *args, **kwargs)
+
+
+@_KeptConnection
 def _is_member(user_id: int, organisation_id: int, schema: str) -> bool:
     from tenants.models import Membership
 
@@ -124,7 +146,7 @@ def delivery_verdict(
         return Delivery.SEND if needed in scopes_of(membership) else Delivery.SKIP
 
 
-_delivery = database_sync_to_async(delivery_verdict)
+_delivery = _KeptConnection(delivery_verdict)
 
 
 class PresenceConsumer(AsyncJsonWebsocketConsumer):

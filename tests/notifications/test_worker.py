@@ -83,7 +83,7 @@ def _emails(folder: Path) -> list[email.message.Message]:
 def _wait_for(folder: Path, count: int, seconds: float = 30) -> list[email.message.Message]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if len(got := _emails(folder)) >= count:
+        if len(_emails(folder)) >= count:
             time.sleep(0.5)  # anything more would arrive now
             return _emails(folder)
         time.sleep(0.1)
@@ -109,7 +109,9 @@ def test_the_worker_emails_the_person_who_chose_email_and_sends_one_digest(worke
     from welfare.services import concern_raise
 
     with transaction.atomic(), tenant_context(alderley):
-        concern = concern_raise(actor=hub_only, data=concern_input(subject_given_name=SUBJECT[0], subject_family_name=SUBJECT[1]))
+        concern = concern_raise(
+            actor=hub_only, data=concern_input(subject_given_name=SUBJECT[0], subject_family_name=SUBJECT[1])
+        )
         notify(
             Kind.CONCERN,
             organisation=alderley,
