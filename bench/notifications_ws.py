@@ -282,7 +282,7 @@ async def _run_setup(name: str, people, ports: list[int], stream: int) -> list[s
         await asyncio.sleep(0.2)
     lines.append(_figures(f"broadcast: one notify() to all {len(stamps)}", stamps, clients, len(stamps)))
     lines.append(
-        f"    the notifier's request (store, commit, hand {len(stamps)} messages to the layer) took {call * 1000:.0f} ms"
+        f"    the notifier's request (store, commit, hand {len(stamps)} messages to the layer): {call * 1000:.0f} ms"
     )
     for client in clients:
         await client.ws.close()
