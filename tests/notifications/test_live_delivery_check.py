@@ -77,3 +77,29 @@ def test_another_organisations_member_is_closed(org_a, org_b, officer):
     key = _session(officer)
 
     assert _check(officer, org_b, key)[0] is Delivery.CLOSE
+
+
+def test_many_sockets_checked_together_get_the_verdicts_they_get_alone_in_two_queries(org_a, org_b, member):
+    from hub.consumers import delivery_verdicts
+
+    officer, reviewer, leaver, signed_out = (member(org_a, r) for r in ("safeguarding_officer", "reviewer") * 2)
+    keys = {person.pk: _session(person) for person in (officer, reviewer, leaver, signed_out)}
+    Membership.objects.filter(user=leaver, organisation=org_a).delete()
+    Session.objects.filter(session_key=keys[signed_out.pk]).delete()
+    checks = [
+        (officer.pk, org_a.pk, keys[officer.pk], str(Scope.WELFARE_TRIAGE)),
+        (reviewer.pk, org_a.pk, keys[reviewer.pk], str(Scope.ORG_READ)),
+        (leaver.pk, org_a.pk, keys[leaver.pk], str(Scope.ORG_READ)),
+        (signed_out.pk, org_a.pk, keys[signed_out.pk], str(Scope.WELFARE_TRIAGE)),
+        (officer.pk, org_b.pk, keys[officer.pk], str(Scope.ORG_READ)),  # not a member there
+        (officer.pk, org_a.pk, None, str(Scope.ORG_READ)),  # no session at all
+        (officer.pk, org_a.pk, keys[officer.pk], ""),
+    ]
+    alone = [delivery_verdict(u, o, "", k, s) for u, o, k, s in checks]
+
+    with CaptureQueriesContext(connection) as queries:
+        together = delivery_verdicts(checks)
+
+    assert together == alone
+    assert together == [Delivery.SEND, Delivery.SEND] + [Delivery.CLOSE] * 4 + [Delivery.SKIP]
+    assert len(queries) == 2
