@@ -108,9 +108,11 @@ CHANNEL_LAYERS = {
     "default": (
         # redis-py 8 reads with a 5 s socket timeout by default, which cuts channels_redis's
         # 5 s blocking receive (BZPOPMIN) on every idle socket and ends its consumer; allow longer.
+        # `capacity` counts per server process (all its sockets share one Redis list); the default
+        # 100 drops messages of a notification to a few hundred people on one process.
         {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "capacity": 5000},
         }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
