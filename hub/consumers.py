@@ -13,14 +13,17 @@ naming no scope reaches no one (`core.live.members_notify` requires one).
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from enum import Enum
 from importlib import import_module
 from typing import Any
 
-from channels.db import database_sync_to_async
+from asgiref.sync import SyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django_tenants.utils import schema_context
+from django.db import InterfaceError, OperationalError, connection
+from django_tenants.utils import schema_context, tenant_context
 
 from core.live import organisation_group, person_group, session_tag
 
@@ -36,7 +39,28 @@ class Delivery(Enum):
     CLOSE = "close"  # no longer admitted at all
 
 
-@database_sync_to_async
+class _KeptConnection(SyncToAsync):
+    """Like channels' `database_sync_to_async`, but keeps the thread's database connection open.
+
+    `database_sync_to_async` closes the connection after every call (`CONN_MAX_AGE=0`), so
+    each check opened a new PostgreSQL connection, which cost more than the check's query. The
+    consumers' calls all run on the process's one thread-sensitive executor thread, which lives
+    as long as the process, so a connection kept there is not the leak `CONN_MAX_AGE=0` guards
+    against (a connection left behind on a request's finished thread). A call that fails because
+    the connection broke (the server restarted, say) is retried once on a new connection.
+    """
+
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                raise
+            connection.close()
+            return super().thread_handler(loop, *args, **kwargs)
+
+
+@_KeptConnection
 def _is_member(user_id: int, organisation_id: int, schema: str) -> bool:
     from tenants.models import Membership
 
@@ -51,6 +75,8 @@ def _session_live(session_key: str | None) -> bool:
 
     Loaded through the configured session engine, which treats a row past its `expire_date`
     as gone (`SessionStore.exists` does not: an expired row lingers until `clearsessions`).
+    Only used for a session engine other than the database one (`delivery_verdict` folds the
+    database engine's check into its one query).
     """
     if not session_key:
         return False
@@ -59,29 +85,160 @@ def _session_live(session_key: str | None) -> bool:
     return store.session_key is not None
 
 
-@database_sync_to_async
-def _delivery(user_id: int, organisation_id: int, schema: str, session_key: str | None, scope: str | None) -> Delivery:
-    """Whether this socket may still receive an event needing `scope` (an event without one: nobody)."""
-    from tenants.models import Membership
-    from tenants.scopes import Scope, scopes_of
+_DB_SESSIONS = "django.contrib.sessions.backends.db"
 
-    with schema_context(schema):
+
+def _admission(user_id: int, organisation_id: int, session_key: str | None) -> list[str] | None:
+    """The member's roles if the session is live, the account active and the membership there; else None.
+
+    One query with the database session engine (membership ⋈ user, and EXISTS on an unexpired
+    session row); two with any other engine.
+    """
+    from django.contrib.sessions.models import Session
+    from django.db.models import Exists
+    from django.utils import timezone
+
+    from tenants.models import Membership
+
+    if not session_key:
+        return None
+    rows = Membership.objects.filter(user_id=user_id, organisation_id=organisation_id, user__is_active=True)
+    if settings.SESSION_ENGINE == _DB_SESSIONS:
+        live = Session.objects.filter(session_key=session_key, expire_date__gt=timezone.now())
+        found = list(rows.filter(Exists(live)).order_by().values_list("roles", flat=True)[:1])
+    else:
         if not _session_live(session_key):
-            return Delivery.CLOSE
-        membership = (
-            Membership.objects.select_related("user", "organisation")
-            .filter(user_id=user_id, organisation_id=organisation_id, user__is_active=True)
-            .first()
+            return None
+        found = list(rows.order_by().values_list("roles", flat=True)[:1])
+    return found[0] if found else None
+
+
+# One socket's question before a delivery: (user id, organisation id, session key, the event's scope).
+Check = tuple[int, int, str | None, str | None]
+
+
+def _admissions(checks: list[Check]) -> list[list[str] | None]:
+    """`_admission` for many sockets: one membership query and one session query for all of them."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from tenants.models import Membership
+
+    if len(checks) == 1 or settings.SESSION_ENGINE != _DB_SESSIONS:
+        return [_admission(user_id, org_id, key) for user_id, org_id, key, _ in checks]
+    keys = {key for _, _, key, _ in checks if key}
+    live = set(
+        Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now()).values_list(
+            "session_key", flat=True
         )
-        if membership is None:
-            return Delivery.CLOSE
-        if not scope:
-            return Delivery.SKIP  # fail closed: an event that names no right goes to no one
+    )
+    roles = {
+        (user_id, org_id): held
+        for user_id, org_id, held in Membership.objects.filter(
+            user_id__in={c[0] for c in checks}, organisation_id__in={c[1] for c in checks}, user__is_active=True
+        )
+        .order_by()
+        .values_list("user_id", "organisation_id", "roles")
+    }
+    return [roles.get((user_id, org_id)) if key in live else None for user_id, org_id, key, _ in checks]
+
+
+def delivery_verdicts(checks: list[Check]) -> list[Delivery]:
+    """For each socket's `Check`: may it still receive an event needing that scope (none: nobody)?
+
+    CLOSE when the session ended or expired, the account was deactivated or the membership
+    removed; SKIP when still a member but without the scope now (or the event names no scope or
+    an unknown one); SEND otherwise. One query for one socket and two for many, when the roles'
+    own scopes decide; the organisation's scope providers (its procedure, named deputies) are
+    asked only for a socket whose roles alone do not grant the scope.
+    """
+    from tenants.models import Membership
+    from tenants.scopes import Scope, scopes_for_roles, scopes_of
+
+    verdicts = []
+    for (user_id, organisation_id, _, scope), roles in zip(checks, _admissions(checks), strict=True):
+        if roles is None:
+            verdicts.append(Delivery.CLOSE)
+            continue
         try:
-            needed = Scope(scope)
+            needed = Scope(scope) if scope else None
         except ValueError:
-            return Delivery.SKIP  # an event naming an unknown right goes to no one
-        return Delivery.SEND if needed in scopes_of(membership) else Delivery.SKIP
+            needed = None  # an event naming an unknown right goes to no one
+        if needed is None:
+            verdicts.append(Delivery.SKIP)  # fail closed: an event that names no right goes to no one
+        elif needed in scopes_for_roles(roles):
+            verdicts.append(Delivery.SEND)
+        else:
+            membership = (
+                Membership.objects.select_related("user", "organisation")
+                .filter(user_id=user_id, organisation_id=organisation_id, user__is_active=True)
+                .first()
+            )
+            if membership is None:
+                verdicts.append(Delivery.CLOSE)
+                continue
+            with tenant_context(membership.organisation):
+                verdicts.append(Delivery.SEND if needed in scopes_of(membership) else Delivery.SKIP)
+    return verdicts
+
+
+def delivery_verdict(
+    user_id: int, organisation_id: int, schema: str, session_key: str | None, scope: str | None
+) -> Delivery:
+    """`delivery_verdicts` for one socket (`schema` is the organisation's; kept for callers)."""
+    return delivery_verdicts([(user_id, organisation_id, session_key, scope)])[0]
+
+
+_verdicts = _KeptConnection(delivery_verdicts)
+
+
+class _Batcher:
+    """Answers the checks of every socket in this process that an event reached, together.
+
+    A broadcast reaches hundreds of sockets at once; each asks here, and the checks that arrive
+    while one batch is with the database form the next batch (one database call for all).
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Check, asyncio.Future[Delivery]]] = []
+        self.draining = False
+
+    async def verdict(self, check: Check) -> Delivery:
+        future: asyncio.Future[Delivery] = asyncio.get_running_loop().create_future()
+        self.pending.append((check, future))
+        if not self.draining:
+            self.draining = True
+            asyncio.get_running_loop().create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self.pending:
+                await asyncio.sleep(0)  # let the other sockets the same event woke join this batch
+                batch, self.pending = self.pending, []
+                try:
+                    verdicts = await _verdicts([check for check, _ in batch])
+                except Exception as error:  # noqa: BLE001 - handed to every waiting socket
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    continue
+                for (_, future), verdict in zip(batch, verdicts, strict=True):
+                    if not future.done():
+                        future.set_result(verdict)
+        finally:
+            self.draining = False
+
+
+_batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Batcher] = weakref.WeakKeyDictionary()
+
+
+async def _delivery(user_id: int, organisation_id: int, session_key: str | None, scope: str | None) -> Delivery:
+    loop = asyncio.get_running_loop()
+    batcher = _batchers.get(loop)
+    if batcher is None:
+        batcher = _batchers[loop] = _Batcher()
+    return await batcher.verdict((user_id, organisation_id, session_key, scope))
 
 
 class PresenceConsumer(AsyncJsonWebsocketConsumer):
@@ -122,9 +279,7 @@ class PresenceConsumer(AsyncJsonWebsocketConsumer):
     async def notify(self, event: dict[str, Any]) -> None:
         if not getattr(self, "groups_joined", None):
             return  # already closed; a message queued before the close is dropped
-        verdict = await _delivery(
-            self.user_id, self.scope["tenant_id"], self.scope["tenant_schema"], self.session_key, event.get("scope")
-        )
+        verdict = await _delivery(self.user_id, self.scope["tenant_id"], self.session_key, event.get("scope"))
         if verdict is Delivery.CLOSE:
             await self._end()
         elif verdict is Delivery.SEND:

@@ -106,7 +106,14 @@ CACHES = {
 REDIS_URL = env_str("REDIS_URL")
 CHANNEL_LAYERS = {
     "default": (
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        # redis-py 8 reads with a 5 s socket timeout by default, which cuts channels_redis's
+        # 5 s blocking receive (BZPOPMIN) on every idle socket and ends its consumer; allow longer.
+        # `capacity` counts per server process (all its sockets share one Redis list); the default
+        # 100 drops messages of a notification to a few hundred people on one process.
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "capacity": 5000},
+        }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )
@@ -218,5 +225,7 @@ EMAIL_PORT = int(env_str("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# The folder for django.core.mail.backends.filebased.EmailBackend (one file per batch sent).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 # The public site's address, for links made outside a request (invitations from manage.py).
 HUB_PUBLIC_URL = env_str("HUB_PUBLIC_URL", f"http://{HUB_BASE_DOMAIN}:8000")
