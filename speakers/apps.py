@@ -7,6 +7,7 @@ class SpeakersConfig(AppConfig):
 
     def ready(self) -> None:
         from sharing.selectors import register_title_provider
+        from speakers import notices
         from speakers.rights import procedure_scopes
         from speakers.selectors import request_titles
         from tenants.scopes import register_scope_provider
@@ -15,3 +16,5 @@ class SpeakersConfig(AppConfig):
         register_scope_provider(procedure_scopes)
         # "Checks we shared" names each event by its title, read from our own requests.
         register_title_provider(request_titles)
+        # A request escalated to someone notifies them while it stays theirs.
+        notices.register()
