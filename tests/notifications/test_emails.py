@@ -28,7 +28,7 @@ SECOND_SUBJECT = ("Oluwaseun", "Bergström-Achebe")
 
 
 def _seeded_names(people) -> list[str]:
-    """Every speaker's and subject's name the fixtures below put into the hub (and each part alone), the staff's names."""
+    """Every speaker's and subject's name put into the hub below (and each part alone), and the staff's names."""
     first = concern_input()
     names = [SHARED_SPEAKER, "Dr Vesna Okonkwo-Hartley", *(s.name for s in SPEAKERS)]
     names += [f"{first.subject_given_name} {first.subject_family_name}", " ".join(SECOND_SUBJECT)]
