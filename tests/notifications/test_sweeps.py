@@ -214,3 +214,16 @@ def test_the_sweep_and_digest_commands_run_by_hand_and_print_counts(network, org
     call_command("notifications_digest", "--schema", network.schema_name, stdout=again)
     assert f"{network.schema_name}: 1 digest(s) sent" in digest.getvalue()  # an action due goes to the digest
     assert f"{network.schema_name}: 0 digest(s) sent" in again.getvalue()
+
+
+def test_the_workers_daily_task_runs_the_sweeps_in_each_organisations_schema(network, org_a, member):
+    coordinator = member(network, Role.COORDINATOR)
+    person = member(org_a, Role.PREVENT_LEAD)
+    tenant_services.membership_grant(actor=None, organisation=network, user=person, roles=[Role.PREVENT_LEAD])
+    record_action(network, coordinator, schedule(network, coordinator, days=-3), org_a, due_on=TODAY)
+
+    tasks.sweep_all.delay()  # eager in the tests: one sweep task per organisation, in its schema
+    tasks.sweep_all.delay()
+
+    (note,) = inbox(network, person, Kind.ACTION_DUE)
+    assert note.url == "/network/actions/"
