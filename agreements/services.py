@@ -4,7 +4,8 @@ Every service takes the acting person and the organisation they act for, checks 
 first (a scope from `tenants.scopes`), validates before writing (bad input leaves data as it
 was), holds the agreement's row lock for the change, rewrites the policy index (`flows_sync`,
 which also tells the exchange, so key changes commit with the change), and records its audit
-event in the same transaction. Notifications to the other parties go out after commit.
+event in the same transaction. Notifications to the other parties (`agreements.notices`) are
+stored in the same transaction and go out after commit.
 
 Versions and sharing (the rules pages, the API and the README describe):
 
@@ -40,6 +41,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from agreements import notices
 from agreements.documents import document_hash, signing_statement, version_document
 from agreements.flows import flows_sync
 from agreements.labels import readable_terms
@@ -93,9 +95,10 @@ def _require_party(organisation: Organisation, ids: set[int] | list[int], what: 
 
 
 def _notify(agreement: Agreement, *, event: str, actor_org: Organisation, version: int | None = None) -> None:
-    """Tell every other party's members who may read agreements (`agreements:read`), after commit.
+    """Tell every other party's members who may read agreements (`agreements:read`), live, after commit.
 
-    Ids and a short event name only."""
+    Ids and a short event name only; for events no kind of notification covers (signed, fully
+    signed, resumed). What people must act on or know is notified by `agreements.notices`."""
     payload = {"kind": "agreement", "event": event, "agreement": agreement.pk, "by": actor_org.name}
     if version is not None:
         payload["version"] = version
@@ -284,7 +287,7 @@ def agreement_propose(*, actor: User, organisation: Organisation, agreement: Agr
             target=agreement,
             detail={"version": version.number, "document_sha256": version.document_hash},
         )
-        _notify(agreement, event="awaiting_signature", actor_org=organisation, version=version.number)
+        notices.to_sign(agreement, version, by=organisation, signers=required_signer_ids(agreement, version))
     return version
 
 
@@ -461,7 +464,7 @@ def agreement_suspend(*, actor: User, organisation: Organisation, agreement: Agr
             target=agreement,
             detail={"reason": reason},
         )
-        _notify(agreement, event="suspended", actor_org=organisation)
+        notices.suspended(agreement, by=organisation)
     return agreement
 
 
@@ -528,7 +531,7 @@ def agreement_terminate(
                 "withdrawn_version": withdrawn.number if withdrawn else None,
             },
         )
-        _notify(agreement, event="notice_to_terminate", actor_org=organisation)
+        notices.notice_given(agreement, by=organisation)
     return agreement
 
 

@@ -14,6 +14,7 @@ from agreements.demo import demo_agreements
 from figures.demo import demo_figures
 from library.demo import demo_library
 from networks.demo import demo_networks
+from notifications.demo import demo_notifications
 from partners.demo import demo_partners
 from referrals.demo import demo_referrals
 from returns.demo import demo_returns
@@ -155,6 +156,8 @@ def demo_seed() -> dict[str, Organisation]:
     # come after it, so what members send a network counts them, as their own dashboards do.
     demo_returns(by_slug)
     demo_figures(by_slug)
+    # Last: what the daily sweeps find in all of the above (reviews, overdue reports, actions due).
+    demo_notifications(by_slug)
     return by_slug
 
 

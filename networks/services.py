@@ -22,8 +22,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.dates import today
-from core.live import members_notify
-from networks import selectors
+from networks import notices, selectors
 from networks.models import Action, ActionStatus, AgendaItem, Meeting, Paper, StandingItem
 from sharing.revocation import network_membership_changed
 from tenants.models import (
@@ -35,7 +34,6 @@ from tenants.models import (
     OrganisationLink,
     User,
 )
-from tenants.scopes import Scope
 from tenants.services import LINK_RULES
 
 INVITATION_DAYS = 30
@@ -410,16 +408,7 @@ def paper_circulate(
             target=paper,
             detail={"meeting": meeting.pk, "paper": paper.pk, "bytes": len(content)},
         )
-        members_notify(
-            schema=network.schema_name,
-            payload={
-                "event": "networks.papers_circulated",
-                "meeting": meeting.pk,
-                "count": 1,
-                "url": f"/network/meetings/{meeting.pk}/",
-            },
-            scope=Scope.NETWORK_READ,
-        )
+        notices.papers_out(network, meeting)
     return paper
 
 

@@ -22,8 +22,11 @@ SWEEPS: list[Sweep] = []
 
 
 def register_sweep(sweep: Sweep) -> Sweep:
-    """Add a daily sweep (a function of the organisation, run in its schema, returning how many it notified)."""
-    SWEEPS.append(sweep)
+    """Add a daily sweep (a function of the organisation, run in its schema, returning how many it notified).
+
+    Registering the same function twice has no further effect."""
+    if sweep not in SWEEPS:
+        SWEEPS.append(sweep)
     return sweep
 
 

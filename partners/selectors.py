@@ -15,8 +15,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from agreements.models import AgreementFlow, Purpose, RecordKind
+from agreements.models import AgreementFlow, Level, Purpose, RecordKind
+from agreements.policy import SharingDenied, access_receive
 from agreements.selectors import AgreementRow, agreement_rows
 from agreements.states import State
 from core.dates import today as london_today
@@ -24,6 +26,7 @@ from partners.models import PartnerReport, ReportComment, ReportStatus, Training
 from partners.periods import Period, period_from_code, terms_ended_by
 from referrals.selectors import received_summary_for
 from sharing import records
+from sharing.models import SharedCheck
 from tenants.models import LinkKind, Organisation, User
 from tenants.scopes import Scope, has_scope
 
@@ -208,6 +211,29 @@ def assurance(university: Organisation, user: User, today: date | None = None) -
             referrals=_referrals(university, user, partner), comments=comments,
         ))  # fmt: skip
     return sorted(blocks, key=lambda b: (not b.needs_attention, b.partner.name))
+
+
+def overdue_from(university: Organisation, partner: Organisation, today: date | None = None) -> list[Period]:
+    """The terms whose report from `partner` is overdue at `university`, by the assurance page's rule
+    (`overdue_periods`), for the daily sweep: no report is opened (nobody reads them), only which
+    periods the partner sent that the policy lets the university receive now. Empty when no agreement
+    in force lets the partner report to it (the assurance page says that instead)."""
+    today = today or london_today()
+    agreement = partner_agreement(university, partner)
+    if agreement is None or agreement.state != State.ACTIVE:
+        return []
+    try:
+        access_receive(source_id=partner.pk, recipient_id=university.pk, kind=RecordKind.PARTNER_REPORT,
+                       level=Level.SUMMARY, purpose=Purpose.PARTNER_OVERSIGHT)  # fmt: skip
+    except SharingDenied:
+        return []
+    refs = SharedCheck.objects.filter(
+        source=partner, recipient=university, kind=RecordKind.PARTNER_REPORT, source_ref__startswith=REF_PREFIX,
+        is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True, expires_at__gt=timezone.now(),
+    ).values_list("source_ref", flat=True)  # fmt: skip
+    sent = {ref[len(REF_PREFIX) :] for ref in refs}
+    since = agreement.agreement.current_version.start_date
+    return overdue_periods(sent=sent, since=since, today=today)
 
 
 def received_report(university: Organisation, user: User, record_id: int) -> tuple[Any, list[ReportComment]]:

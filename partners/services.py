@@ -21,8 +21,7 @@ from agreements.policy import SharingDenied, access_receive
 from agreements.selectors import small_number_threshold
 from core.audit import audit_record
 from core.dates import today as london_today
-from core.live import members_notify
-from partners import assembly
+from partners import assembly, notices
 from partners.models import MAX_ATTENDEES, PartnerReport, ReportComment, ReportStatus, TrainingRecord
 from partners.periods import Period, choosable_periods, period_from_code
 from partners.projection import report_record
@@ -183,9 +182,8 @@ def _sign_off_and_share(
         audit_record(action="partners.report.sign_off", actor=actor, organisation_id=organisation.pk, target=report,
                      detail={"period": report.period_code, "version": report.version,
                              "records": [s["record_id"] for s in shared]})  # fmt: skip
-        for university in universities:
-            members_notify(schema=university.schema_name, scope=Scope.PARTNERS_OVERSEE,
-                           payload={"event": "partner_report.received", "source_id": organisation.pk})  # fmt: skip
+        for university, sent in zip(universities, shared, strict=True):
+            notices.report_arrived(report, partner=organisation, university=university, record_id=sent["record_id"])
     return report
 
 

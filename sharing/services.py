@@ -31,6 +31,9 @@ from agreements.policy import (
 from core import crypto
 from core.audit import audit_record
 from core.live import members_notify
+from notifications.kinds import Kind
+from notifications.services import notify
+from notifications.texts import short
 from sharing.keys import (
     agreements_hold,
     blind_tokens,
@@ -368,10 +371,13 @@ def detail_request_create(*, actor: User, organisation: Organisation, check: Sha
             target=request,
             detail={"check": check.pk, "source": check.source_id},
         )
-        _notify(
-            check.source_id,
-            {"event": "exchange.detail_requested", "request": request.pk},
+        notify(
+            Kind.DETAIL_REQUESTED,
+            organisation=check.source,
             scope=Scope.EXCHANGE_ANSWER_DETAIL,
+            text=f"{short(organisation.name)} asked for the full detail of one of our shared speaker checks",
+            url="/exchange/requests/",
+            object_id=request.pk,
         )
     return request
 
@@ -424,10 +430,14 @@ def detail_request_decide(*, actor: User, request: DetailRequest, approve: bool,
             target=request,
             detail={"check": check.pk, "agreement": decision.agreement_id if decision else None},
         )
-        _notify(
-            request.requester_organisation_id,
-            {"event": "exchange.detail_answered", "request": request.pk},
+        answer = "approved" if approve else "declined"
+        notify(
+            Kind.DETAIL_ANSWERED,
+            organisation=request.requester_organisation,
             scope=Scope.EXCHANGE_DETAIL_REQUESTS,
+            text=f"{short(check.source.name)} {answer} our request for the full detail of a shared speaker check",
+            url=f"/exchange/checks/{check.pk}/" if approve else "/exchange/requests/",
+            object_id=request.pk,
         )
     return request
 

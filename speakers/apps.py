@@ -7,6 +7,7 @@ class SpeakersConfig(AppConfig):
 
     def ready(self) -> None:
         from sharing.selectors import register_title_provider
+        from speakers import notices
         from speakers.rights import procedure_scopes
         from speakers.selectors import request_titles
         from tenants.scopes import register_scope_provider
@@ -23,3 +24,5 @@ class SpeakersConfig(AppConfig):
 
         register_match_finder(open_requests_matching)
         register_object_check(Kind.CHECK_MATCH, may_see_request)
+        # A request escalated to someone notifies them while it stays theirs.
+        notices.register()

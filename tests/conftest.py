@@ -188,6 +188,17 @@ def _remove_rows_added_since(marks: dict[str, int]) -> None:
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # Notifications are kept in each organisation's schema and point at people added since.
+        for schema in _schemas():
+            for table, column in (
+                ("notifications_notification", "recipient_id"),
+                ("notifications_preference", "user_id"),
+            ):
+                cursor.execute("SELECT to_regclass(%s)", [f'"{schema}"."{table}"'])
+                if cursor.fetchone()[0] is not None:
+                    cursor.execute(
+                        f'DELETE FROM "{schema}"."{table}" WHERE {column} > %s', [marks.get("tenants_user", 0)]
+                    )
         for table in _public_id_tables():
             cursor.execute(f'DELETE FROM public."{table}" WHERE id > %s', [marks.get(table, 0)])
 

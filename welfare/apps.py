@@ -12,6 +12,11 @@ class WelfareConfig(AppConfig):
         # The Prevent lead's named deputies (WelfareSettings.deputies) see every case and escalate.
         register_scope_provider(deputy_scopes)
 
+        from welfare import notices
+
+        # A case's notifications reach only those who may still see it; actions due, daily.
+        notices.register()
+
         # Leaving ends being a deputy and being on case teams (coming back later restores neither).
         from django.db.models.signals import post_delete
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from speakers import rights
+from speakers import notices, rights
 from speakers.choices import MitigationBasis, RiskLevel, Status
 from speakers.models import Assessment, Decision, EventRequest, Mitigation, RequestMitigation, RiskFactor
 from speakers.selectors import procedure_config
@@ -142,6 +142,7 @@ def event_request_escalate(
             target=event_request,
             detail={"decision_maker_id": decision_maker.pk},
         )
+        notices.escalated(event_request, decision_maker)
     return event_request
 
 
@@ -200,6 +201,7 @@ def event_request_reescalate(
             target=event_request,
             detail={"from_decision_maker_id": previous, "decision_maker_id": decision_maker.pk},
         )
+        notices.escalated(event_request, decision_maker)
     return event_request
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from agreements import selectors, services
 from agreements.policy import SharingDenied, access_receive
 from agreements.states import State, agreement_state
 from core.models import AuditEvent
+from notifications.kinds import Kind
+from notifications.models import Notification
 from tests.agreements.conftest import TODAY, counts
 
 
@@ -76,20 +78,26 @@ def test_suspension_stops_sharing_at_once_tells_the_other_party_and_only_the_sus
     drafting, org_a, org_b, django_capture_on_commit_callbacks
 ):
     agreement = drafting.active([org_a, org_b])
-    with mock.patch("core.live.send_after_commit") as send:
-        services.agreement_suspend(
-            actor=drafting.signatory(org_b),
-            organisation=org_b,
-            agreement=agreement,
-            reason="Reported breach under investigation",
-        )
+    services.agreement_suspend(
+        actor=drafting.signatory(org_b),
+        organisation=org_b,
+        agreement=agreement,
+        reason="Reported breach under investigation",
+    )
 
     assert _state(agreement) == State.SUSPENDED
     assert agreement.suspension_reason == "Reported breach under investigation"
-    send.assert_called_once()
-    assert send.call_args.args[0] == f"{org_a.schema_name}.organisation"
-    assert send.call_args.args[1]["payload"]["event"] == "suspended"
-    assert send.call_args.args[1]["scope"] == "agreements:read"  # only those who may read agreements
+    # The other party's people who may read agreements are told, in their own organisation; the suspender's not.
+    with schema_context(org_a.schema_name):
+        told = list(
+            Notification.objects.filter(kind=Kind.AGREEMENT_CHANGED).values_list("recipient_id", "scope", "url")
+        )
+    assert sorted(told) == sorted(
+        (p.pk, "agreements:read", f"/agreements/{agreement.pk}/")
+        for p in (drafting.lead(org_a), drafting.signatory(org_a))
+    )
+    with schema_context(org_b.schema_name):
+        assert not Notification.objects.filter(kind=Kind.AGREEMENT_CHANGED).exists()
     with pytest.raises(SharingDenied) as denied:
         access_receive(**_query(org_a, org_b))
     assert denied.value.reason.value == "suspended"

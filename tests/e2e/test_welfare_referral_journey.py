@@ -112,7 +112,7 @@ def test_a_concern_becomes_a_prevent_referral_and_reaches_the_validating_univers
 
     # 2. The safeguarding officer was told at once, by a notification that names no one.
     notes = _notifications(kofi, wait=True)
-    assert notes[0]["payload"]["event"] == "welfare.concern_raised"
+    assert notes[0]["payload"]["kind"] == "concern" and notes[0]["payload"]["url"].startswith("/welfare/triage/")
     told = json.dumps(notes)
     for name in (GIVEN, FAMILY, NUMBER, "Rhiannon", "Evans"):
         assert name not in told

@@ -10,6 +10,7 @@ from channels.layers import get_channel_layer
 
 from core import live
 from core.live import organisation_group
+from notifications import services as notification_services
 from sharing import services as sharing_services
 from tenants import services
 from tenants.models import Organisation
@@ -37,14 +38,18 @@ def test_agreement_and_exchange_notifications_each_name_the_scope_that_may_open_
 ):
     sent = []
     monkeypatch.setattr(live, "send_after_commit", lambda group, message: sent.append(message))
+    monkeypatch.setattr(notification_services, "send_after_commit", lambda group, message: sent.append(message))
 
     Drafting(member).active([org_a, org_b])  # proposed, signed, fully signed
     sharing_services.check_share(actor=None, source=org_a, projection=FakeProjection(91, ("Prof Yaw Lindgren-Osei",)))
 
-    scopes = {m["payload"].get("event"): m.get("scope") for m in sent}
     assert sent and all(m.get("scope") for m in sent), sent
-    assert scopes["exchange.shared"] == "exchange:search"
-    assert {s for e, s in scopes.items() if not e.startswith("exchange.")} == {"agreements:read"}
+    live_only = {m["payload"].get("event"): m["scope"] for m in sent if m["payload"].get("event") != "notification"}
+    assert {s for e, s in live_only.items() if not e.startswith("exchange.")} == {"agreements:read"}  # signed
+    # Stored notifications carry the scope their link needs: the version to sign, for the other party's signatories.
+    notified = {(m["payload"]["kind"], m["scope"]) for m in sent if m["payload"].get("event") == "notification"}
+    assert ("agreement_to_sign", "agreements:sign") in notified
+    assert all(scope for _, scope in notified)
 
 
 def test_a_notification_without_a_scope_reaches_no_socket_and_leaves_it_open(committing_db, world):

@@ -1,5 +1,5 @@
 """Papers: files checked by type, size and first bytes, kept in the network's schema, served as attachments
-only to people of the network; circulating tells readers live, naming no one."""
+only to people of the network; circulating notifies readers, naming no one."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
-from core import live
 from networks import services
 from networks.models import Paper
+from notifications.kinds import Kind
+from notifications.models import Notification
 from tenants.models import Role
 from tests.html_text import visible_text
 from tests.networks.conftest import schedule
@@ -72,23 +73,22 @@ def test_a_paper_needs_a_file_or_text(network, coordinator):
     assert "Upload a file or write" in raised.value.message_dict["text"][0]
 
 
-def test_circulating_tells_readers_live_with_a_payload_that_names_no_one(network, coordinator, monkeypatch):
-    sent = []
-    monkeypatch.setattr(live, "send_after_commit", lambda group, message: sent.append((group, message)))
-    meeting = schedule(network, coordinator)
+def test_circulating_notifies_the_networks_readers_with_a_text_that_names_no_one(
+    network, org_a, coordinator, representative, member
+):
+    outsider = member(org_a, Role.PREVENT_LEAD)  # a member organisation's person who is not in the network org
+    meeting = schedule(network, coordinator, title="Briefing with Dr Ottoline Brisbane")
 
     _circulate(network, coordinator, meeting, text="Dates of briefings open to members' staff.")
 
-    ((group, message),) = sent
-    assert group == f"{network.schema_name}.organisation"
-    assert message["scope"] == "network:read"
-    assert message["payload"] == {
-        "event": "networks.papers_circulated",
-        "meeting": meeting.pk,
-        "count": 1,
-        "url": f"/network/meetings/{meeting.pk}/",
-    }
-    assert coordinator.full_name not in str(message) and coordinator.email not in str(message)
+    with tenant_context(network):
+        told = {n.recipient_id: n for n in Notification.objects.filter(kind=Kind.PAPERS_OUT)}
+    assert set(told) == {coordinator.pk, representative.pk} and outsider.pk not in told
+    note = told[representative.pk]
+    assert note.scope == "network:read" and note.url == f"/network/meetings/{meeting.pk}/"
+    assert network.name in note.text
+    for name in (coordinator.full_name, representative.full_name, "Briefing", "Brisbane"):
+        assert name not in note.text
 
 
 def test_a_paper_of_the_network_is_not_there_for_another_organisation(network, org_a, coordinator, member, client_on):

@@ -12,6 +12,8 @@ from django_tenants.utils import tenant_context
 from core import live
 from core.dates import today
 from core.models import AuditEvent
+from notifications.kinds import Kind
+from notifications.models import Notification
 from tenants import services as tenant_services
 from tenants.models import Membership, Role
 from tests.welfare.conftest import open_case, raise_concern
@@ -80,22 +82,22 @@ def test_the_raiser_sees_what_they_submitted_and_its_status_never_the_case(org_a
     assert "Closed" in client.get("/welfare/").content.decode()
 
 
-def test_the_safeguarding_team_is_told_at_once_and_the_notification_names_no_one(org_a, member, client_on, sent):
+def test_the_safeguarding_team_is_told_at_once_and_the_notification_names_no_one(org_a, org_b, member, client_on, sent):
     raiser = member(org_a, Role.ORGANISER, full_name="Ruairí Nakashima")
+    officer, lead = member(org_a, Role.SAFEGUARDING_OFFICER), member(org_a, Role.PREVENT_LEAD)
+    elsewhere = member(org_b, Role.SAFEGUARDING_OFFICER)
     urgent = {**FORM, "immediate_risk": "on", "immediate_risk_details": "Mentioned Friday's rally."}
     client_on(org_a, raiser).post("/welfare/concerns/new/", urgent)
 
-    assert len(sent) == 1
-    group, message = sent[0]
-    assert group == f"{org_a.schema_name}.organisation"
-    assert message["scope"] == "welfare:triage"
-    assert message["payload"] == {
-        "event": "welfare.concern_raised",
-        "count": 1,
-        "urgent": True,
-        "url": "/welfare/triage/",
-    }
-    text = json.dumps(message)
+    with tenant_context(org_a):
+        concern = Concern.objects.get()
+        told = list(Notification.objects.filter(kind=Kind.CONCERN).order_by("recipient_id"))
+    assert [n.recipient_id for n in told] == sorted([officer.pk, lead.pk])  # the team; not the raiser
+    assert {(n.scope, n.url) for n in told} == {("welfare:triage", f"/welfare/triage/{concern.pk}/")}
+    assert "urgent" in told[0].text.lower()
+    with tenant_context(org_b):
+        assert not Notification.objects.filter(recipient=elsewhere).exists()
+    text = json.dumps([n.text for n in told])
     for identifying in ("Marisol", "Achterberg", "Ruairí", "Nakashima", "race war", "rally", str(raiser.pk)):
         assert identifying not in text
     connection.set_schema_to_public()

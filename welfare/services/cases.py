@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.dates import today
 from tenants.models import Membership, User
-from welfare import rights
+from welfare import notices, rights
 from welfare.choices import CaseStatus, ConcernStatus, EntryKind
 from welfare.events import case_changed_announce
 from welfare.models import Case, CaseAction, CaseEntry, CaseOpening, Meeting
@@ -95,6 +95,7 @@ def case_team_add(*, actor: User, case: Case, person: User | None) -> None:
     with transaction.atomic():
         case.team.add(person)
         _audit("welfare.case_team_added", actor, case, person=person.pk)
+        notices.team_joined(case, person, actor=actor)
 
 
 def case_team_remove(*, actor: User, case: Case, person: User) -> None:

@@ -11,16 +11,13 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.dates import today
-from core.live import members_notify
 from sharing.names import has_a_letter
 from tenants.models import User
 from tenants.scopes import Scope
-from welfare import rights
+from welfare import notices, rights
 from welfare.choices import CaseStatus, ConcernStatus, EntryKind, SubjectKind, TriageOutcome
 from welfare.models import Case, CaseEntry, Concern
 from welfare.services.common import not_in_future, organisation_id
-
-TRIAGE_URL = "/welfare/triage/"
 
 
 @dataclass(frozen=True)
@@ -88,16 +85,7 @@ def concern_raise(*, actor: User, data: ConcernInput) -> Concern:
             target=concern,
             detail={"concern": concern.pk, "immediate_risk": concern.immediate_risk},
         )
-        members_notify(
-            schema=organisation.schema_name,
-            payload={
-                "event": "welfare.concern_raised",
-                "count": 1,
-                "urgent": concern.immediate_risk,
-                "url": TRIAGE_URL,
-            },
-            scope=Scope.WELFARE_TRIAGE,
-        )
+        notices.concern_raised(concern)
     return concern
 
 

@@ -15,6 +15,7 @@ from core.audit import audit_record
 from core.dates import today
 from tenants.models import User
 from tenants.scopes import Scope, scopes_of
+from welfare import notices
 from welfare.choices import STAGE_FIELDS, IdeologyCategory, Outcome, PreventStage
 from welfare.events import case_changed_announce
 from welfare.models import Case
@@ -92,6 +93,7 @@ def case_escalation_record(*, actor: User, case: Case, data: EscalationInput) ->
     if errors:
         raise ValidationError(errors)
     changed = [stage for stage, field in STAGE_FIELDS.items() if getattr(case, field) != getattr(data, field)]
+    newly = [s for s, f in STAGE_FIELDS.items() if getattr(case, f) is None and getattr(data, f) is not None]
     with transaction.atomic():
         for field in STAGE_FIELDS.values():
             setattr(case, field, getattr(data, field))
@@ -113,6 +115,7 @@ def case_escalation_record(*, actor: User, case: Case, data: EscalationInput) ->
             detail={"case": case.pk, "stages_changed": changed, "outcome": case.outcome},
         )
         case_changed_announce(case)
+        notices.stages_recorded(case, newly, actor=actor)
     return case
 
 
