@@ -5,16 +5,14 @@ so queue organisation work inside `django_tenants.utils.schema_context(schema)`;
 ids, never records, and load what they need in the worker. The broker is Redis when
 ``REDIS_URL`` is set and a folder under ``var/celery`` otherwise (one machine, no Redis);
 ``python3 dev.py serve`` starts a worker with the beat scheduler beside the web server.
+Like manage.py it never picks settings itself: run it with DJANGO_SETTINGS_MODULE set.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from tenant_schemas_celery.app import CeleryApp
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
 
 app = CeleryApp("hub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
