@@ -249,7 +249,8 @@ def _figures(label: str, stamps: dict[int, float], clients: list[Client], expect
         return f"  {label}: nothing received of {expected}"
     p95 = latencies[min(len(latencies) - 1, int(round(0.95 * (len(latencies) - 1))))]
     return (
-        f"  {label}: received {len(latencies)}/{expected}; commit→receipt p50 {statistics.median(latencies):.1f} ms, "
+        f"  {label}: received {len(latencies)}/{expected}; commit→receipt min {latencies[0]:.1f} ms, "
+        f"p50 {statistics.median(latencies):.1f} ms, "
         f"p95 {p95:.1f} ms, max {latencies[-1]:.1f} ms"
     )
 
@@ -311,6 +312,8 @@ def main() -> None:
 
         connections.close_all()
         print(f"machine: {os.cpu_count()} cores; load average before {os.getloadavg()[0]:.1f}", flush=True)
+        if os.environ.get("BENCH_PERSON_SENDS_MAX") is not None:
+            print(f"PERSON_SENDS_MAX overridden: {os.environ['BENCH_PERSON_SENDS_MAX']}", flush=True)
         with _redis() as redis_url, _servers(2, redis_url) as ports:
             print("\n".join(asyncio.run(_run_setup("redis, 2 processes", people, ports, args.stream))), flush=True)
         with _servers(1, None) as ports:

@@ -12,6 +12,7 @@ receipt time against it.
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import Any
 
@@ -21,11 +22,18 @@ from django.db import close_old_connections, transaction
 from hub.asgi import application as hub_application
 
 SCHEMA = "org_benchmark"
+# BENCH_PERSON_SENDS_MAX=n overrides `notifications.services.PERSON_SENDS_MAX` (per-person sends
+# up to n recipients, one organisation message above), to compare the two routes.
+PERSON_SENDS_MAX = os.environ.get("BENCH_PERSON_SENDS_MAX")
 
 
 def _notify_run(users: list[int] | None, interval: float) -> dict[int, float]:
+    from notifications import services
     from notifications.kinds import Kind
     from notifications.services import notify
+
+    if PERSON_SENDS_MAX is not None:
+        services.PERSON_SENDS_MAX = int(PERSON_SENDS_MAX)
     from tenants.scopes import Scope
 
     stamps: dict[int, float] = {}

@@ -8,7 +8,7 @@ schema, so one organisation's events never reach another's sockets.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core.after_commit import send_after_commit
@@ -61,3 +61,40 @@ def members_notify(*, schema: str, payload: dict[str, Any], scope: str) -> None:
     if not scope:
         raise ValueError("A notification must name the scope that may see it.")
     send_after_commit(organisation_group(schema), {"type": NOTIFY_EVENT, "payload": payload, "scope": str(scope)})
+
+
+def recipients_pack(each: Mapping[int, tuple[int, int]]) -> str:
+    """Pack {user id: (notification id, unread count)} as ";uid:id:unread;…;" for one group message.
+
+    A string, not a dict: the in-memory layer deep-copies a message for every socket of the group
+    (a 1,000-entry dict costs ~1.6 ms to copy, ×1,000 sockets), while a string is shared as is, and
+    a socket finds its own entry with one substring search instead of decoding the whole map.
+    """
+    return ";" + ";".join(f"{int(user_id)}:{int(a)}:{int(b)}" for user_id, (a, b) in each.items()) + ";"
+
+
+def recipients_entry(packed: str, user_id: int) -> tuple[int, int] | None:
+    """This person's (notification id, unread count) from `recipients_pack`'s string; None if absent."""
+    start = packed.find(f";{int(user_id)}:")
+    if start < 0:
+        return None
+    entry = packed[start + 1 : packed.index(";", start + 1)].split(":")
+    return int(entry[1]), int(entry[2])
+
+
+def people_notify(*, schema: str, scope: str, shared: dict[str, Any], each: Mapping[int, tuple[int, int]]) -> None:
+    """After commit, ONE message to the organisation's group carrying each recipient's own bits.
+
+    `shared` is the payload every recipient gets (no per-person fields); `each` maps a user id to
+    that person's (notification id, unread count), which the consumer adds as ``id`` and
+    ``unread``. A socket whose person is not in `each` does nothing; one whose person is still
+    has its session, membership and `scope` checked before delivery, as `members_notify`'s are.
+    The browser receives only its own id and count, never the map. Raises ValueError for an
+    empty scope.
+    """
+    if not scope:
+        raise ValueError("A notification must name the scope that may see it.")
+    send_after_commit(
+        organisation_group(schema),
+        {"type": NOTIFY_EVENT, "scope": str(scope), "payload": dict(shared), "each": recipients_pack(each)},
+    )

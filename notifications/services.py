@@ -17,13 +17,17 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.after_commit import run_after_commit, send_after_commit
-from core.live import NOTIFY_EVENT, person_group
+from core.live import NOTIFY_EVENT, people_notify, person_group
 from notifications.kinds import DEFAULT_DELIVERY, Delivery, Kind
 from notifications.models import Notification, Preference
 from tenants.models import Membership, Organisation, User
-from tenants.scopes import Scope, scopes_of
+from tenants.scopes import Scope, scopes_of, scopes_of_many
 
 MAX_TEXT = 200
+# Up to this many recipients, one channel-layer message to each person's group; above it, ONE
+# message to the organisation's group carrying each recipient's id and count (`core.live.people_notify`),
+# which every socket of the organisation receives and all but the recipients' ignore.
+PERSON_SENDS_MAX = 5
 
 # Object-level rights re-checked at delivery, per kind: (user, object_id) -> still allowed.
 # An assignment (the decision-maker a request was escalated to, a case's team) is a right too.
@@ -48,13 +52,17 @@ def _schema_of(organisation: Organisation | str) -> tuple[Organisation, str]:
 
 
 def holders(organisation: Organisation, scope: Scope, users: Iterable[int] | None = None) -> list[Membership]:
-    """The active members of `organisation` who hold `scope` now (optionally only `users`), by user id."""
+    """The active members of `organisation` who hold `scope` now (optionally only `users`), by user id.
+
+    A constant number of queries however many members (`tenants.scopes.scopes_of_many`).
+    """
     memberships = Membership.objects.select_related("user", "organisation").filter(
         organisation=organisation, user__is_active=True
     )
     if users is not None:
         memberships = memberships.filter(user_id__in=list(users))
-    return [m for m in memberships.order_by("user_id") if scope in scopes_of(m)]
+    found = list(memberships.order_by("user_id"))
+    return [m for m, held in zip(found, scopes_of_many(found), strict=True) if scope in held]
 
 
 def still_allowed(notification: Notification, membership: Membership | None) -> bool:
@@ -133,10 +141,18 @@ def notify(
             .annotate(n=Count("id"))
         )
         chosen = deliveries(kind, [n.recipient_id for n in stored])
-    for notification in stored:
-        send_after_commit(
-            person_group(schema, notification.recipient_id),
-            {"type": NOTIFY_EVENT, "scope": str(scope), "payload": live_payload(notification, unread)},
+    if len(stored) <= PERSON_SENDS_MAX:
+        for notification in stored:
+            send_after_commit(
+                person_group(schema, notification.recipient_id),
+                {"type": NOTIFY_EVENT, "scope": str(scope), "payload": live_payload(notification, unread)},
+            )
+    else:
+        people_notify(
+            schema=schema,
+            scope=str(scope),
+            shared={"event": "notification", "kind": str(kind), "text": text, "url": url},
+            each={n.recipient_id: (n.pk, unread.get(n.recipient_id, 0)) for n in stored},
         )
     to_email = [n.pk for n in stored if chosen[n.recipient_id] == Delivery.EMAIL]
     if to_email:

@@ -8,12 +8,12 @@ class SpeakersConfig(AppConfig):
     def ready(self) -> None:
         from sharing.selectors import register_title_provider
         from speakers import notices
-        from speakers.rights import procedure_scopes
+        from speakers.rights import procedure_scopes, procedure_scopes_many
         from speakers.selectors import request_titles
         from tenants.scopes import register_scope_provider
 
         # Which roles review and which decides escalations is each organisation's own procedure.
-        register_scope_provider(procedure_scopes)
+        register_scope_provider(procedure_scopes, many=procedure_scopes_many)
         # "Checks we shared" names each event by its title, read from our own requests.
         register_title_provider(request_titles)
         # A check shared with us that matches an open request notifies our exchange searchers.

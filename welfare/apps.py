@@ -7,10 +7,10 @@ class WelfareConfig(AppConfig):
 
     def ready(self) -> None:
         from tenants.scopes import register_scope_provider
-        from welfare.rights import deputy_scopes
+        from welfare.rights import deputy_scopes, deputy_scopes_many
 
         # The Prevent lead's named deputies (WelfareSettings.deputies) see every case and escalate.
-        register_scope_provider(deputy_scopes)
+        register_scope_provider(deputy_scopes, many=deputy_scopes_many)
 
         from welfare import notices
 

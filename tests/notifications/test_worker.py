@@ -72,7 +72,9 @@ def worker(committing_db, world, redis_url, tmp_path) -> Iterator[Path]:
 
 def _emails(folder: Path) -> list[email.message.Message]:
     found = []
-    for path in sorted(folder.glob("*.log")):
+    # In the order written: the file name has only the second and the backend's id(), so two
+    # emails in the same second sorted by name could come out in either order.
+    for path in sorted(folder.glob("*.log"), key=lambda found: found.stat().st_mtime_ns):
         for chunk in path.read_text().split("-" * 79):
             if chunk.strip():
                 found.append(email.message_from_string(chunk.strip() + "\n"))
