@@ -75,9 +75,19 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
 
+def serve_environment(port: str) -> None:
+    """Links made outside a request (emails the worker sends, invitations) name the port served on.
+
+    Sets `HUB_PUBLIC_URL` to `http://<HUB_BASE_DOMAIN>:<port>` unless it is set already.
+    """
+    base = os.environ.get("HUB_BASE_DOMAIN", "hub.localhost")
+    os.environ.setdefault("HUB_PUBLIC_URL", f"http://{base}:{port}")
+
+
 def serve(args: list[str]) -> int:
     port = os.environ.get("PORT", "8000")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
+    serve_environment(port)
     ensure_database_url()
     say("applying migrations")
     manage("migrate_schemas", "--executor=multiprocessing", "-v", "0")

@@ -41,19 +41,17 @@ def _served(path: str, urlconf: str | None) -> bool:
 
 
 def _unread(request: HttpRequest, held: frozenset[Scope]) -> int | None:
-    """The member's unread notifications here (one COUNT); None off an organisation's host or without a membership."""
+    """The member's unread notifications here, as the centre counts them; None off an organisation's host."""
     membership = getattr(request, "membership", None)
     if membership is None or not _served("/notifications/", getattr(request, "urlconf", None)):
         return None
     from django.db import connection
     from django_tenants.utils import schema_context
 
-    from notifications.models import Notification
+    from notifications.services import unread_count
 
     def count() -> int:
-        return Notification.objects.filter(
-            recipient_id=membership.user_id, scope__in=[str(s) for s in held], read_at__isnull=True
-        ).count()
+        return unread_count(membership, held)
 
     schema = request.tenant.schema_name  # type: ignore[attr-defined]
     if connection.schema_name == schema:

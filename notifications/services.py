@@ -223,11 +223,23 @@ def visible(membership: Membership) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=membership.user_id, scope__in=held)
 
 
-def unread_count(membership: Membership | None) -> int:
-    """How many of the person's visible notifications are unread (0 without a membership)."""
+def unread_count(membership: Membership | None, held: Iterable[Scope] | None = None) -> int:
+    """How many unread notifications the centre lists for the person here (0 without a membership).
+
+    `held`: the person's scopes when the caller has them already (else worked out here). One COUNT
+    for the kinds without an object right; the unread rows of kinds with one (few) are checked one
+    by one, as the centre checks them, so the header never counts what the centre hides.
+    """
     if membership is None:
         return 0
-    return visible(membership).filter(read_at__isnull=True).count()
+    scopes = [str(s) for s in (held if held is not None else scopes_of(membership))]
+    unread = Notification.objects.filter(recipient_id=membership.user_id, scope__in=scopes, read_at__isnull=True)
+    checked = list(_OBJECT_CHECKS)
+    count = unread.exclude(kind__in=checked, object_id__isnull=False).count()
+    if checked:
+        rows = unread.filter(kind__in=checked, object_id__isnull=False).values_list("kind", "object_id")
+        count += sum(1 for kind, object_id in rows if _OBJECT_CHECKS[kind](membership.user, object_id))
+    return count
 
 
 def mark_read(membership: Membership, notification_ids: Iterable[int]) -> int:

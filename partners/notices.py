@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
 from core.dates import today as london_today
 from notifications.kinds import Kind
-from notifications.services import notify
+from notifications.services import notify, register_object_check
 from notifications.tasks import register_sweep
 from notifications.texts import day, short
 from partners.models import PartnerReport
 from partners.selectors import due_date, overdue_from, partner_status, validated_partners
-from tenants.models import Organisation
+from sharing.models import SharedCheck
+from tenants.models import Organisation, User
 from tenants.scopes import Scope
 
 
@@ -30,6 +33,19 @@ def report_arrived(report: PartnerReport, *, partner: Organisation, university: 
         notify(Kind.PARTNER_REPORT_ARRIVED, organisation=university, scope=Scope.PARTNERS_OVERSEE, text=text,
                url=f"/partners/received/{record_id}/", object_id=record_id)
     )  # fmt: skip
+
+
+def report_still_current(user: User, record_id: int) -> bool:
+    """Whether the received report a "report arrived" notification links to can still be opened.
+
+    A later version replaces it (the university then sees only that one), and a withdrawn,
+    destroyed or lapsed report opens no more: its notification is dropped rather than link to
+    a "not found" page. Whether the agreement still allows reading is the policy's, when opened.
+    """
+    return SharedCheck.objects.filter(
+        pk=record_id, is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()  # fmt: skip
 
 
 def sweep_overdue(organisation: Organisation, on: date | None = None) -> int:
@@ -60,5 +76,6 @@ def sweep_overdue(organisation: Organisation, on: date | None = None) -> int:
 
 
 def register() -> None:
-    """Register the daily sweep (from `PartnersConfig.ready`)."""
+    """Register the daily sweep and the object check of "report arrived" (from `PartnersConfig.ready`)."""
     register_sweep(sweep_overdue)
+    register_object_check(Kind.PARTNER_REPORT_ARRIVED, report_still_current)

@@ -168,3 +168,21 @@ def test_a_bad_setting_is_refused_naming_the_kind(org_a, member, client_on):
     assert f"{Kind.PAPERS_OUT.label}: Select a valid choice." in html
     with schema_context(org_a.schema_name):
         assert services.preferences_of(lead)[Kind.PAPERS_OUT] == Delivery.DIGEST
+
+
+def test_the_header_counts_only_what_the_centre_lists(org_a, member, client_on, notify_n):
+    """A notification whose object right is gone (here: a partner report since replaced) is not listed,
+    so the header must not count it either: "Notifications 2" over "1 unread of 1" could never be cleared."""
+    lead = member(org_a, "prevent_lead")
+    notify_n(org_a, 1)
+    with schema_context(org_a.schema_name):
+        Notification.objects.create(
+            recipient=lead, kind=Kind.PARTNER_REPORT_ARRIVED, scope="partners:oversee",
+            text="A partner sent its report (version 1)", url="/partners/received/999999/", object_id=999999,
+        )  # fmt: skip
+
+    html = client_on(org_a, lead).get("/notifications/").content.decode()
+
+    assert "A partner sent its report" not in html
+    assert "1 unread of 1" in html and _count(html) == "1"
+    assert 'aria-label="Notifications, 1 unread"' in html

@@ -237,6 +237,29 @@ def test_a_signed_off_report_reaches_the_validating_universitys_overseers(org_a,
     assert everyone(partner, Kind.PARTNER_REPORT_ARRIVED) == set() and inbox(org_b, elsewhere) == []
 
 
+def test_a_replaced_reports_notification_is_dropped_rather_than_link_to_not_found(org_a, partner, member):
+    """Filing a term again replaces version 1 (the university opens only version 2): the centre
+    and emails drop version 1's notification, which would open a 404 page."""
+    from tests.partners.conftest import World
+
+    drafting = Drafting(member)
+    w = World(
+        university=org_a, partner=partner, drafting=drafting, lead=drafting.lead(partner),
+        officer=member(partner, Role.SAFEGUARDING_OFFICER), uni_lead=drafting.lead(org_a),
+        uni_dpo=member(org_a, Role.DATA_PROTECTION_OFFICER),
+    )  # fmt: skip
+    w.franchise()
+    w.file()
+    (first,) = inbox(org_a, w.uni_dpo, Kind.PARTNER_REPORT_ARRIVED)
+    assert may_still_see(org_a, first)
+
+    w.file()
+
+    old, new = inbox(org_a, w.uni_dpo, Kind.PARTNER_REPORT_ARRIVED)
+    assert "(version 1)" in old.text and "(version 2)" in new.text
+    assert not may_still_see(org_a, old) and may_still_see(org_a, new)
+
+
 # --- Papers --------------------------------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@
     item.appendChild(state);
     item.appendChild(document.createTextNode(" "));
     item.appendChild(link);
+    item.appendChild(document.createTextNode(" "));
     item.appendChild(when);
     var token = csrfToken();
     if (token) {
@@ -70,6 +71,10 @@
       var button = document.createElement("button");
       button.type = "submit";
       button.textContent = "Mark as read";
+      var which = document.createElement("span");
+      which.className = "visually-hidden";
+      which.textContent = ": " + String(payload.text || "");
+      button.appendChild(which);
       form.appendChild(hidden);
       form.appendChild(button);
       item.appendChild(form);
