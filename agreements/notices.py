@@ -63,7 +63,7 @@ def to_sign(agreement: Agreement, version: AgreementVersion, *, by: Organisation
                 scope=Scope.AGREEMENTS_SIGN,
                 text=text,
                 url=url_of(agreement),
-                object_id=agreement.pk,
+                object_id=version.pk,
             )
         )  # fmt: skip
         for o in _other_parties(agreement, by, signers)
@@ -165,9 +165,30 @@ def sweep_review_due(organisation: Organisation, now: datetime | None = None) ->
     return notified
 
 
+def still_to_sign(user: object, version_id: int) -> bool:
+    """Whether the version (a notification's `object_id`) still awaits this organisation's signature.
+
+    Run in the organisation's schema (`notifications.services.still_allowed`): the version is
+    proposed and not yet fully signed, still its agreement's text under negotiation or pending
+    change, and the organisation has not signed it. Once signed, superseded or withdrawn,
+    "awaits your signature" is no longer shown or sent.
+    """
+    from django.db import connection
+    from django.db.models import F, Q
+
+    return (
+        AgreementVersion.objects.filter(pk=version_id, proposed_at__isnull=False, fully_signed_at__isnull=True)
+        .filter(Q(agreement__pending_version_id=F("pk")) | Q(agreement__current_version_id=F("pk")))
+        .exclude(signatures__organisation__schema_name=connection.schema_name)
+        .exists()
+    )
+
+
 def register() -> None:
-    """Register the daily sweeps (from `AgreementsConfig.ready`)."""
+    """Register the daily sweeps and the to-sign object check (from `AgreementsConfig.ready`)."""
+    from notifications.services import register_object_check
     from notifications.tasks import register_sweep
 
+    register_object_check(Kind.AGREEMENT_TO_SIGN, still_to_sign)
     register_sweep(sweep_ended)
     register_sweep(sweep_review_due)

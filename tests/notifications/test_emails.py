@@ -49,8 +49,13 @@ def test_exactly_the_expected_emails_go_out_and_none_names_a_speaker_or_a_subjec
         notifications.preferences_set(a_lead, {Kind.CONCERN: Delivery.HUB})
 
     with django_capture_on_commit_callbacks(execute=True):
-        # Agreement proposed by Alderley: Brackenford's signatory must sign (email).
-        drafting.active([org_a, org_b], flows=[speaker_flow([org_a], [org_b], "full")])
+        # Agreement proposed by Alderley: Brackenford's signatory must sign (email, sent before
+        # anyone signs: once signed, "awaits your signature" is no longer sent).
+        agreement = drafting.draft([org_a, org_b], flows=[speaker_flow([org_a], [org_b], "full")])
+        drafting.propose(agreement)
+    with django_capture_on_commit_callbacks(execute=True):
+        for organisation in (org_a, org_b):
+            drafting.sign(agreement, organisation)
         (check,) = sharing.check_share(actor=None, source=org_a, projection=FakeProjection(1, (SHARED_SPEAKER,)))
         # Brackenford asks for the detail (email to Alderley's lead); the answer waits for the digest.
         request = sharing.detail_request_create(actor=b_lead, organisation=org_b, check=check, reason="Event in May")

@@ -58,6 +58,18 @@ def test_a_version_sent_for_signature_reaches_the_other_partys_signatories_only(
     assert a_other_signatory.pk not in everyone(org_a, Kind.AGREEMENT_TO_SIGN)
 
 
+def test_awaits_your_signature_is_no_longer_shown_once_the_organisation_has_signed(drafting, org_a, org_b):
+    agreement = drafting.draft([org_a, org_b])
+    drafting.propose(agreement)
+    signatory = drafting.signatory(org_b)
+    (note,) = inbox(org_b, signatory, Kind.AGREEMENT_TO_SIGN)
+    assert may_still_see(org_b, note)
+
+    drafting.sign(agreement, org_b)
+
+    assert not may_still_see(org_b, note)  # neither shown, counted nor emailed any more
+
+
 def test_suspension_and_notice_reach_the_other_partys_readers_and_not_a_stranger(
     drafting, org_a, org_b, partner, member
 ):
