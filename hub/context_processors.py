@@ -40,20 +40,21 @@ def _served(path: str, urlconf: str | None) -> bool:
     return True
 
 
-def _unread(request: HttpRequest, held: frozenset[Scope]) -> int | None:
-    """The member's unread notifications here (one COUNT); None off an organisation's host or without a membership."""
+def _unread(request: HttpRequest) -> int | None:
+    """The member's unread notifications as the centre lists them (`notifications.services.unread_count`).
+
+    None off an organisation's host or without a membership.
+    """
     membership = getattr(request, "membership", None)
     if membership is None or not _served("/notifications/", getattr(request, "urlconf", None)):
         return None
     from django.db import connection
     from django_tenants.utils import schema_context
 
-    from notifications.models import Notification
+    from notifications.services import unread_count
 
     def count() -> int:
-        return Notification.objects.filter(
-            recipient_id=membership.user_id, scope__in=[str(s) for s in held], read_at__isnull=True
-        ).count()
+        return unread_count(membership)  # what the centre lists, object rights included
 
     schema = request.tenant.schema_name  # type: ignore[attr-defined]
     if connection.schema_name == schema:
@@ -90,7 +91,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     ]
     return {
         "sections": sections,
-        "unread_notifications": _unread(request, held),
+        "unread_notifications": _unread(request),
         # Only members learn whose host this is: a stranger's "not found" page names nobody.
         "current_organisation": tenant if getattr(request, "membership", None) else None,
         "current_membership": getattr(request, "membership", None),

@@ -41,6 +41,22 @@ def register_object_check(kind: Kind, check: ObjectCheck) -> ObjectCheck:
     return check
 
 
+def is_local_path(url: str) -> bool:
+    """Whether `url` is a path on this host as a browser reads it too: "/x/…", never "//host" nor "/\\host".
+
+    Backslashes and control characters are refused outright: browsers drop tabs and line breaks
+    from a link and read a backslash as a slash, so "/\t/evil.example" would leave the host, and
+    PostgreSQL cannot store a NUL.
+    """
+    return (
+        isinstance(url, str)
+        and url.startswith("/")
+        and not url.startswith("//")
+        and "\\" not in url
+        and not any(ord(c) < 32 or ord(c) == 127 for c in url)
+    )
+
+
 def _schema_of(organisation: Organisation | str) -> tuple[Organisation, str]:
     if isinstance(organisation, Organisation):
         return organisation, organisation.schema_name
@@ -89,7 +105,7 @@ def notify(
     * `text`: what kind of thing happened where, at most 200 characters, e.g. "Eastbrook
       University shared 2 speaker checks matching an open request". Never a speaker's,
       student's or case subject's name: it is shown in the header and sent by email.
-    * `url`: a path on that organisation's host ("/exchange/…"), where the recipient's own
+    * `url`: a path on that organisation's host ("/exchange/…", see `is_local_path`), where the recipient's own
       rights are checked again.
     * `users`: only these people (an assignment), who must still hold `scope` as well.
     * `object_id`: the record it is about, for the object check registered for `kind`.
@@ -101,8 +117,11 @@ def notify(
     text = " ".join(text.split())
     if not text or len(text) > MAX_TEXT:
         raise ValueError(f"A notification's text must be 1 to {MAX_TEXT} characters.")
-    if not url.startswith("/") or url.startswith("//"):
-        raise ValueError("A notification's url must be a path on the organisation's host, starting with one '/'.")
+    if not is_local_path(url) or len(url) > Notification._meta.get_field("url").max_length:  # type: ignore[operator]
+        raise ValueError(
+            "A notification's url must be a path on the organisation's host, starting with one '/', "
+            "without backslashes or control characters."
+        )
     org, schema = _schema_of(organisation)
     recipients = holders(org, scope, users)
     if not recipients:
@@ -208,10 +227,18 @@ def visible(membership: Membership) -> QuerySet[Notification]:
 
 
 def unread_count(membership: Membership | None) -> int:
-    """How many of the person's visible notifications are unread (0 without a membership)."""
+    """How many of the person's notifications here the centre lists as unread (0 without a membership).
+
+    Scope held now, and for kinds with an object check (`register_object_check`) that check too,
+    so the header never counts one the centre does not show. One COUNT, plus one query for the
+    unread rows of checked kinds (usually none) and their checks.
+    """
     if membership is None:
         return 0
-    return visible(membership).filter(read_at__isnull=True).count()
+    unread = visible(membership).filter(read_at__isnull=True)
+    checked = unread.filter(kind__in=list(_OBJECT_CHECKS), object_id__isnull=False)
+    plain = unread.exclude(pk__in=checked.values("pk")).count()
+    return plain + sum(1 for n in checked if still_allowed(n, membership))
 
 
 def mark_read(membership: Membership, notification_ids: Iterable[int]) -> int:
