@@ -131,3 +131,39 @@ def test_the_header_never_counts_a_notification_the_centre_hides(org_a, member, 
     assert 'data-testid="notification"' not in html
     assert re.search(r'data-testid="unread-count">(\d+)<', html).group(1) == "0"
     assert client.post("/api/v1/notifications/read-all/").json()["unread"] == 0
+
+
+def test_no_email_nor_digest_for_a_person_who_lost_the_role_or_the_object_before_the_worker_ran(
+    org_a, member, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django_tenants.utils import tenant_context
+
+    from notifications import delivery
+    from tenants.models import Membership
+    from tests.welfare.conftest import open_case
+    from welfare import services as welfare
+
+    admin = member(org_a, "org_admin")
+    signatory = member(org_a, "signatory", "reviewer")
+    officer, colleague, raiser = (member(org_a, r) for r in ("safeguarding_officer",) * 2 + ("organiser",))
+    case = open_case(org_a, officer, raiser=raiser)
+    with tenant_context(org_a):
+        Notification.objects.all().delete()  # the concern's own, to the triage team
+        services.preferences_set(signatory, {"agreement_to_sign": "email"})
+        services.preferences_set(colleague, {"concern": "digest"})
+        with django_capture_on_commit_callbacks(execute=False):  # the worker has not run yet
+            (to_sign,) = services.notify(
+                Kind.AGREEMENT_TO_SIGN, organisation=org_a, scope=Scope.AGREEMENTS_SIGN, text="Sign", url="/a/1/"
+            )
+        welfare.case_team_add(actor=officer, case=case, person=colleague)
+        welfare.case_team_remove(actor=officer, case=case, person=colleague)
+    tenant_services.membership_set_roles(
+        actor=admin, membership=Membership.objects.get(organisation=org_a, user=signatory), roles=["reviewer"]
+    )
+    mail.outbox.clear()
+
+    with tenant_context(org_a):
+        assert delivery.email_each([to_sign.pk]) == 0
+        assert delivery.digest() == 0
+    assert mail.outbox == []
