@@ -25,8 +25,8 @@ PER_PAGE = 20
 
 
 def safe_target(url: str) -> str:
-    """`url` if it is a path on this host ("/x/…", not "//host" nor "/\\host"), else the centre itself."""
-    if url.startswith("/") and not url.startswith(("//", "/\\")) and "\\" not in url and "\n" not in url:
+    """`url` if it is a path on this host (`services.is_local_path`), else the centre itself."""
+    if services.is_local_path(url):
         return url
     return "/notifications/"
 
