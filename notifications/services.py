@@ -45,6 +45,22 @@ def register_object_check(kind: Kind, check: ObjectCheck) -> ObjectCheck:
     return check
 
 
+def is_local_path(url: str) -> bool:
+    """Whether `url` is a path on this host as a browser reads it too: "/x/…", never "//host" nor "/\\host".
+
+    Backslashes and control characters are refused outright: browsers drop tabs and line breaks
+    from a link and read a backslash as a slash, so "/\t/evil.example" would leave the host, and
+    PostgreSQL cannot store a NUL.
+    """
+    return (
+        isinstance(url, str)
+        and url.startswith("/")
+        and not url.startswith("//")
+        and "\\" not in url
+        and not any(ord(c) < 32 or ord(c) == 127 for c in url)
+    )
+
+
 def _schema_of(organisation: Organisation | str) -> tuple[Organisation, str]:
     if isinstance(organisation, Organisation):
         return organisation, organisation.schema_name
@@ -109,8 +125,11 @@ def notify(
     text = " ".join(text.split())
     if not text or len(text) > MAX_TEXT:
         raise ValueError(f"A notification's text must be 1 to {MAX_TEXT} characters.")
-    if not url.startswith("/") or url.startswith("//"):
-        raise ValueError("A notification's url must be a path on the organisation's host, starting with one '/'.")
+    if not is_local_path(url) or len(url) > Notification._meta.get_field("url").max_length:  # type: ignore[operator]
+        raise ValueError(
+            "A notification's url must be a path on the organisation's host, starting with one '/', "
+            "without backslashes or control characters."
+        )
     org, schema = _schema_of(organisation)
     recipients = holders(org, scope, users)
     if not recipients:

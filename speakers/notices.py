@@ -4,7 +4,8 @@
   and they hold `speakers:decide_escalated` (checked again at every delivery by the object
   check registered in `SpeakersConfig.ready`; a re-escalation ends the earlier one's).
 
-The text names the request by its reference, never its title (it may name the speaker).
+The text names the request by the hub's number (SR-00009), never its title (it may name the speaker)
+nor an imported reference (free text).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def url_of(event_request: EventRequest) -> str:
 def escalated(event_request: EventRequest, decision_maker: User) -> int:
     """Tell `decision_maker` the request awaits their decision. Call inside the escalating transaction."""
     organisation = rights.current_organisation()
-    reference = event_request.reference or f"request {event_request.pk}"
+    # Our own numbering only: an imported request's reference is free text from a spreadsheet.
+    reference = f"SR-{event_request.pk:05d}"
     text = f"Speaker request {reference} at {short(organisation.name)} was escalated to you to decide"
     return len(
         notify(Kind.ESCALATED, organisation=organisation, scope=Scope.SPEAKERS_DECIDE_ESCALATED, text=text,
