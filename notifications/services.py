@@ -8,7 +8,7 @@ for. A rolled-back change stores nothing, sends nothing and emails nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -72,13 +72,19 @@ def holders(organisation: Organisation, scope: Scope, users: Iterable[int] | Non
 
     A constant number of queries however many members (`tenants.scopes.scopes_of_many`).
     """
+    return [m for m, _ in _holders_with_scopes(organisation, scope, users)]
+
+
+def _holders_with_scopes(
+    organisation: Organisation, scope: Scope, users: Iterable[int] | None = None
+) -> list[tuple[Membership, frozenset[Scope]]]:
     memberships = Membership.objects.select_related("user", "organisation").filter(
         organisation=organisation, user__is_active=True
     )
     if users is not None:
         memberships = memberships.filter(user_id__in=list(users))
     found = list(memberships.order_by("user_id"))
-    return [m for m, held in zip(found, scopes_of_many(found), strict=True) if scope in held]
+    return [(m, held) for m, held in zip(found, scopes_of_many(found), strict=True) if scope in held]
 
 
 def still_allowed(notification: Notification, membership: Membership | None) -> bool:
@@ -131,7 +137,9 @@ def notify(
             "without backslashes or control characters."
         )
     org, schema = _schema_of(organisation)
-    recipients = holders(org, scope, users)
+    with_scopes = _holders_with_scopes(org, scope, users)
+    held = {m.user_id: scopes for m, scopes in with_scopes}
+    recipients = [m for m, _ in with_scopes]
     if not recipients:
         return []
     with schema_context(schema):
@@ -154,11 +162,8 @@ def notify(
                 for m in recipients
             ]
         )  # fmt: skip
-        unread = dict(
-            Notification.objects.filter(recipient_id__in=[n.recipient_id for n in stored], read_at__isnull=True)
-            .values_list("recipient_id")
-            .annotate(n=Count("id"))
-        )
+        # The count the header shows after a reload (the centre's rules), so live and reload agree.
+        unread = unread_counts([(m, held[m.user_id]) for m in recipients])
         chosen = deliveries(kind, [n.recipient_id for n in stored])
     if len(stored) <= PERSON_SENDS_MAX:
         for notification in stored:
@@ -245,20 +250,50 @@ def visible(membership: Membership) -> QuerySet[Notification]:
 def unread_count(membership: Membership | None, held: Iterable[Scope] | None = None) -> int:
     """How many unread notifications the centre lists for the person here (0 without a membership).
 
-    `held`: the person's scopes when the caller has them already (else worked out here). One COUNT
-    for the kinds without an object right; the unread rows of kinds with one (few) are checked one
-    by one, as the centre checks them, so the header never counts what the centre hides.
+    `held`: the person's scopes when the caller has them already (else worked out here). See
+    `unread_counts`.
     """
     if membership is None:
         return 0
-    scopes = [str(s) for s in (held if held is not None else scopes_of(membership))]
-    unread = Notification.objects.filter(recipient_id=membership.user_id, scope__in=scopes, read_at__isnull=True)
+    scopes = frozenset(held if held is not None else scopes_of(membership))
+    return unread_counts([(membership, scopes)])[membership.user_id]
+
+
+def unread_counts(people: Sequence[tuple[Membership, frozenset[Scope]]]) -> dict[int, int]:
+    """{user_id: unread notifications the centre lists} for many people at once, in the current schema.
+
+    `people`: (membership, the scopes it holds now). Counts rows whose scope is held; rows of a
+    kind with an object right (`register_object_check`) only while that check passes, so the
+    header and the live count never count what the centre hides. One grouped COUNT plus one
+    query for the unread rows of checked kinds (each distinct check run once).
+    """
+    scopes_by_user = {m.user_id: {str(s) for s in scopes} for m, scopes in people}
+    users = {m.user_id: m.user for m, _ in people}
+    counts = dict.fromkeys(scopes_by_user, 0)
+    if not counts:
+        return counts
     checked = list(_OBJECT_CHECKS)
-    count = unread.exclude(kind__in=checked, object_id__isnull=False).count()
-    if checked:
-        rows = unread.filter(kind__in=checked, object_id__isnull=False).values_list("kind", "object_id")
-        count += sum(1 for kind, object_id in rows if _OBJECT_CHECKS[kind](membership.user, object_id))
-    return count
+    unread = Notification.objects.filter(recipient_id__in=list(counts), read_at__isnull=True).order_by()
+    plain = (
+        unread.exclude(kind__in=checked, object_id__isnull=False)
+        .values_list("recipient_id", "scope")
+        .annotate(n=Count("id"))
+    )
+    for user_id, scope, n in plain:
+        if scope in scopes_by_user[user_id]:
+            counts[user_id] += n
+    verdicts: dict[tuple[int, str, int], bool] = {}
+    rows = unread.filter(kind__in=checked, object_id__isnull=False).values_list(
+        "recipient_id", "scope", "kind", "object_id"
+    )
+    for user_id, scope, kind, object_id in rows:
+        if scope not in scopes_by_user[user_id]:
+            continue
+        key = (user_id, kind, object_id)
+        if key not in verdicts:
+            verdicts[key] = _OBJECT_CHECKS[kind](users[user_id], object_id)
+        counts[user_id] += verdicts[key]
+    return counts
 
 
 def mark_read(membership: Membership, notification_ids: Iterable[int]) -> int:

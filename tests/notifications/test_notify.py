@@ -107,3 +107,30 @@ def test_text_must_be_short_and_present(org_a, text):
 def test_url_must_be_a_path_on_the_host(org_a, url):
     with pytest.raises(ValueError, match="url"):
         services.notify(Kind.ACTION_DUE, organisation=org_a, scope=Scope.ORG_READ, text="An action is due", url=url)
+
+
+def test_the_live_unread_count_is_the_count_the_header_shows_after_a_reload(org_a, member, monkeypatch):
+    """A notification the centre hides (its object right gone) is counted neither live nor after a reload."""
+    lead = member(org_a, "prevent_lead")
+    monkeypatch.setitem(services._OBJECT_CHECKS, Kind.ESCALATED, lambda user, object_id: object_id != 13)
+    with schema_context(org_a.schema_name):
+        Notification.objects.create(
+            recipient=lead, kind=Kind.ESCALATED, scope=Scope.ORG_READ, text="gone", url="/", object_id=13
+        )
+        Notification.objects.create(
+            recipient=lead, kind=Kind.ESCALATED, scope=Scope.ORG_READ, text="still yours", url="/", object_id=14
+        )
+    sent = []
+    monkeypatch.setattr(services, "send_after_commit", lambda group, message: sent.append(message))
+
+    services.notify(
+        Kind.ACTION_DUE, organisation=org_a, scope=Scope.ORG_READ, text="An action is due", url="/", users=[lead.pk]
+    )
+
+    from tenants.models import Membership
+
+    membership = Membership.objects.get(organisation=org_a, user=lead)
+    with schema_context(org_a.schema_name):
+        header = services.unread_count(membership)
+    assert header == 2  # "still yours" and the new one; not "gone"
+    assert [m["payload"]["unread"] for m in sent] == [header]
