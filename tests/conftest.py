@@ -20,7 +20,7 @@ from hypothesis import settings as hypothesis_settings
 
 from tenants import services
 from tenants.models import LinkKind, Organisation, OrganisationKind, User
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verify_second_factor
 
 PASSWORD = "correct-horse-battery"
 
@@ -131,12 +131,18 @@ def host_of(organisation: Organisation | None) -> str:
 
 @pytest.fixture
 def client_on(db: None) -> Callable[..., Client]:
-    """`client_on(org, user)`: a test client talking to `org`'s host (None: the public site)."""
+    """`client_on(org, user)`: a test client talking to `org`'s host (None: the public site).
 
-    def make(organisation: Organisation | None, user: User | None = None) -> Client:
+    The person is signed in with the second factor passed; `verified=False` signs them in
+    with the password only (to test what two-factor sign-in requires).
+    """
+
+    def make(organisation: Organisation | None, user: User | None = None, *, verified: bool = True) -> Client:
         client = Client(HTTP_HOST=host_of(organisation))
         if user is not None:
             client.force_login(user)
+            if verified:
+                verify_second_factor(client, user)
         return client
 
     return make

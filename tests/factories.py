@@ -21,3 +21,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.save()
+
+
+def verify_second_factor(client: object, user: User) -> None:
+    """Mark `client`'s signed-in session as having passed the second factor, as the sign-in page does.
+
+    Gives `user` a confirmed TOTP device when they have none, and records it in the session
+    under django-otp's key, so `request.user.is_verified()` is true on later requests.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session  # type: ignore[attr-defined]
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -14,6 +14,10 @@ SHARED_APPS = [
     "drf_spectacular",
     "channels",
     "guardian",
+    # Two-factor sign-in (TOTP and single-use recovery codes), kept with the people in public.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "tenants",
     "agreements",
