@@ -48,6 +48,7 @@ __all__ = [
     "JsonValue",
     "KeyFormatError",
     "associated_data",
+    "audit_mac",
     "blind_index",
     "canonical_json",
     "constant_time_equals",
@@ -64,6 +65,7 @@ __all__ = [
     "seal",
     "sha256_hex",
     "sign",
+    "signing_public_key",
     "unwrap_key",
     "unwrap_with_master",
     "verify",
@@ -89,6 +91,7 @@ _WRAP_KEY_INFO = b"partnership-hub/wrap-key/v1"
 _SUBKEY_INFO_PREFIX = b"partnership-hub/subkey/v1/"
 _MASTER_WRAP_PURPOSE = "master-wrap"
 _MASTER_KEY_ID_LABEL = b"partnership-hub/master-key-id/v1"
+_AUDIT_MAC_LABEL = b"partnership-hub/audit-mac/v1\n"
 
 JsonValue: TypeAlias = bool | int | float | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
 
@@ -311,6 +314,16 @@ def generate_signing_keypair() -> tuple[bytes, bytes]:
     return private_raw, public_raw
 
 
+def signing_public_key(private: bytes) -> bytes:
+    """Return the raw 32-byte Ed25519 public key of a raw 32-byte private key (any 32 random bytes are one)."""
+    _require_key(private, "signing private key")
+    return (
+        Ed25519PrivateKey.from_private_bytes(private)
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+
+
 def sign(private: bytes, message: bytes) -> bytes:
     """Sign ``message`` with an Ed25519 raw private key; returns a 64-byte signature.
 
@@ -441,6 +454,16 @@ def blind_index(index_key: bytes, normalised: str) -> str:
     """
     _require_key(index_key, "blind index key")
     return hmac.new(index_key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def audit_mac(audit_key: bytes, message: bytes) -> str:
+    """Return HMAC-SHA256 of ``message`` under the platform audit key, as 64 lowercase hex chars.
+
+    Seals each audit event's public hash (and each chain head) so recomputing the chain
+    needs the audit key, which the database holds only wrapped by the master key.
+    """
+    _require_key(audit_key, "audit key")
+    return hmac.new(audit_key, _AUDIT_MAC_LABEL + message, hashlib.sha256).hexdigest()
 
 
 # Crockford's base32 without I, L, O, U: nothing to misread when a pseudonym is read aloud.

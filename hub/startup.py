@@ -27,7 +27,6 @@ SERVING_COMMANDS = frozenset({"runserver", "runworker"})
 # in a project app is checked (`KEY_COMMANDS`), so a new command is checked unless someone
 # adds it here on purpose: forgetting fails closed (review1: `exchange_reindex` was missed).
 KEYLESS_COMMANDS: dict[str, str] = {
-    "audit_verify": "recomputes the audit log's SHA-256 hash chain; no key involved",
     "agreement_verify": "checks an exported agreement against the public keys it carries",
 }
 

@@ -145,6 +145,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notification-sweeps": {"task": "notifications.sweep_all", "schedule": crontab(hour=6, minute=30)},
     "notification-digests": {"task": "notifications.digest_all", "schedule": crontab(hour=7, minute=0)},
+    # Every audit chain's signed checkpoint, hourly (core/tasks.py; README "Audit checkpoints").
+    "audit-checkpoints": {"task": "core.audit_checkpoint_all", "schedule": crontab(minute=5)},
 }
 
 REST_FRAMEWORK = {

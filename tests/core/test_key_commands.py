@@ -22,12 +22,12 @@ def test_a_new_command_is_checked_unless_someone_lists_it_as_keyless(tmp_path: P
     # given: an app with a new command, a helper module, and a keyless command
     commands = tmp_path / "newapp" / "management" / "commands"
     commands.mkdir(parents=True)
-    for name in ("__init__", "_common", "exchange_new_thing", "audit_verify"):
+    for name in ("__init__", "_common", "exchange_new_thing", "agreement_verify"):
         (commands / f"{name}.py").write_text("")
 
     found = project_commands(tmp_path)
 
-    assert found == {"exchange_new_thing", "audit_verify"}
+    assert found == {"exchange_new_thing", "agreement_verify"}
     assert found - set(KEYLESS_COMMANDS) == {"exchange_new_thing"}
 
 
@@ -37,6 +37,6 @@ def test_manage_py_checks_a_command_found_on_disk(monkeypatch):
     monkeypatch.setattr("django.setup", lambda: None)
 
     startup.require_master_key_for_command(["manage.py", "exchange_reindex"])
-    startup.require_master_key_for_command(["manage.py", "audit_verify"])
+    startup.require_master_key_for_command(["manage.py", "agreement_verify"])
 
     assert checked == [True]

@@ -183,7 +183,7 @@ def test_manage_py_refuses_a_key_command_with_a_wrong_key_and_runs_others(commit
     wrong = _b64(secrets.token_bytes(32))
 
     refused = _run(["manage.py", "master_key_rewrap"], _env(HUB_MASTER_KEY=wrong))
-    unrelated = _run(["manage.py", "audit_verify"], _env(HUB_MASTER_KEY=wrong))
+    unrelated = _run(["manage.py", "agreement_verify", "--help"], _env(HUB_MASTER_KEY=wrong))
 
     assert refused.returncode == 1
     assert "master_key_rewrap: Refusing to start: HUB_MASTER_KEY does not match this database" in refused.stderr
