@@ -132,6 +132,12 @@ class ChainWalk:
             eid != last[3] or event["previous_id"] != last[1] or event["previous_hash"] != last[2]
         ):
             self.problems.append(f"event {eid}: does not follow event {last[1]} (its link to its predecessor changed)")
+        elif last is None and (
+            (self.first_id is not None and eid != self.first_id)
+            or event["previous_id"] is not None
+            or event["previous_hash"] != ""
+        ):
+            self.problems.append(f"event {eid}: claims to start chain {self.chain} but does not")
         self.last = (seq, eid, event["hash"], event["next_id"])
         if seq in self.want:
             self.found[seq] = (eid, event["hash"])
