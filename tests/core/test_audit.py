@@ -525,3 +525,26 @@ def test_writers_on_two_organisations_do_not_block_each_other(committing_db):
     # then: B's writer appended while A's chain was locked; a second writer on A's chain had to wait (and gave up)
     assert outcome == {"b": "written", "a": "lock timeout"}
     assert audit_verify() == []
+
+
+def test_the_operator_commands_sign_export_and_verify(db, tmp_path):
+    _record(4)
+    out = StringIO()
+
+    call_command("audit_checkpoint", "--organisation", str(ORG), stdout=out)
+    call_command(
+        "audit_export",
+        "--organisation",
+        str(ORG),
+        "--checkpoint",
+        str(tmp_path / "cp.json"),
+        "--events",
+        str(tmp_path / "ev.jsonl"),
+        stdout=out,
+    )
+
+    assert f"org-{ORG}: seq 4" in out.getvalue()
+    assert "4 events" in out.getvalue()
+    status, printed = _offline("--checkpoint", tmp_path / "cp.json", tmp_path / "ev.jsonl")
+    assert status == 0, printed
+    assert _verify_command(tmp_path / "cp.json") == "intact"
