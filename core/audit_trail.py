@@ -187,3 +187,15 @@ def audit_read(*, action: str, actor: Any, organisation_id: int | None, target: 
     if reason:
         detail["reason"] = reason
     return audit_record(action=action, actor=actor, organisation_id=organisation_id, target=target, detail=detail)
+
+
+def audit_list_read(
+    *, action: str, actor: Any, organisation_id: int | None, target_type: str, ids: Iterable[int], reason: str
+) -> AuditEvent | None:
+    """Record that a list showing sensitive contents was shown: ONE event naming every id on the page
+    (``detail = {"ids": [...], "reason": reason}``); none when the list was empty (nothing was shown)."""
+    shown = sorted(int(i) for i in ids)
+    if not shown:
+        return None
+    return audit_record(action=action, actor=actor, organisation_id=organisation_id, target_type=target_type,
+                        detail={"ids": shown, "reason": reason})  # fmt: skip
