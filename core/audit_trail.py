@@ -44,9 +44,10 @@ CSV_HEADER = ["id", "occurred_at", "actor_id", "actor", "action", "target_type",
 class AuditFilterForm(forms.Form):
     """The filters of the audit pages, the CSV export and the API (all optional, all GET parameters).
 
-    `action` is one exact action code (one unknown here matches nothing); `person` matches the actor's label (their email address,
-    or "system") case-insensitively, any part of it; `date_from`/`date_to` are London calendar
-    days, inclusive; `target_type` is exact (``welfare.case``), `target_id` exact (an id).
+    `action` is one exact action code (one unknown here matches nothing); `person` matches the
+    actor's label (their email address, or "system") case-insensitively, any part of it;
+    `date_from`/`date_to` are London calendar days, inclusive; `target_type` is exact
+    (``welfare.case``), `target_id` exact (an id).
     """
 
     action = forms.CharField(

@@ -3,7 +3,6 @@
 from django.urls import include, path
 
 from core.audit_urls import operator_pages as audit_operator_pages
-
 from hub.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from hub.urls_common import urlpatterns as common
 from tenants import views as tenant_views

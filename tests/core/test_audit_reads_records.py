@@ -142,7 +142,8 @@ def test_an_empty_list_writes_no_read_event(org_b, member, client_on):
 def test_opening_another_organisations_shared_check_is_one_read_in_the_readers_trail(org_a, org_b, member, client_on):
     # given: B shared a check with A under an agreement in force
     Drafting(member).active([org_a, org_b])
-    (check,) = sharing_services.check_share(actor=None, source=org_b, projection=FakeProjection(9, ("Leilani Kahananui",)))
+    projection = FakeProjection(9, ("Leilani Kahananui",))
+    (check,) = sharing_services.check_share(actor=None, source=org_b, projection=projection)
     reader = member(org_a, Role.PREVENT_LEAD)
 
     # when
