@@ -153,3 +153,17 @@ def test_opening_another_organisations_shared_check_is_one_read_in_the_readers_t
     assert response.status_code == 200
     _one(events, "exchange.open", org_a, reader, "sharing.sharedcheck", check.pk)
     assert "Kahananui" not in json.dumps(events[0].detail)
+
+
+def test_the_decision_page_showing_the_assessment_is_one_read(org_a, people, client_on):
+    reviewer = people[Role.REVIEWER]
+    with tenant_context(org_a):
+        request = submit(people[Role.ORGANISER], title="Faith in public life: a panel")
+        assess(reviewer, request, risk_level="medium", mitigations=("Independent chair",))
+    connection.set_schema_to_public()
+
+    response, events = _read(client_on(org_a, reviewer), "get", f"/speakers/{request.pk}/decide/")
+
+    assert response.status_code == 200 and "Assessed risk" in response.content.decode()
+    event = _one(events, "speaker_request.read", org_a, reviewer, "speakers.eventrequest", request.pk)
+    assert event.detail == {"id": request.pk, "reason": "decide"}
