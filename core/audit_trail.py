@@ -136,6 +136,13 @@ def filtered(events: QuerySet[AuditEvent], form: AuditFilterForm) -> QuerySet[Au
     return events
 
 
+def detail_text(detail: Mapping[str, Any]) -> str:
+    """An event's detail as one line for a page: ``key: value`` pairs in key order, values as JSON."""
+    if not detail:
+        return "—"
+    return "; ".join(f"{key}: {json.dumps(detail[key], default=str, ensure_ascii=False)}" for key in sorted(detail))
+
+
 def _when(at: dt.datetime) -> str:
     return at.astimezone(LONDON).isoformat(timespec="seconds")
 

@@ -36,7 +36,8 @@ def _trail_page(
     page = page_of(request, events, per_page=PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
-    context |= {"form": form, "page": page, "events": page.object_list, "filtered": form.is_bound,
+    rows = [(event, audit_trail.detail_text(event.detail)) for event in page.object_list]
+    context |= {"form": form, "page": page, "rows": rows, "filtered": form.is_bound,
                 "export_url": reverse(export) + (f"?{query.urlencode()}" if query else "")}  # fmt: skip
     return render(request, "core/audit_events.html", context, status=status)
 

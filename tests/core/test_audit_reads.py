@@ -65,6 +65,7 @@ def test_the_auditor_reads_only_their_own_organisations_events_newest_first(org_
     assert "<caption>Every event: " in text and '<label for="id_action">Action</label>' in text
     assert '<option value="test.ours">' in text
     assert "test.ours" in text and "test.theirs" not in text and "test.platform" not in text
+    assert "<td>n: 2</td>" in text and "When (UK time)" in text
     shown = [int(i) for i in re.findall(r"<td>(\d+)</td></tr>", text)]
     assert shown == expected[: len(shown)] and {e.pk for e in ours} <= set(shown)
     ids = [row["id"] for row in api.json()["results"]]
