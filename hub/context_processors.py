@@ -27,6 +27,7 @@ SECTIONS: list[tuple[str, str, tuple[Scope, ...]]] = [
     ("Training", "/training/", (Scope.TRAINING_READ,)),
     ("Risks", "/risks/", (Scope.RISKS_READ,)),
     ("Annual return", "/return/", (Scope.RETURN_READ,)),
+    ("Audit trail", "/audit/", (Scope.AUDIT_READ,)),
     ("People", "/people/", (Scope.ORG_READ,)),
     ("API tokens", "/api-tokens/", (Scope.ORG_READ,)),
 ]

@@ -1,7 +1,8 @@
 """The public site (the base domain): sign in, choose an organisation, accept invitations, operate."""
 
-from django.urls import path
+from django.urls import include, path
 
+from core.audit_urls import operator_pages as audit_operator_pages
 from hub.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from hub.urls_common import urlpatterns as common
 from tenants import views as tenant_views
@@ -11,5 +12,6 @@ urlpatterns = [
     path("login/", tenant_views.SignInView.as_view(), name="login"),
     path("invitations/<str:token>/", tenant_views.invitation_accept, name="invitation_accept"),
     path("operator/organisations/", tenant_views.operator_organisations, name="operator_organisations"),
+    path("operator/audit/", include(audit_operator_pages)),
     *common,
 ]

@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from core.audit_urls import tenant_api as audit_api
+from core.audit_urls import tenant_pages as audit_pages
 from hub import views
 from hub.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from hub.urls_common import urlpatterns as common
@@ -27,6 +29,7 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("return/", include("returns.urls")),
     path("notifications/", include("notifications.urls")),
+    path("audit/", include(audit_pages)),
     path("api/v1/", include("tenants.api_urls")),
     path("api/v1/agreements/", include("agreements.api_urls")),
     path("api/v1/speakers/", include("speakers.api_urls")),
@@ -41,5 +44,6 @@ urlpatterns = [
     path("api/v1/risks/", include("risks.api_urls")),
     path("api/v1/return/", include("returns.api_urls")),
     path("api/v1/notifications/", include("notifications.api_urls")),
+    path("api/v1/audit/", include(audit_api)),
     *common,
 ]

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements.policy import SharingDenied
+from core.audit_trail import audit_list_read
 from hub.api_errors import call_service as _call
 from referrals import rights, selectors, services
 from referrals import serializers as s
@@ -83,7 +84,11 @@ class TransferListView(APIView):
 
     @extend_schema(responses=s.TransferSerializer(many=True), summary="Identified transfers waiting for approval")
     def get(self, request: Request) -> Response:
-        return Response(s.TransferSerializer(selectors.pending_transfers(), many=True).data)
+        pending = list(selectors.pending_transfers())
+        audit_list_read(action="referral.list_read", actor=request.user, organisation_id=request.tenant.pk,
+                        target_type="referrals.transferrequest", ids=[t.pk for t in pending],
+                        reason="approvals")  # fmt: skip
+        return Response(s.TransferSerializer(pending, many=True).data)
 
 
 def _transfer(transfer_id: int) -> Any:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agreements.policy import Level, SharingDenied
+from core.audit_trail import audit_list_read
 from hub.forms_util import add_service_errors
 from referrals import rights, selectors, services
 from referrals.forms import DeclineForm, SummaryForm, TransferForm
@@ -129,6 +130,10 @@ def approvals(request: HttpRequest, decline_form: Any = None, declining: int | N
         for t in selectors.pending_transfers()
     ]
     decided = selectors.transfers().exclude(status="pending")[:30]
+    # Pending transfers show why naming the person is necessary: one audited read naming their ids.
+    audit_list_read(action="referral.list_read", actor=request.user, organisation_id=request.tenant.pk,
+                    target_type="referrals.transferrequest", ids=[row["transfer"].pk for row in pending],
+                    reason="approvals")  # fmt: skip
     return render(request, "referrals/approvals.html", {"pending": pending, "decided": decided}, status=status)
 
 

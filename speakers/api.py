@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.audit_trail import audit_read
 from hub.api_errors import call_service as _call
 from hub.api_pagination import HubPagination, page_response
 from hub.input_guard import StorableMultiPartParser
@@ -86,7 +87,10 @@ class RequestDetailView(APIView):
 
     @extend_schema(responses=s.EventRequestSerializer, summary="One request")
     def get(self, request: Request, pk: int) -> Response:
-        return _detail(request, pk)
+        event_request = selectors.event_request_get(membership=request.membership, pk=pk)
+        audit_read(action="speaker_request.read", actor=request.user, organisation_id=request.tenant.pk,
+                   target=event_request, reason="api")  # fmt: skip
+        return Response(s.EventRequestSerializer(event_request).data)
 
 
 class AssessView(APIView):

@@ -99,6 +99,10 @@ class Scope(enum.StrEnum):
     RETURN_PREPARE = "return:prepare"  # assemble a year's return, note gaps
     RETURN_SIGN_OFF = "return:sign_off"  # the Prevent lead signs it off
 
+    # The organisation's own audit trail (core.audit_trail): read, filter, export as CSV. Not the
+    # Prevent lead or the admin: the people whose acts the trail records are not its readers.
+    AUDIT_READ = "audit:read"
+
 
 _EVERY_ROLE = frozenset(Role.values)
 
@@ -173,6 +177,7 @@ SCOPE_ROLES: dict[Scope, frozenset[str]] = {
     Scope.RETURN_SIGN_OFF: frozenset({Role.PREVENT_LEAD}),
     Scope.PARTNERS_OVERSEE: frozenset({Role.PREVENT_LEAD, Role.DATA_PROTECTION_OFFICER, Role.AUDITOR, Role.ORG_ADMIN}),
     Scope.PARTNERS_TRAINING: frozenset({Role.PREVENT_LEAD, Role.ORG_ADMIN}),
+    Scope.AUDIT_READ: frozenset({Role.AUDITOR, Role.DATA_PROTECTION_OFFICER}),
 }
 
 

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.audit_trail import audit_list_read
 from hub.api_errors import call_service as _call
 from hub.api_pagination import HubPagination, page_response
 from tenants.scopes import Scope
@@ -57,7 +58,13 @@ class TriageQueueView(APIView):
 
     @extend_schema(responses=s.ConcernSerializer(many=True), summary="Concerns waiting for triage")
     def get(self, request: Request) -> Response:
-        return page_response(request, self, selectors.triage_queue(membership=request.membership), s.ConcernSerializer)
+        response = page_response(request, self, selectors.triage_queue(membership=request.membership),
+                                 s.ConcernSerializer)  # fmt: skip
+        # One audited read for the page of concerns sent, naming their ids.
+        audit_list_read(action="concern.list_read", actor=request.user, organisation_id=request.tenant.pk,
+                        target_type="welfare.concern", ids=[c["id"] for c in response.data["results"]],
+                        reason="triage_queue")  # fmt: skip
+        return response
 
 
 class TriageView(APIView):
@@ -133,6 +140,7 @@ class EscalationView(APIView):
     @extend_schema(responses=s.CaseSummarySerializer, summary="A case's Prevent stages, outcome and category")
     def get(self, request: Request, case_id: int) -> Response:
         case = selectors.case_get(membership=request.membership, pk=case_id)
+        services.case_view_record(actor=request.user, case=case, via_api=True)
         return Response(s.CaseSummarySerializer(case).data)
 
     @extend_schema(request=s.EscalationSerializer, responses=s.CaseSummarySerializer,

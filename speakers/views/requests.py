@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.audit_trail import audit_read
 from hub.forms_util import add_service_errors
 from speakers import rights, selectors, services
 from speakers.choices import Outcome, Status
@@ -150,6 +151,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress_form": ProgressForm(),
         "Status": Status,
     }
+    # The page shows the speakers, the assessment and its rationale: one audited read per view.
+    audit_read(action="speaker_request.read", actor=request.user, organisation_id=request.tenant.pk,
+               target=event_request, reason="page")  # fmt: skip
     return render(request, "speakers/detail.html", context)
 
 

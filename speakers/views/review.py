@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.audit_trail import audit_read
 from hub.forms_util import add_service_errors
 from speakers import rights, selectors, services
 from speakers.forms import AssessmentForm, DecisionForm, EscalateForm
@@ -114,6 +115,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Decision recorded. " + _shared_message(decision.shared_checks))
             return redirect("speakers:detail", pk=pk)
     status = 400 if request.method == "POST" else 200
+    # The page shows the assessment's risk summary: one audited read per view.
+    audit_read(action="speaker_request.read", actor=request.user, organisation_id=request.tenant.pk,
+               target=event_request, reason="decide")  # fmt: skip
     return render(request, "speakers/decide.html", {"form": form, "r": event_request}, status=status)
 
 

@@ -110,6 +110,7 @@ def _after(
         else:
             messages.success(request, done)
             return redirect("welfare:case", case_id=case.pk)
+    services.case_view_record(actor=request.user, case=case)  # the case page again, with the form's errors
     return render(request, "welfare/case_detail.html", _case_context(request, case, **{form_name: form}), status=400)
 
 
@@ -216,6 +217,7 @@ def escalation(request: HttpRequest, case: Case) -> HttpResponse:
             messages.success(request, "Stages and outcome recorded.")
             return redirect("welfare:case", case_id=case.pk)
     status = 400 if request.method == "POST" else 200
+    services.case_view_record(actor=request.user, case=case)  # the page shows the case's stages and outcome
     return render(request, "welfare/escalation.html", {"case": case, "form": form}, status=status)
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from core.audit_trail import audit_list_read, audit_read
 from hub.forms_util import add_service_errors
 from tenants.scopes import Scope, scope_required, scopes_of
 from welfare import rights, selectors, services
@@ -52,9 +53,11 @@ def concern_new(request: HttpRequest) -> HttpResponse:
 
 @scope_required(Scope.WELFARE_TRIAGE)
 def triage_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "welfare/triage_list.html", {"concerns": selectors.triage_queue(membership=request.membership)}
-    )
+    concerns = list(selectors.triage_queue(membership=request.membership))
+    # The queue shows who each concern is about: one audited read for the page, naming the ids shown.
+    audit_list_read(action="concern.list_read", actor=request.user, organisation_id=request.tenant.pk,
+                    target_type="welfare.concern", ids=[c.pk for c in concerns], reason="triage_queue")  # fmt: skip
+    return render(request, "welfare/triage_list.html", {"concerns": concerns})
 
 
 @scope_required(Scope.WELFARE_TRIAGE)
@@ -79,4 +82,6 @@ def triage(request: HttpRequest, concern_id: int) -> HttpResponse:
                 return redirect("welfare:case", case_id=concern.case_id)
             return redirect("welfare:triage_list")
     status = 400 if request.method == "POST" else 200
+    audit_read(action="concern.read", actor=request.user, organisation_id=request.tenant.pk, target=concern,
+               reason="triage")  # fmt: skip
     return render(request, "welfare/triage.html", {"concern": concern, "form": form}, status=status)

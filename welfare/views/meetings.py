@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.audit_trail import audit_read
 from hub.forms_util import add_service_errors
 from tenants.models import User
 from tenants.scopes import Scope, scope_required
@@ -61,6 +62,9 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: object) ->
 @scope_required(Scope.WELFARE_MEETINGS)
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk=meeting_id)
+    # The agenda names people of concern and what was discussed: one audited read per view.
+    audit_read(action="meeting.read", actor=request.user, organisation_id=request.tenant.pk, target=meeting,
+               reason="page")  # fmt: skip
     return render(request, "welfare/meeting_detail.html", _meeting_context(request, meeting))
 
 

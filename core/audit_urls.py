@@ -1,0 +1,20 @@
+"""The audit trail's addresses: pages on an organisation's host (/audit/), its API
+(/api/v1/audit/), and the platform's trail on the public site (/operator/audit/)."""
+
+from django.urls import path
+
+from core import audit_api, audit_views
+
+tenant_pages = [
+    path("", audit_views.organisation_trail, name="audit_trail"),
+    path("export.csv", audit_views.organisation_export, name="audit_export"),
+]
+
+tenant_api = [
+    path("events/", audit_api.AuditEventListView.as_view(), name="api_audit_events"),
+]
+
+operator_pages = [
+    path("", audit_views.platform_trail, name="operator_audit"),
+    path("export.csv", audit_views.platform_export, name="operator_audit_export"),
+]

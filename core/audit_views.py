@@ -1,0 +1,88 @@
+"""The audit trail's pages: an organisation's own events at /audit/ on its host (the auditor and
+the data protection officer, `Scope.AUDIT_READ`) and the platform's events at /operator/audit/ on
+the public site (platform operators). Read-only: GET and HEAD only; which events belong to whom
+is `core.audit_trail`'s rule.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from core import audit_trail
+from core.dates import today
+from hub.paging import page_of
+from tenants.scopes import Scope, scope_required
+
+PER_PAGE = 50
+
+
+def _require_operator(request: HttpRequest) -> None:
+    """Platform operators only (staff users, as `tenants.views.operator_organisations` requires)."""
+    if not request.user.is_staff:
+        raise PermissionDenied("Only platform operators can read the platform's audit trail.")
+
+
+def _trail_page(
+    request: HttpRequest, organisation_id: int | None, context: dict[str, object], export: str
+) -> HttpResponse:
+    form = audit_trail.filter_form(request.GET, organisation_id)
+    events = audit_trail.filtered(audit_trail.events_of(organisation_id), form)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    page = page_of(request, events, per_page=PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [(event, audit_trail.detail_text(event.detail)) for event in page.object_list]
+    context |= {"form": form, "page": page, "rows": rows, "filtered": form.is_bound,
+                "export_url": reverse(export) + (f"?{query.urlencode()}" if query else "")}  # fmt: skip
+    return render(request, "core/audit_events.html", context, status=status)
+
+
+def _export(request: HttpRequest, organisation_id: int | None, name: str) -> HttpResponse:
+    form = audit_trail.filter_form(request.GET, organisation_id)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse("The filters are not valid; correct them on the audit page.", status=400,
+                            content_type="text/plain; charset=utf-8")  # fmt: skip
+    events = audit_trail.filtered(audit_trail.events_of(organisation_id), form)
+    # The export is itself an event, recorded before the file is written: it is in the trail even
+    # if the download breaks off (and in the file too, as its newest row, when the filters match it).
+    audit_trail.audit_export(actor=request.user, organisation_id=organisation_id, form=form, rows=events.count())
+    response = StreamingHttpResponse(audit_trail.csv_lines(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-audit-{today().isoformat()}.csv"'
+    return response
+
+
+@scope_required({"GET": Scope.AUDIT_READ})
+@require_safe
+def organisation_trail(request: HttpRequest) -> HttpResponse:
+    """This organisation's events, newest first, 50 a page, filtered by the GET parameters."""
+    return _trail_page(request, request.tenant.pk, {"heading": f"Audit trail of {request.tenant.name}",
+                                                    "platform": False}, "audit_export")  # fmt: skip
+
+
+@scope_required({"GET": Scope.AUDIT_READ})
+@require_safe
+def organisation_export(request: HttpRequest) -> HttpResponse:
+    """This organisation's filtered events as a CSV file (streamed); the export is an `audit.export` event."""
+    return _export(request, request.tenant.pk, request.tenant.slug)
+
+
+@login_required
+@require_safe
+def platform_trail(request: HttpRequest) -> HttpResponse:
+    """The platform's events (no organisation), for platform operators, filtered as on /audit/."""
+    _require_operator(request)
+    return _trail_page(request, audit_trail.PLATFORM, {"heading": "Platform audit trail", "platform": True},
+                       "operator_audit_export")  # fmt: skip
+
+
+@login_required
+@require_safe
+def platform_export(request: HttpRequest) -> HttpResponse:
+    """The platform's filtered events as CSV, for platform operators; an `audit.export` platform event."""
+    _require_operator(request)
+    return _export(request, audit_trail.PLATFORM, "platform")
