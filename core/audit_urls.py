@@ -8,6 +8,8 @@ from core import audit_api, audit_views
 tenant_pages = [
     path("", audit_views.organisation_trail, name="audit_trail"),
     path("export.csv", audit_views.organisation_export, name="audit_export"),
+    path("checkpoint.json", audit_views.organisation_checkpoint, name="audit_checkpoint"),
+    path("events.jsonl", audit_views.organisation_events, name="audit_events_export"),
 ]
 
 tenant_api = [
@@ -17,4 +19,6 @@ tenant_api = [
 operator_pages = [
     path("", audit_views.platform_trail, name="operator_audit"),
     path("export.csv", audit_views.platform_export, name="operator_audit_export"),
+    path("checkpoint.json", audit_views.platform_checkpoint, name="operator_audit_checkpoint"),
+    path("events.jsonl", audit_views.platform_events, name="operator_audit_events_export"),
 ]

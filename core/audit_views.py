@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from core import audit_trail
+from core import audit, audit_trail
 from core.dates import today
 from hub.paging import page_of
 from tenants.scopes import Scope, scope_required
@@ -86,3 +88,68 @@ def platform_export(request: HttpRequest) -> HttpResponse:
     """The platform's filtered events as CSV, for platform operators; an `audit.export` platform event."""
     _require_operator(request)
     return _export(request, audit_trail.PLATFORM, "platform")
+
+
+def _checkpoint(request: HttpRequest, organisation_id: int | None, name: str) -> HttpResponse:
+    """The chain's latest signed checkpoint, to keep off the server (`python -m core.audit_offline`)."""
+    try:
+        exported = audit.checkpoint_export(organisation_id)
+    except ValueError:
+        return HttpResponse(
+            "The audit chain did not verify, so no checkpoint was signed. The platform operator has "
+            "been told by the failed check; run `manage.py audit_verify` for the details.",
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    audit.audit_record(
+        action="audit.checkpoint_download",
+        actor=request.user,
+        organisation_id=organisation_id,
+        detail={"seq": exported["statement"]["seq"]},
+    )
+    response = JsonResponse(exported, json_dumps_params={"indent": 2, "sort_keys": True})
+    response["Content-Disposition"] = f'attachment; filename="{name}-audit-checkpoint-{today().isoformat()}.json"'
+    return response
+
+
+def _event_lines(organisation_id: int | None) -> object:
+    for event in audit.events_export(organisation_id):
+        yield json.dumps(event, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def _events(request: HttpRequest, organisation_id: int | None, name: str) -> HttpResponse:
+    """The whole chain as JSON Lines, for the offline verifier; the download is recorded first."""
+    audit.audit_record(action="audit.chain_export", actor=request.user, organisation_id=organisation_id)
+    response = StreamingHttpResponse(_event_lines(organisation_id), content_type="application/jsonl; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-audit-events-{today().isoformat()}.jsonl"'
+    return response
+
+
+@scope_required({"GET": Scope.AUDIT_READ})
+@require_safe
+def organisation_checkpoint(request: HttpRequest) -> HttpResponse:
+    """This organisation's latest signed checkpoint (JSON); an `audit.checkpoint_download` event."""
+    return _checkpoint(request, request.tenant.pk, request.tenant.slug)
+
+
+@scope_required({"GET": Scope.AUDIT_READ})
+@require_safe
+def organisation_events(request: HttpRequest) -> HttpResponse:
+    """This organisation's whole chain as JSON Lines (streamed); an `audit.chain_export` event."""
+    return _events(request, request.tenant.pk, request.tenant.slug)
+
+
+@login_required
+@require_safe
+def platform_checkpoint(request: HttpRequest) -> HttpResponse:
+    """The platform chain's latest signed checkpoint, for platform operators."""
+    _require_operator(request)
+    return _checkpoint(request, audit_trail.PLATFORM, "platform")
+
+
+@login_required
+@require_safe
+def platform_events(request: HttpRequest) -> HttpResponse:
+    """The platform chain as JSON Lines, for platform operators."""
+    _require_operator(request)
+    return _events(request, audit_trail.PLATFORM, "platform")

@@ -243,3 +243,49 @@ def test_the_page_markup_has_unique_ids_and_labels_pointing_at_fields(org_a, aud
         for one in target.split():
             assert one in ids
     assert "There is a problem" in html
+
+
+def test_the_auditor_downloads_a_checkpoint_and_later_proves_a_deleted_event(org_a, auditor_a, client_on, tmp_path):
+    """The journey the page describes: keep a checkpoint off the hub, later check the events against it."""
+    from core import audit_offline
+    from core.audit import audit_maintenance
+
+    # given: a few events, and the auditor keeps today's checkpoint
+    events = _events(org_a, 4, action="test.kept")
+    client = client_on(org_a, auditor_a)
+    page = _text(client.get("/audit/"))
+    checkpoint = client.get("/audit/checkpoint.json")
+    kept = tmp_path / "checkpoint.json"
+    kept.write_bytes(checkpoint.content)
+
+    # when: the events as they are now, then after someone deletes one the checkpoint covers
+    def download() -> str:
+        answer = client_on(org_a, auditor_a).get("/audit/events.jsonl")
+        path = tmp_path / "events.jsonl"
+        path.write_bytes(b"".join(answer.streaming_content))
+        return str(path)
+
+    intact = audit_offline.main(["--checkpoint", str(kept), download()])
+    connection.set_schema_to_public()
+    with audit_maintenance(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
+    tampered_file = download()
+
+    # then
+    assert "Prove later that this trail was not rewritten" in page
+    assert checkpoint.status_code == 200 and "attachment" in checkpoint["Content-Disposition"]
+    assert intact == 0
+    assert audit_offline.main(["--checkpoint", str(kept), tampered_file]) == 1
+    connection.set_schema_to_public()
+    actions = list(AuditEvent.objects.filter(organisation_id=org_a.pk).values_list("action", flat=True))
+    assert "audit.checkpoint_download" in actions and actions.count("audit.chain_export") == 2
+
+
+def test_checkpoint_downloads_are_for_the_trails_readers_only(org_a, member, client_on, make_user):
+    organiser = client_on(org_a, member(org_a, Role.ORGANISER))
+    non_operator = client_on(None, member(org_a, Role.AUDITOR))
+    answers = [organiser.get("/audit/checkpoint.json"), organiser.get("/audit/events.jsonl"),
+               non_operator.get("/operator/audit/checkpoint.json"), non_operator.get("/operator/audit/events.jsonl")]  # fmt: skip
+    operator = client_on(None, make_user(is_staff=True))
+    assert [a.status_code for a in answers] == [403, 403, 403, 403]
+    assert operator.get("/operator/audit/checkpoint.json").json()["statement"]["chain"] == "platform"
