@@ -58,10 +58,10 @@ def _org(slug: str) -> Any:
 
 
 def _member(organisation: Any, *roles: str, **fields: Any) -> Any:
+    import secrets
+
     from tenants import services
     from tests.factories import UserFactory
-
-    import secrets
 
     # Each process starts the factory's sequence again: a random address keeps emails unique.
     fields.setdefault("email", f"person-{secrets.token_hex(6)}@test.example")
@@ -109,7 +109,6 @@ def setup() -> dict[str, Any]:
     agreement = drafting.active([alderley, brackenford])
     reviewers = [_member(alderley, Role.REVIEWER) for _ in range(3)]
     organiser = _member(alderley, Role.ORGANISER)
-    senior = _member(alderley, Role.SENIOR_DECISION_MAKER)
     _member(alderley, Role.ORG_ADMIN)
     searcher = _member(brackenford, Role.PREVENT_LEAD)
     requests = []
@@ -219,51 +218,74 @@ def _tenant_schemas() -> list[Any]:
 
 def invariants() -> dict[str, Any]:
     """Problems with rows that must go together (empty lists = all or nothing held), with counts."""
-    from django.db.models import Count
-    from django_tenants.utils import tenant_context
-
-    from agreements.models import AgreementVersion, Level, Signature
-    from agreements.services import required_signer_ids
     from core.audit import audit_verify
+
+    counts: dict[str, int] = {}
+    problems = _share_problems(counts) + _signature_problems(counts) + _tenant_problems(counts)
+    from core.models import AuditEvent
+
+    counts["audit_events"] = AuditEvent.objects.count()
+    return {"problems": problems, "audit": audit_verify(), "counts": counts}
+
+
+def _share_problems(counts: dict[str, int]) -> list[str]:
+    """Every shared check has both envelopes, both archive keys, a recipient key with its grant, its
+    name tokens (if current) and exactly one share audit event; versions run 1..n with one current."""
+    from agreements.models import Level
     from core.models import AuditEvent
     from sharing.models import ChannelGrant, Envelope, EnvelopeKey, NameToken, SharedCheck
-    from speakers.models import Decision, EventRequest
 
     problems: list[str] = []
     checks = SharedCheck.objects.filter(recipient__isnull=True)
-    share_events = Counter(
+    events = Counter(
         AuditEvent.objects.filter(action__in=["exchange.share", "exchange.correct"]).values_list("target_id", flat=True)
     )
     for check in checks:
         levels = sorted(Envelope.objects.filter(check_row=check).values_list("level", flat=True))
         if levels != [Level.SUMMARY, Level.FULL]:
             problems.append(f"check {check.pk}: envelopes at levels {levels}")
-        archive = EnvelopeKey.objects.filter(envelope__check_row=check, channel__agreement__isnull=True).count()
-        if archive != 2:
-            problems.append(f"check {check.pk}: {archive} archive keys (2 expected)")
-        shared_keys = EnvelopeKey.objects.filter(envelope__check_row=check, channel__agreement__isnull=False)
-        if check.is_current and check.withdrawn_at is None and not shared_keys.exists():
+        keys = EnvelopeKey.objects.filter(envelope__check_row=check)
+        if keys.filter(channel__agreement__isnull=True).count() != 2:
+            problems.append(f"check {check.pk}: not 2 archive keys")
+        shared = keys.filter(channel__agreement__isnull=False)
+        if check.is_current and check.withdrawn_at is None and not shared.exists():
             problems.append(f"check {check.pk}: current but no recipient key")
-        for key in shared_keys.select_related("channel"):
-            if not ChannelGrant.objects.filter(channel=key.channel).exists():
-                problems.append(f"check {check.pk}: key on channel {key.channel_id} with no grant")
+        if shared.exclude(channel__in=ChannelGrant.objects.values("channel")).exists():
+            problems.append(f"check {check.pk}: a key on a channel with no grant")
         if check.is_current and not NameToken.objects.filter(check_row=check).exists():
             problems.append(f"check {check.pk}: no name tokens")
-        if share_events[str(check.pk)] != 1:
-            problems.append(f"check {check.pk}: {share_events[str(check.pk)]} share audit events (1 expected)")
-    audited = {int(t) for t in share_events}
-    orphans = audited - set(checks.values_list("pk", flat=True))
+        if events[str(check.pk)] != 1:
+            problems.append(f"check {check.pk}: {events[str(check.pk)]} share audit events (1 expected)")
+    orphans = {int(t) for t in events} - set(checks.values_list("pk", flat=True))
     if orphans:
         problems.append(f"share audit events for missing checks {sorted(orphans)}")
+    problems += _version_problems(checks)
+    counts["shared_checks"] = checks.count()
+    return problems
+
+
+def _version_problems(checks: Any) -> list[str]:
+    """Each shared record's versions run 1..n and exactly one is current."""
+    from django.db.models import Count
+
+    problems = []
     for row in checks.values("source_id", "source_ref").annotate(n=Count("pk")).order_by():
-        versions = sorted(
-            checks.filter(source_id=row["source_id"], source_ref=row["source_ref"]).values_list("version", flat=True)
-        )
-        current = checks.filter(source_id=row["source_id"], source_ref=row["source_ref"], is_current=True).count()
+        same = checks.filter(source_id=row["source_id"], source_ref=row["source_ref"])
+        versions = sorted(same.values_list("version", flat=True))
+        current = same.filter(is_current=True).count()
         if versions != list(range(1, len(versions) + 1)) or current != 1:
             problems.append(f"{row['source_ref']}: versions {versions}, {current} current")
+    return problems
 
-    sign_events = Counter(
+
+def _signature_problems(counts: dict[str, int]) -> list[str]:
+    """Each signature has its audit event and no other; a version is in force iff every required party signed."""
+    from agreements.models import AgreementVersion, Signature
+    from agreements.services import required_signer_ids
+    from core.models import AuditEvent
+
+    problems: list[str] = []
+    events = Counter(
         (e.target_id, e.organisation_id, e.detail.get("version"))
         for e in AuditEvent.objects.filter(action="agreement.sign")
     )
@@ -271,49 +293,48 @@ def invariants() -> dict[str, Any]:
         (str(s.version.agreement_id), s.organisation_id, s.version.number)
         for s in Signature.objects.select_related("version")
     )
-    if sign_events != signatures:
-        problems.append(f"signatures {dict(signatures)} != sign audit events {dict(sign_events)}")
+    if events != signatures:
+        problems.append(f"signatures {dict(signatures)} != sign audit events {dict(events)}")
     for version in AgreementVersion.objects.select_related("agreement"):
         signed = set(version.signatures.values_list("organisation_id", flat=True))
         complete = required_signer_ids(version.agreement, version) <= signed
         if complete != (version.fully_signed_at is not None):
-            problems.append(f"agreement version {version.pk}: all signed={complete}, in force={version.fully_signed_at}")
+            problems.append(f"version {version.pk}: all signed {complete}, in force {version.fully_signed_at}")
         in_force_events = AuditEvent.objects.filter(
             action="agreement.fully_signed", target_id=str(version.agreement_id), detail__version=version.number
         ).count()
         if in_force_events != (1 if version.fully_signed_at else 0):
-            problems.append(f"agreement version {version.pk}: {in_force_events} in-force audit events")
+            problems.append(f"version {version.pk}: {in_force_events} in-force audit events")
+    counts["signatures"] = Signature.objects.count()
+    return problems
 
-    counts = {
-        "shared_checks": checks.count(),
-        "signatures": Signature.objects.count(),
-        "audit_events": AuditEvent.objects.count(),
-        "imported_requests": 0,
-        "concerns": 0,
-    }
+
+def _tenant_problems(counts: dict[str, int]) -> list[str]:
+    """In each organisation: imported requests match the rows their import events name, each with its
+    decision; every welfare concern has its audit event."""
+    from django_tenants.utils import tenant_context
+
+    from core.models import AuditEvent
+    from speakers.models import Decision, EventRequest
+    from welfare.models import Concern
+
+    problems: list[str] = []
+    counts["imported_requests"] = counts["concerns"] = 0
     for organisation in _tenant_schemas():
         with tenant_context(organisation):
-            from welfare.models import Concern
-
+            events = AuditEvent.objects.filter(organisation_id=organisation.pk)
             imported = EventRequest.objects.filter(imported=True)
-            rows_audited = sum(
-                e.detail.get("rows", 0)
-                for e in AuditEvent.objects.filter(action="speakers.import", organisation_id=organisation.pk)
-            )
-            if imported.count() != rows_audited:
-                problems.append(f"{organisation.slug}: {imported.count()} imported requests, {rows_audited} audited")
-            undecided = imported.exclude(pk__in=Decision.objects.values("request_id")).count()
-            if undecided:
-                problems.append(f"{organisation.slug}: {undecided} imported requests without their decision")
+            audited = sum(e.detail.get("rows", 0) for e in events.filter(action="speakers.import"))
+            if imported.count() != audited:
+                problems.append(f"{organisation.slug}: {imported.count()} imported requests, {audited} audited")
+            if imported.exclude(pk__in=Decision.objects.values("request_id")).exists():
+                problems.append(f"{organisation.slug}: imported requests without their decision")
+            concerns, raised = Concern.objects.count(), events.filter(action="welfare.concern_raised").count()
+            if concerns != raised:
+                problems.append(f"{organisation.slug}: {concerns} concerns, {raised} audit events")
             counts["imported_requests"] += imported.count()
-            concerns = Concern.objects.count()
-            concern_events = AuditEvent.objects.filter(
-                action="welfare.concern_raised", organisation_id=organisation.pk
-            ).count()
-            if concerns != concern_events:
-                problems.append(f"{organisation.slug}: {concerns} concerns, {concern_events} audit events")
             counts["concerns"] += concerns
-    return {"problems": problems, "audit": audit_verify(), "counts": counts}
+    return problems
 
 
 def open_all() -> dict[str, Any]:

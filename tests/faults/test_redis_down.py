@@ -67,6 +67,11 @@ def test_with_redis_down_pages_and_sharing_work_and_live_notifications_resume_wh
         ]
         while_down = messages_within(ws, 2)
         close_code = ws.close_code
+        try:
+            presence_socket(port, "brackenford", searcher).close()
+            socket_while_down = "accepted"
+        except Exception as exc:  # noqa: BLE001 - the handshake is refused while the layer is down
+            socket_while_down = f"refused ({type(exc).__name__})"
         during = private_hub.json("invariants")
 
         private_redis.start()
@@ -88,8 +93,9 @@ def test_with_redis_down_pages_and_sharing_work_and_live_notifications_resume_wh
         "\nRedis down: "
         + ", ".join(f"{o.what} {o.status} in {o.millis:.0f} ms" for o in down)
         + f"; socket open during the fault: {while_down is not None} (close code {close_code}), "
-        f"kept after it: {old_socket_alive}; "
-        f"socket ready {reconnected:.1f} s and live event received {resumed_after or float('nan'):.1f} s after Redis returned"
+        f"kept after it: {old_socket_alive}; a new socket while down: {socket_while_down}; "
+        f"socket ready {reconnected:.1f} s and live event received {resumed_after or float('nan'):.1f} s "
+        "after Redis returned"
     )
     assert served_throughout
     assert [o.status for o in down] == [200, 200, 200, 302, 302, 200], [(o.what, o.status) for o in down]
