@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -123,5 +126,19 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", {"message": message}, status=403)
 
 
+# Seconds a client should wait before retrying while the database is unreachable.
+DATABASE_RETRY_AFTER = 5
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; 503 with `Retry-After` when the database was unreachable (a restart, a failover).
+
+    Called by Django inside the failed request's exception handling, so `sys.exc_info()` is the
+    error. The 503 page is static: nothing on it needs the database.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = render(None, "503.html", {}, status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
     return render(request, "500.html", {}, status=500)
