@@ -20,7 +20,9 @@ CASES_PROPERTY = "attack_cases"
 
 @pytest.fixture(scope="module")
 def attack_world(django_db_setup: None, django_db_blocker, world) -> Iterator[AttackWorld]:
-    """B = Alderley (counterpart Brackenford), A = the Northern HE Network, built once for the module in a transaction rolled back after it.
+    """B = Alderley (counterpart Brackenford), A = the Northern HE Network.
+
+    Built once for the module in a transaction rolled back after it.
 
     Each test's own `db` transaction nests inside this one (a savepoint), as Django's
     `TestCase.setUpTestData` does, so building the objects (≈20 s) is paid once, not per endpoint.

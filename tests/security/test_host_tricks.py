@@ -83,8 +83,10 @@ def test_no_host_trick_reaches_b_as_a_member_of_a(ada, org_b, trick, host, extra
             else:
                 expected = status
             if response.status_code != expected or _names_b(response.content):
-                wrong.append(f"{trick}: GET {path} ({how}) -> {response.status_code}, expected {expected}, "
-                             f"names {_names_b(response.content)}")  # fmt: skip
+                wrong.append(
+                    f"{trick}: GET {path} ({how}) -> {response.status_code}, expected {expected}, "
+                    f"names {_names_b(response.content)}"
+                )
 
     # then
     record_property("attack_cases", 2 * len(PATHS))
@@ -105,7 +107,9 @@ def test_a_host_outside_the_allowed_hosts_gets_a_400_not_a_500(db, world, path):
 
 
 @pytest.mark.parametrize(
-    "extra", [{"HTTP_X_FORWARDED_HOST": B_HOST}, {"HTTP_FORWARDED": f"host={B_HOST}"}], ids=["x-forwarded-host", "forwarded"]
+    "extra",
+    [{"HTTP_X_FORWARDED_HOST": B_HOST}, {"HTTP_FORWARDED": f"host={B_HOST}"}],
+    ids=["x-forwarded-host", "forwarded"],
 )
 def test_a_forwarded_host_naming_b_is_ignored_on_as_own_host(ada, org_b, extra):
     # given: Ada on her own organisation's host, with a header naming B's host
@@ -137,8 +141,9 @@ def server(committing_db) -> Iterator[int]:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     running = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, lifespan="off", log_level="warning",
-                       proxy_headers=True)  # fmt: skip
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", proxy_headers=True
+        )
     )
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -153,8 +158,12 @@ def server(committing_db) -> Iterator[int]:
 
 def _raw_get(port: int, request_line_target: str, host: str, headers: dict[str, str]) -> tuple[int, bytes]:
     """Send `GET <target> HTTP/1.1` with `Host: host` byte for byte; the status and body."""
-    lines = [f"GET {request_line_target} HTTP/1.1", f"Host: {host}", "Connection: close", *(
-        f"{k}: {v}" for k, v in headers.items())]  # fmt: skip
+    lines = [
+        f"GET {request_line_target} HTTP/1.1",
+        f"Host: {host}",
+        "Connection: close",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         response = http.client.HTTPResponse(sock)

@@ -88,8 +88,15 @@ def test_a_member_of_a_connected_on_her_own_host_receives_nothing_sent_to_bs_gro
     sends = [
         (organisation_group(b_schema), {"type": "notify", "scope": "org:read", "payload": {"n": 1}}),
         # Packed for Ada's own id, as `core.live.people_notify` packs recipients: still B's group.
-        (organisation_group(b_schema), {"type": "notify", "scope": "org:read", "payload": {"n": 2},
-                                        "each": recipients_pack({ada.pk: (1, 1), ben.pk: (2, 1)})}),  # fmt: skip
+        (
+            organisation_group(b_schema),
+            {
+                "type": "notify",
+                "scope": "org:read",
+                "payload": {"n": 2},
+                "each": recipients_pack({ada.pk: (1, 1), ben.pk: (2, 1)}),
+            },
+        ),
         (person_group(b_schema, ada.pk), {"type": "notify", "scope": "org:read", "payload": {"n": 3}}),
         (person_group(b_schema, ben.pk), {"type": "notify", "scope": "org:read", "payload": {"n": 4}}),
         (person_group(b_schema, ben.pk), {"type": "session.close"}),
