@@ -206,6 +206,11 @@ PUBLIC_ROUTES: dict[str, str] = {
     "login": OPEN,
     "invitation_accept": INVITATION,
     "operator_organisations": OPERATOR_ONLY,
+    # The platform's audit trail (`audit-reads`, core/audit_urls.py): login_required, then 403 for non-operators.
+    "operator_audit": OPERATOR_ONLY,
+    "operator_audit_export": OPERATOR_ONLY,
+    "operator_audit_checkpoint": OPERATOR_ONLY,
+    "operator_audit_events_export": OPERATOR_ONLY,
     "logout": OPEN,
     "password_change": SIGNED_IN_ONLY,
     "password_change_done": SIGNED_IN_ONLY,
