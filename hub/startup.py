@@ -29,6 +29,8 @@ SERVING_COMMANDS = frozenset({"runserver", "runworker"})
 KEYLESS_COMMANDS: dict[str, str] = {
     "audit_verify": "recomputes the audit log's SHA-256 hash chain; no key involved",
     "agreement_verify": "checks an exported agreement against the public keys it carries",
+    "hub_backup": "runs pg_dump; a dump holds wrapped keys only, so backing up never needs the master key",
+    "hub_restore": "runs pg_restore into an empty database (which no key check could open yet)",
 }
 
 
