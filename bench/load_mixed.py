@@ -116,7 +116,10 @@ def _agreement(org_a: Any, org_b: Any) -> Any:
 
 
 def _requests(org_a: Any, count: int, names: list[str], decided: int) -> tuple[list[int], list[int], Any]:
-    """Submit and assess `count` low-risk requests at `org_a`; decide the first `decided`. Returns (assessed, decided, reviewer)."""
+    """Submit and assess `count` low-risk requests at `org_a` and decide the first `decided`.
+
+    Returns (ids left assessed, ids decided, the reviewer who decides).
+    """
     import datetime as dt
 
     from django.utils import timezone
@@ -250,17 +253,21 @@ def _call(
     return response.status
 
 
+def _json_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+
 def _one(
     kind: str, plan: dict[str, Any], pool: _Pool, rng: random.Random, conn: http.client.HTTPConnection
 ) -> tuple[str, int]:
-    """Make one request of `kind`; returns the kind actually made (a decision with none left is a page view) and its status."""
+    """Make one request of `kind`; returns the kind made (a page view when none is left to decide) and the status."""
     form_headers = {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": _CSRF}
     if kind == "decide":
         pk = pool.to_decide()
         if pk is not None:
             body = json.dumps({"outcome": "approved", "reasons": "Lawful debate; no risk factors found."}).encode()
-            status = _call(conn, "POST", plan["host_a"], f"/api/v1/speakers/requests/{pk}/decide/", body=body,
-                           Authorization=f"Bearer {plan['decide_token']}", **{"Content-Type": "application/json"})  # fmt: skip
+            path = f"/api/v1/speakers/requests/{pk}/decide/"
+            status = _call(conn, "POST", plan["host_a"], path, body=body, **_json_headers(plan["decide_token"]))
             if status == 200:
                 pool.was_decided(pk)
             return kind, status
@@ -277,8 +284,8 @@ def _one(
         name = rng.choice(plan["names"])
         if rng.random() < 0.5:
             body = json.dumps({"name": name}).encode()
-            return kind, _call(conn, "POST", plan["host_b"], "/api/v1/exchange/search/", body=body,
-                               Authorization=f"Bearer {plan['search_token']}", **{"Content-Type": "application/json"})  # fmt: skip
+            path = "/api/v1/exchange/search/"
+            return kind, _call(conn, "POST", plan["host_b"], path, body=body, **_json_headers(plan["search_token"]))
         from urllib.parse import urlencode
 
         cookie = f"{plan['cookie_b']}; csrftoken={_CSRF}"
@@ -371,9 +378,8 @@ def table(result: dict[str, Any]) -> str:
     ]
     for name, row in [*result["kinds"].items(), ("all", result["overall"])]:
         unexpected = ", ".join(f"{s}: {n}" for s, n in row["unexpected"].items()) or "none"
-        lines.append(
-            f"| {name} | {row['requests']} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | {row['5xx']} | {unexpected} |"
-        )
+        cells = [name, row["requests"], row["rps"], row["p50_ms"], row["p95_ms"], row["5xx"], unexpected]
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     return "\n".join(lines)
 
 
