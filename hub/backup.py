@@ -54,10 +54,9 @@ def _tool_dirs() -> list[Path]:
     except Exception:  # noqa: BLE001, S110 (the wheel is optional; a missing or broken one just adds nothing)
         pass
     dirs += sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-    for name in ("pg_dump",):
-        found = shutil.which(name)
-        if found:
-            dirs.append(Path(found).resolve().parent)
+    on_path = shutil.which("pg_dump")
+    if on_path:
+        dirs.append(Path(on_path).resolve().parent)
     return dirs
 
 
