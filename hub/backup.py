@@ -101,10 +101,12 @@ def _server_major() -> int:
 def _libpq_environment() -> dict[str, str]:
     """The environment that points libpq tools at Django's default database (password via PGPASSWORD)."""
     s = connection.settings_dict
+    options = s.get("OPTIONS") or {}
     env = dict(os.environ)
     for name, value in (
-        ("PGHOST", s.get("HOST")),
-        ("PGPORT", s.get("PORT")),
+        # A socket folder given as `?host=` in DATABASE_URL (the embedded server) lands in OPTIONS.
+        ("PGHOST", s.get("HOST") or options.get("host")),
+        ("PGPORT", s.get("PORT") or options.get("port")),
         ("PGUSER", s.get("USER")),
         ("PGPASSWORD", s.get("PASSWORD")),
         ("PGDATABASE", s.get("NAME")),

@@ -23,12 +23,13 @@ def _admin() -> psycopg.Connection:
     from django.db import connection
 
     s = connection.settings_dict
+    options = s.get("OPTIONS") or {}
     return psycopg.connect(
         dbname="postgres",
         user=s.get("USER") or None,
         password=s.get("PASSWORD") or None,
-        host=s.get("HOST") or None,
-        port=s.get("PORT") or None,
+        host=s.get("HOST") or options.get("host") or None,
+        port=s.get("PORT") or options.get("port") or None,
         autocommit=True,
     )
 
