@@ -28,6 +28,8 @@ SERVING_COMMANDS = frozenset({"runserver", "runworker"})
 # adds it here on purpose: forgetting fails closed (review1: `exchange_reindex` was missed).
 KEYLESS_COMMANDS: dict[str, str] = {
     "agreement_verify": "checks an exported agreement against the public keys it carries",
+    "hub_backup": "runs pg_dump; a dump holds wrapped keys only, so backing up never needs the master key",
+    "hub_restore": "runs pg_restore into an empty database (which no key check could open yet)",
 }
 
 

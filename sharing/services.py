@@ -261,8 +261,12 @@ def _share_one(
     automatic: Level,
     expires_at: dt.datetime,
 ) -> SharedCheck:
+    # no_key: a NO KEY UPDATE lock still makes shares of one version take turns, but lets a search
+    # that is committing an opening of this check (its foreign key check takes KEY SHARE, after the
+    # search took the audit chain's lock) finish first. FOR UPDATE made the two wait on each other:
+    # a deadlock and a server error under bench/load_mixed.py.
     previous = (
-        SharedCheck.objects.select_for_update()
+        SharedCheck.objects.select_for_update(no_key=True)
         .filter(source=source, kind=KIND, source_ref=ref, recipient__isnull=True, is_current=True)
         .first()
     )
@@ -339,7 +343,7 @@ def check_withdraw(*, actor: User, check: SharedCheck, reason: str) -> SharedChe
     if not reason.strip():
         raise ValidationError({"reason": "Say why the check is withdrawn; recipients' access ends at once."})
     with transaction.atomic():
-        check = SharedCheck.objects.select_for_update().get(pk=check.pk)
+        check = SharedCheck.objects.select_for_update(no_key=True).get(pk=check.pk)  # see _share_one
         if check.withdrawn_at is not None:
             # A double click, or two people at once: the first withdrawal stands.
             raise ValidationError({"check": ALREADY_WITHDRAWN})
@@ -375,7 +379,7 @@ def detail_request_create(*, actor: User, organisation: Organisation, check: Sha
         # One open question per organisation and check: a second one (a double click, or a
         # colleague) would only ask the source twice. The check's row is locked so two at once
         # cannot both pass.
-        SharedCheck.objects.select_for_update().filter(pk=check.pk).first()
+        SharedCheck.objects.select_for_update(no_key=True).filter(pk=check.pk).first()  # see _share_one
         if DetailRequest.objects.filter(
             check_row=check, requester_organisation=organisation, status=DetailRequestStatus.PENDING
         ).exists():
