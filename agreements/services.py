@@ -83,7 +83,7 @@ def required_signer_ids(agreement: Agreement, version: AgreementVersion) -> set[
 def _locked(agreement: Agreement) -> Agreement:
     """The agreement, row-locked, with its version in force and its pending version."""
     return (
-        Agreement.objects.select_for_update(of=("self",))
+        Agreement.objects.select_for_update(no_key=True, of=("self",))
         .select_related("current_version", "pending_version")
         .get(pk=agreement.pk)
     )

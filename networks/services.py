@@ -74,7 +74,7 @@ def invitation_create(
         raise ValidationError({"invited": f"{invited} is already a member of {network}."})
     now = timezone.now()
     with transaction.atomic():
-        waiting = NetworkInvitation.objects.select_for_update().filter(
+        waiting = NetworkInvitation.objects.select_for_update(no_key=True).filter(
             network=network, invited=invited, status=NetworkInvitationStatus.PENDING
         )
         for old in waiting:
@@ -103,7 +103,7 @@ def invitation_create(
 
 
 def _open_invitation(invitation: NetworkInvitation) -> NetworkInvitation:
-    locked = NetworkInvitation.objects.select_for_update().get(pk=invitation.pk)
+    locked = NetworkInvitation.objects.select_for_update(no_key=True).get(pk=invitation.pk)
     if locked.status != NetworkInvitationStatus.PENDING:
         raise ValidationError({"invitation": f"This invitation was already {locked.get_status_display().lower()}."})
     if not locked.is_open():
@@ -524,7 +524,7 @@ def action_set_status(
     if status not in ActionStatus.values:
         raise ValidationError({"status": f"Choose one of: {', '.join(ActionStatus.values)}."})
     with transaction.atomic():
-        action = Action.objects.select_for_update().get(pk=action.pk)
+        action = Action.objects.select_for_update(no_key=True).get(pk=action.pk)
         action.status = status
         action.closed_at = None if status == ActionStatus.OPEN else timezone.now()
         if _clean_text(note):

@@ -46,7 +46,7 @@ def email_each(notification_ids: list[int]) -> int:
     organisation = Organisation.objects.get(schema_name=connection.schema_name)
     with transaction.atomic():
         pending = list(
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(no_key=True, skip_locked=True)
             .filter(pk__in=notification_ids, emailed_at__isnull=True, read_at__isnull=True)
             .order_by("pk")
         )
@@ -81,7 +81,7 @@ def digest(now: timezone.datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         pending = list(
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(no_key=True, skip_locked=True)
             .filter(emailed_at__isnull=True, read_at__isnull=True, created_at__lte=now)
             .order_by("recipient_id", "created_at", "pk")
         )

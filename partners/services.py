@@ -71,7 +71,9 @@ def report_assemble(*, actor: User, organisation: Organisation, period: Period |
         raise ValidationError({"period": f"{chosen.label} is too far back to report on through the hub."})
     with transaction.atomic():
         figures = assembly.figures_for(chosen, today)
-        draft = PartnerReport.objects.select_for_update().filter(period_code=chosen.code, status="draft").first()
+        draft = (
+            PartnerReport.objects.select_for_update(no_key=True).filter(period_code=chosen.code, status="draft").first()
+        )
         now = timezone.now()
         if draft is None:
             latest = PartnerReport.objects.filter(period_code=chosen.code).aggregate(n=Max("version"))["n"] or 0
@@ -119,7 +121,7 @@ def report_edit(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        report = PartnerReport.objects.select_for_update().get(pk=report.pk)
+        report = PartnerReport.objects.select_for_update(no_key=True).get(pk=report.pk)
         _require_draft(report)
         for name in NARRATIVE_FIELDS:
             setattr(report, name, getattr(narrative, name).strip())
@@ -161,7 +163,7 @@ def _sign_off_and_share(
     *, actor: User, organisation: Organisation, report: PartnerReport, universities: list[Organisation]
 ) -> PartnerReport:
     with transaction.atomic():
-        report = PartnerReport.objects.select_for_update().get(pk=report.pk)
+        report = PartnerReport.objects.select_for_update(no_key=True).get(pk=report.pk)
         _require_draft(report)
         now = timezone.now()
         report.status, report.signed_off_by, report.signed_off_at = ReportStatus.SENT, actor, now

@@ -101,7 +101,7 @@ def _share_summary(actor: User | None, source: Organisation, case: Case, recipie
             level=Level.SUMMARY, record=record,
         )  # fmt: skip
         now = timezone.now()
-        share, created = SummaryShare.objects.select_for_update().get_or_create(
+        share, created = SummaryShare.objects.select_for_update(no_key=True).get_or_create(
             case_number=case.pk,
             recipient=recipient,
             defaults={"case": case, "digest": projections.digest(record), "shared_record_id": shared.pk,
@@ -221,7 +221,7 @@ def transfer_request(*, actor: User, case: Case, recipient: Organisation | None,
 
 
 def _pending(transfer_id: int) -> TransferRequest:
-    transfer = TransferRequest.objects.select_for_update().filter(pk=transfer_id).first()
+    transfer = TransferRequest.objects.select_for_update(no_key=True).filter(pk=transfer_id).first()
     if transfer is None:
         raise PermissionDenied("No such transfer request.")
     if transfer.status != TransferStatus.PENDING:

@@ -63,7 +63,11 @@ def return_assemble(
     with transaction.atomic():
         data = assembly.assemble(organisation=organisation, user=actor, year=chosen, today=today)
         code = chosen.academic_year
-        draft = AnnualReturn.objects.select_for_update().filter(year_code=code, status=ReturnStatus.DRAFT).first()
+        draft = (
+            AnnualReturn.objects.select_for_update(no_key=True)
+            .filter(year_code=code, status=ReturnStatus.DRAFT)
+            .first()
+        )
         now = timezone.now()
         if draft is None:
             latest = AnnualReturn.objects.filter(year_code=code).aggregate(n=Max("version"))["n"] or 0
@@ -104,7 +108,7 @@ def return_sign_off(
     require_scope(actor, organisation, Scope.RETURN_SIGN_OFF)
     today = today or london_today()
     with transaction.atomic():
-        found = AnnualReturn.objects.select_for_update().get(pk=annual_return.pk)
+        found = AnnualReturn.objects.select_for_update(no_key=True).get(pk=annual_return.pk)
         if not found.is_draft:
             raise ValidationError(
                 f"Version {found.version} is already signed off and cannot change. Assemble the year again to "

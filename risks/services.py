@@ -221,7 +221,7 @@ def risk_update(
         raise ValidationError({"reason": f"Keep the reason to {TEXT_LIMIT:,} characters."})
     now = timezone.now()
     with transaction.atomic():
-        locked = Risk.objects.select_for_update().get(pk=risk.pk)
+        locked = Risk.objects.select_for_update(no_key=True).get(pk=risk.pk)
         for entry in changed:
             setattr(locked, entry["field"], getattr(data, entry["field"]))
         locked.updated_at = now
@@ -317,7 +317,7 @@ def action_update(*, actor: User, organisation: Organisation, action: RiskAction
     if data.due_on != action.due_on and data.due_on < london_today():
         raise ValidationError({"due_on": "A due date cannot be moved into the past; choose today or later."})
     with transaction.atomic():
-        locked = RiskAction.objects.select_for_update().get(pk=action.pk)
+        locked = RiskAction.objects.select_for_update(no_key=True).get(pk=action.pk)
         before_status = locked.status
         locked.risk = data.risk
         locked.title = data.title

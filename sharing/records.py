@@ -176,7 +176,7 @@ def record_share(
         retention_ends = now + dt.timedelta(days=decision.retention_days)
         lapses = min(expires_at, retention_ends) if expires_at is not None else retention_ends
         previous = (
-            SharedCheck.objects.select_for_update()
+            SharedCheck.objects.select_for_update(no_key=True)
             .filter(source=source, kind=kind, source_ref=ref, recipient=recipient, is_current=True)
             .first()
         )
@@ -542,7 +542,7 @@ def record_withdraw(*, actor: User | None, source: Organisation, ref: str, reaso
     now = timezone.now()
     with transaction.atomic():
         current = list(
-            SharedCheck.objects.select_for_update()
+            SharedCheck.objects.select_for_update(no_key=True)
             .exclude(kind=RecordKind.SPEAKER_CHECK)
             .filter(source=source, source_ref=ref, recipient__isnull=False, is_current=True, withdrawn_at__isnull=True)
         )
@@ -579,7 +579,7 @@ def records_destroy(*, source: Organisation, ref_prefix: str) -> int:
     now = timezone.now()
     with transaction.atomic():
         batch = list(
-            SharedCheck.objects.select_for_update()
+            SharedCheck.objects.select_for_update(no_key=True)
             .exclude(kind=RecordKind.SPEAKER_CHECK)
             .filter(source=source, recipient__isnull=False, destroyed_at__isnull=True)
             .filter(Q(source_ref=ref_prefix) | Q(source_ref__startswith=_segment_prefix(ref_prefix)))

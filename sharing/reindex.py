@@ -153,7 +153,7 @@ def name_index_rebuild(
     last_id = 0
     while True:
         with transaction.atomic():
-            batch = list(pending.filter(pk__gt=last_id).order_by("pk").select_for_update()[:batch_size])
+            batch = list(pending.filter(pk__gt=last_id).order_by("pk").select_for_update(no_key=True)[:batch_size])
             if not batch:
                 break
             before = asdict(report)

@@ -342,7 +342,10 @@ def network_membership_changed(*, network_id: int, member_id: int, at: dt.dateti
     )
     with transaction.atomic():
         for agreement_id in (
-            Agreement.objects.select_for_update().filter(pk__in=list(both)).order_by("pk").values_list("pk", flat=True)
+            Agreement.objects.select_for_update(no_key=True)
+            .filter(pk__in=list(both))
+            .order_by("pk")
+            .values_list("pk", flat=True)
         ):
             changes.add(agreement_keys_sync(agreement_id, at=at))
     return changes

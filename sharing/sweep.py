@@ -64,7 +64,7 @@ def _reconcile_grants(now: dt.datetime, report: SweepReport) -> None:
     agreement_ids = ChannelKey.objects.filter(agreement__isnull=False).values_list("agreement_id", flat=True).distinct()
     for agreement_id in sorted(agreement_ids):
         with transaction.atomic():
-            locked = Agreement.objects.select_for_update(skip_locked=True).filter(pk=agreement_id)
+            locked = Agreement.objects.select_for_update(no_key=True, skip_locked=True).filter(pk=agreement_id)
             if locked.values_list("pk", flat=True).first() is None:
                 report.notes.append(f"agreement {agreement_id} was changing; its change reconciles it")
                 continue
@@ -79,7 +79,7 @@ def _destroy_expired_checks(now: dt.datetime, batch_size: int, report: SweepRepo
     while True:
         with transaction.atomic():
             batch = list(
-                SharedCheck.objects.select_for_update(skip_locked=True).filter(
+                SharedCheck.objects.select_for_update(no_key=True, skip_locked=True).filter(
                     expires_at__lte=now, destroyed_at__isnull=True
                 )[:batch_size]
             )

@@ -296,7 +296,7 @@ def membership_grant(*, actor: User | None, organisation: Organisation, user: Us
     """Give `user` these roles in `organisation` (adding to any they hold). Used by seeding and invitations."""
     roles = _clean_roles(roles)
     with transaction.atomic():
-        membership, created = Membership.objects.select_for_update().get_or_create(
+        membership, created = Membership.objects.select_for_update(no_key=True).get_or_create(
             user=user, organisation=organisation, defaults={"roles": roles}
         )
         if not created:
@@ -333,7 +333,7 @@ def membership_set_roles(*, actor: User, membership: Membership, roles: Iterable
         return None
     roles = _clean_roles(roles)
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
         if Role.ORG_ADMIN in membership.roles and Role.ORG_ADMIN not in roles:
             _require_another_admin(
                 membership, field="roles", message="This is the last organisation admin; make someone else admin first."
@@ -363,7 +363,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     organisation = membership.organisation
     require_scope(actor, organisation, Scope.ORG_ADMIN)
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        membership = Membership.objects.select_for_update(no_key=True).filter(pk=membership.pk).first()
         if membership is None:
             raise ValidationError({"membership": "This person is no longer a member; reload the page."})
         if Role.ORG_ADMIN in membership.roles:
@@ -399,7 +399,7 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
     if actor is not None and not actor.is_staff:
         raise PermissionDenied("Only a platform operator can disable an account.")
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+        user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         user.is_active = False
         user.save(update_fields=["is_active"])
         audit_record(action="user.deactivate", actor=actor, target=user, detail={"user_id": user.pk})
@@ -432,7 +432,9 @@ def invitation_create(
 def invitation_accept(*, token: str, user: User | None = None, full_name: str = "", password: str = "") -> Membership:
     """Accept an invitation: as the signed-in `user`, or by creating an account with a password."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(token_hash=crypto.hash_token(token)).first()
+        invitation = (
+            Invitation.objects.select_for_update(no_key=True).filter(token_hash=crypto.hash_token(token)).first()
+        )
         if invitation is None or not invitation.is_open():
             raise ValidationError({"token": "This invitation link is not valid or has expired; ask for a new one."})
         if user is None:

@@ -29,3 +29,25 @@ def test_every_model_change_has_a_migration(db):
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_row_locks_never_block_foreign_key_checks():
+    """Every `select_for_update` in the application takes FOR NO KEY UPDATE.
+
+    A transaction that locks a row FOR UPDATE and then writes an audit event (which locks its
+    organisation's chain head until commit) deadlocks with one that wrote an audit event first and
+    whose deferred foreign-key check at COMMIT needs a KEY SHARE lock on that row (an opening record
+    naming the check or agreement: found by the mixed load benchmark). FOR NO KEY UPDATE still makes
+    writers take turns but never blocks a foreign-key check. Deleting a row takes its own lock.
+    """
+    import re
+
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in ROOT.glob("*/**/*.py")
+        if not path.is_relative_to(ROOT / "tests") and ".venv" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"select_for_update\((?!no_key=True)", line)
+    ]
+
+    assert offenders == []

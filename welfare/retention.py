@@ -129,8 +129,8 @@ def case_retention_review(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
-        record = RetentionRecord.objects.select_for_update().filter(case_id=case_id).first()
+        case = Case.objects.select_for_update(no_key=True).filter(pk=case_id).first()
+        record = RetentionRecord.objects.select_for_update(no_key=True).filter(case_id=case_id).first()
         if case is None or not reviewable(state_of(case, record, days=retention_days(), today=today)):
             raise ValidationError({"case": "Only a closed case past its retention period can be reviewed."})
         keep = decision == Decision.KEEP
@@ -229,8 +229,8 @@ def case_destroy(
     """
     today, now = today or london_today(), now or timezone.now()
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
-        record = RetentionRecord.objects.select_for_update().filter(case_id=case_id).first()
+        case = Case.objects.select_for_update(no_key=True).filter(pk=case_id).first()
+        record = RetentionRecord.objects.select_for_update(no_key=True).filter(case_id=case_id).first()
         if case is None or record is None:
             return None
         if state_of(case, record, days=retention_days(), today=today) != RetentionState.APPROVED:

@@ -181,7 +181,7 @@ def event_request_reescalate(
     config = procedure_config()
     rights.require_reviewer(rights.membership_of(actor), config)
     with transaction.atomic():
-        event_request = EventRequest.objects.select_for_update().get(pk=event_request.pk)
+        event_request = EventRequest.objects.select_for_update(no_key=True).get(pk=event_request.pk)
         if event_request.status != Status.ESCALATED:
             raise ValidationError({"status": "Only an escalated request can be re-escalated."})
         if not rights.escalation_is_stuck(event_request):

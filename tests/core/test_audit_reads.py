@@ -284,8 +284,12 @@ def test_the_auditor_downloads_a_checkpoint_and_later_proves_a_deleted_event(org
 def test_checkpoint_downloads_are_for_the_trails_readers_only(org_a, member, client_on, make_user):
     organiser = client_on(org_a, member(org_a, Role.ORGANISER))
     non_operator = client_on(None, member(org_a, Role.AUDITOR))
-    answers = [organiser.get("/audit/checkpoint.json"), organiser.get("/audit/events.jsonl"),
-               non_operator.get("/operator/audit/checkpoint.json"), non_operator.get("/operator/audit/events.jsonl")]  # fmt: skip
+    answers = [
+        organiser.get("/audit/checkpoint.json"),
+        organiser.get("/audit/events.jsonl"),
+        non_operator.get("/operator/audit/checkpoint.json"),
+        non_operator.get("/operator/audit/events.jsonl"),
+    ]
     operator = client_on(None, make_user(is_staff=True))
     assert [a.status_code for a in answers] == [403, 403, 403, 403]
     assert operator.get("/operator/audit/checkpoint.json").json()["statement"]["chain"] == "platform"
