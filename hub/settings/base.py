@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 from hub.settings.database import database_settings
 from hub.settings.env import BASE_DIR, env_bool, env_list, env_str
@@ -19,9 +20,13 @@ DATABASES = {"default": database_settings()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # Web hardening first, so every answer carries its headers (even /healthz and the tenant 404s).
+    "django.middleware.security.SecurityMiddleware",
+    "hub.middleware.ContentSecurityPolicyMiddleware",
+    "hub.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.middleware.BareLocalhostRedirectMiddleware",
     "hub.middleware.HubTenantMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -29,7 +34,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.middleware.MembershipMiddleware",
     "hub.input_guard.UnstorableInputMiddleware",
 ]
@@ -49,6 +53,66 @@ TEMPLATES = [
         },
     },
 ]
+
+# Web hardening (issue 13). Every page's script and style come from our own static files: no inline
+# <script>, no on* attribute, no style="" (tests/hub/test_security_headers.py). The WebSocket origin
+# (ws:/wss: of the page's own host, for hub/static/hub/live.js) is added per request by
+# hub.middleware.ContentSecurityPolicyMiddleware, because every organisation has its own host.
+# form-action allows the base domain and its subdomains: signing in on the public site may send the
+# browser on to an organisation's host (form-action also governs the redirect after a POST).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, f"{HUB_BASE_DOMAIN}:*", f"*.{HUB_BASE_DOMAIN}:*"],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+# Powerful browser features nobody here uses, switched off for our pages and anything they embed
+# (hub.middleware.PermissionsPolicyMiddleware writes the header).
+HUB_PERMISSIONS_POLICY = {
+    feature: "()"
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "sync-xhr",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The load balancer's health check may ask over plain HTTP (production redirects everything else).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "hub.asgi.application"
