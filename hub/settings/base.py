@@ -132,6 +132,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# OpenID Connect sign-in (tenants.oidc; README "Signing in with your university"): off unless
+# HUB_OIDC_CLIENT_ID and either HUB_OIDC_ISSUER (endpoints from its discovery document) or the
+# four endpoint URLs are set. It only signs in people who already have a hub account.
+HUB_OIDC_CLIENT_ID = env_str("HUB_OIDC_CLIENT_ID")
+HUB_OIDC_ISSUER = env_str("HUB_OIDC_ISSUER").rstrip("/")
+HUB_OIDC_NAME = env_str("HUB_OIDC_NAME", "your university")
+HUB_OIDC_ENABLED = bool(HUB_OIDC_CLIENT_ID and (HUB_OIDC_ISSUER or env_str("HUB_OIDC_AUTHORIZATION_ENDPOINT")))
+if HUB_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("tenants.oidc.HubOIDCBackend")
+# mozilla-django-oidc's settings; tenants.oidc fills the endpoints left empty from the discovery document.
+OIDC_RP_CLIENT_ID = HUB_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = env_str("HUB_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("HUB_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("HUB_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("HUB_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("HUB_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("HUB_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # invitations create accounts; never the identity provider
+OIDC_TIMEOUT = 10  # seconds, for each call to the provider
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row; anonymous people get nothing.
