@@ -18,8 +18,8 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import connection
-from django.http.response import HttpResponseBase
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 

@@ -80,9 +80,8 @@ def start_provider(clients: list[dict[str, object]], accounts: dict[str, dict[st
         "OIDC_CLIENTS": json.dumps(clients),
         "OIDC_ACCOUNTS": json.dumps(accounts),
     }
-    process = subprocess.Popen(
-        ["node", str(SCRIPT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    node = shutil.which("node") or "node"
+    process = subprocess.Popen([node, str(SCRIPT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     issuer = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
