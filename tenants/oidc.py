@@ -103,6 +103,19 @@ def _email_verified(claims: dict[str, Any]) -> bool:
     return any(claims.get(name) in (True, "true") for name in ("email_verified", "xms_edov"))
 
 
+def with_verified_email(userinfo: dict[str, Any], id_token: dict[str, Any]) -> dict[str, Any]:
+    """The claims to match on: userinfo's, or, when userinfo vouches for no email, the ID token's email.
+
+    Email and its verification always come from the same source. Entra ID, for one, puts its
+    `xms_edov` optional claim in the ID token only, never in userinfo.
+    """
+    if userinfo.get("email") and _email_verified(userinfo):
+        return userinfo
+    if id_token.get("email") and _email_verified(id_token):
+        return {**userinfo, "email": id_token["email"], "email_verified": True}
+    return userinfo
+
+
 class HubOIDCBackend(OIDCAuthenticationBackend):
     """Signs in the existing, active account whose email the provider verified; never creates one.
 
@@ -139,7 +152,7 @@ class HubOIDCBackend(OIDCAuthenticationBackend):
         claims = super().get_userinfo(access_token, id_token, payload)
         if not isinstance(claims, dict) or claims.get("sub") != payload.get("sub"):
             raise SuspiciousOperation("userinfo is about someone else")  # OpenID Connect Core §5.3.2
-        return claims
+        return with_verified_email(claims, payload)
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         if not str(claims.get("email") or "").strip() or not _email_verified(claims):

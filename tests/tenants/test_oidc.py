@@ -188,3 +188,19 @@ def test_without_configuration_there_is_no_button_and_no_oidc_address(client_on)
     assert 'data-testid="oidc-sign-in"' not in client.get("/login/").content.decode()
     assert client.get("/oidc/authenticate/").status_code == 404
     assert client.get("/oidc/callback/?code=x&state=y").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("userinfo", "id_token", "email"),
+    [
+        ({"email": "a@x.example", "email_verified": True}, {}, "a@x.example"),
+        ({"email": "a@x.example"}, {"email": "b@x.example", "xms_edov": True}, "b@x.example"),  # Entra ID
+        ({"email": "a@x.example", "email_verified": "true"}, {}, "a@x.example"),
+        ({"email": "a@x.example", "email_verified": False}, {"email": "a@x.example"}, None),
+        ({"email": "a@x.example"}, {"email": "a@x.example", "email_verified": False}, None),
+    ],
+)
+def test_the_email_matched_is_one_its_source_says_it_verified(userinfo, id_token, email):
+    claims = oidc.with_verified_email(userinfo, id_token)
+
+    assert (claims["email"] if oidc._email_verified(claims) else None) == email
