@@ -27,9 +27,11 @@ from typing import Any
 import jwt
 import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -59,6 +61,7 @@ REFUSALS = {
         "to an account. Sign in with your password, or ask your IT service to release a verified email.",
     ),
     "inactive": (403, "This account is disabled. Ask your organisation's admin."),
+    "provider_unreachable": (503, "{provider} cannot be reached just now. Sign in with your password, or try later."),
     "provider_declined": (403, "{provider} did not complete the sign-in. Start again from the sign-in page."),
     "invalid_response": (
         400,
@@ -125,6 +128,20 @@ class HubOIDCBackend(OIDCAuthenticationBackend):
 
     get_settings = staticmethod(oidc_setting)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Nothing asks the provider here (mozilla-django-oidc's __init__ would, for discovery):
+        # Django builds every backend for each password sign-in, and this one for each request of
+        # a session it signed in, so a provider that is down must not break either.
+        self.UserModel = get_user_model()
+
+    OIDC_OP_TOKEN_ENDPOINT = property(lambda self: oidc_setting("OIDC_OP_TOKEN_ENDPOINT"))
+    OIDC_OP_USER_ENDPOINT = property(lambda self: oidc_setting("OIDC_OP_USER_ENDPOINT"))
+    OIDC_OP_JWKS_ENDPOINT = property(lambda self: oidc_setting("OIDC_OP_JWKS_ENDPOINT"))
+    OIDC_RP_CLIENT_ID = property(lambda self: oidc_setting("OIDC_RP_CLIENT_ID"))
+    OIDC_RP_CLIENT_SECRET = property(lambda self: oidc_setting("OIDC_RP_CLIENT_SECRET"))
+    OIDC_RP_SIGN_ALGO = property(lambda self: oidc_setting("OIDC_RP_SIGN_ALGO", "RS256"))
+    OIDC_RP_IDP_SIGN_KEY = property(lambda self: oidc_setting("OIDC_RP_IDP_SIGN_KEY", None))
+
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         if request is None or "nonce" not in kwargs:
             return None  # a password sign-in: not ours
@@ -145,7 +162,6 @@ class HubOIDCBackend(OIDCAuthenticationBackend):
                 raise SuspiciousOperation("ID token authorised for another client")
             if settings.HUB_OIDC_ISSUER and payload.get("iss") != settings.HUB_OIDC_ISSUER:
                 raise SuspiciousOperation("ID token from another issuer")
-            self.id_token_subject = payload.get("sub")
         return payload
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -187,12 +203,22 @@ class SignInStartView(OIDCAuthenticationRequestView):
 
     get_settings = staticmethod(oidc_setting)
 
+    def __init__(self, **kwargs: Any) -> None:
+        View.__init__(self, **kwargs)  # endpoints are read in get(), where a failure can be answered
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         _enabled()
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = super().get(request)
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+            self.OIDC_RP_CLIENT_ID = oidc_setting("OIDC_RP_CLIENT_ID")
+            response = super().get(request)
+        except (requests.RequestException, SuspiciousOperation, KeyError, ValueError):
+            status, message = REFUSALS["provider_unreachable"]
+            context = {"message": message.format(provider=settings.HUB_OIDC_NAME), "reason": "provider_unreachable"}
+            return render(request, "tenants/oidc_refused.html", context, status=status)
         # Organisation pages live on other hosts under the base domain, as for the password form.
         target = request.GET.get("next", "")
         request.session["oidc_login_next"] = target if target and is_hub_url(target) else None

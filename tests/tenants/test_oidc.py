@@ -10,6 +10,7 @@ the hub's callback.
 from __future__ import annotations
 
 import secrets
+import socket
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -180,6 +181,26 @@ def test_an_id_token_issued_to_another_client_is_refused(oidc_on, org_a, member,
     assert answer.status_code == 400
     assert "_auth_user_id" not in client.session
     assert _refusals()[-1]["reason"] == "invalid_response"
+
+
+def test_a_provider_that_is_down_breaks_neither_password_sign_in_nor_the_page(settings, make_user, client_on):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        issuer = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    settings.HUB_OIDC_ENABLED = True
+    settings.HUB_OIDC_ISSUER = issuer
+    settings.OIDC_RP_CLIENT_ID = "partnership-hub"
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "tenants.oidc.HubOIDCBackend"]
+    oidc._discovery_cache.clear()
+    person = make_user(email="wren.adeyemi@alderley.example")
+    person.set_password("a-long-enough-password")
+    person.save()
+    client = client_on(None)
+
+    started = client.get("/oidc/authenticate/")
+    assert started.status_code == 503 and "cannot be reached" in visible_text(started.content.decode())
+    signed_in = client.post("/login/", {"username": person.email, "password": "a-long-enough-password"})
+    assert signed_in.status_code == 302 and client.session["_auth_user_id"] == str(person.pk)
 
 
 def test_without_configuration_there_is_no_button_and_no_oidc_address(client_on):
