@@ -65,6 +65,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        # data: for images only (a QR code drawn as a data: URI, e.g. segno's, for the second factor).
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
