@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 
@@ -29,6 +32,44 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 def not_found(request: HttpRequest, message: str = "") -> HttpResponse:
     return render(request, "404.html", {"message": message}, status=404)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's header (settings.CONTENT_SECURITY_POLICY), plus this host's WebSocket origin in connect-src.
+
+    Every organisation has its own host, so the origin live.js connects to (`ws://` or `wss://`
+    and the page's own host and port) is added per request rather than listed in settings. A host
+    Django refuses (not in ALLOWED_HOSTS) adds nothing: such requests are answered 400 anyway.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return parts
+        scheme = "wss" if request.is_secure() else "ws"
+        parts.update = {**(parts.update or {}), "connect-src": [f"{scheme}://{host}"]}
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Writes `Permissions-Policy` from settings.HUB_PERMISSIONS_POLICY ({feature: allowlist}, e.g. "()")."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        policy: dict[str, str] = getattr(settings, "HUB_PERMISSIONS_POLICY", {})
+        self.header = ", ".join(f"{feature}={allow}" for feature, allow in policy.items())
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.header
+        return response
 
 
 class BareLocalhostRedirectMiddleware:

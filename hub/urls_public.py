@@ -5,11 +5,15 @@ from django.urls import include, path
 from core.audit_urls import operator_pages as audit_operator_pages
 from hub.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from hub.urls_common import urlpatterns as common
+from tenants import oidc
 from tenants import views as tenant_views
 
 urlpatterns = [
     path("", tenant_views.home, name="home"),
     path("login/", tenant_views.SignInView.as_view(), name="login"),
+    # OpenID Connect sign-in (tenants.oidc); 404 unless configured. Register <public URL>/oidc/callback/.
+    path("oidc/authenticate/", oidc.SignInStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.SignInCallbackView.as_view(), name="oidc_authentication_callback"),
     path("invitations/<str:token>/", tenant_views.invitation_accept, name="invitation_accept"),
     path("operator/organisations/", tenant_views.operator_organisations, name="operator_organisations"),
     path("operator/audit/", include(audit_operator_pages)),

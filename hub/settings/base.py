@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 from hub.settings.database import database_settings
 from hub.settings.env import BASE_DIR, env_bool, env_list, env_str
@@ -19,9 +20,13 @@ DATABASES = {"default": database_settings()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # Web hardening first, so every answer carries its headers (even /healthz and the tenant 404s).
+    "django.middleware.security.SecurityMiddleware",
+    "hub.middleware.ContentSecurityPolicyMiddleware",
+    "hub.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.middleware.BareLocalhostRedirectMiddleware",
     "hub.middleware.HubTenantMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -29,7 +34,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.middleware.MembershipMiddleware",
     "hub.input_guard.UnstorableInputMiddleware",
 ]
@@ -50,6 +54,67 @@ TEMPLATES = [
     },
 ]
 
+# Web hardening (issue 13). Every page's script and style come from our own static files: no inline
+# <script>, no on* attribute, no style="" (tests/hub/test_security_headers.py). The WebSocket origin
+# (ws:/wss: of the page's own host, for hub/static/hub/live.js) is added per request by
+# hub.middleware.ContentSecurityPolicyMiddleware, because every organisation has its own host.
+# form-action allows the base domain and its subdomains: signing in on the public site may send the
+# browser on to an organisation's host (form-action also governs the redirect after a POST).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for images only (a QR code drawn as a data: URI, e.g. segno's, for the second factor).
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, f"{HUB_BASE_DOMAIN}:*", f"*.{HUB_BASE_DOMAIN}:*"],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+# Powerful browser features nobody here uses, switched off for our pages and anything they embed
+# (hub.middleware.PermissionsPolicyMiddleware writes the header).
+HUB_PERMISSIONS_POLICY = {
+    feature: "()"
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "sync-xhr",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The load balancer's health check may ask over plain HTTP (production redirects everything else).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "hub.asgi.application"
 
@@ -68,6 +133,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# OpenID Connect sign-in (tenants.oidc; README "Signing in with your university"): off unless
+# HUB_OIDC_CLIENT_ID and either HUB_OIDC_ISSUER (endpoints from its discovery document) or the
+# four endpoint URLs are set. It only signs in people who already have a hub account.
+HUB_OIDC_CLIENT_ID = env_str("HUB_OIDC_CLIENT_ID")
+HUB_OIDC_ISSUER = env_str("HUB_OIDC_ISSUER").rstrip("/")
+HUB_OIDC_NAME = env_str("HUB_OIDC_NAME", "your university")
+HUB_OIDC_ENABLED = bool(HUB_OIDC_CLIENT_ID and (HUB_OIDC_ISSUER or env_str("HUB_OIDC_AUTHORIZATION_ENDPOINT")))
+if HUB_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("tenants.oidc.HubOIDCBackend")
+# mozilla-django-oidc's settings; tenants.oidc fills the endpoints left empty from the discovery document.
+OIDC_RP_CLIENT_ID = HUB_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = env_str("HUB_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("HUB_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("HUB_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("HUB_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("HUB_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("HUB_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # invitations create accounts; never the identity provider
+OIDC_TIMEOUT = 10  # seconds, for each call to the provider
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row; anonymous people get nothing.

@@ -38,3 +38,25 @@ def test_a_label_cannot_add_markup() -> None:
 def test_a_series_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="has 1 values for 2 categories"):
         bar_chart("T", ["a", "b"], {"S": [1]})
+
+
+@pytest.mark.parametrize(
+    "draw, options",
+    [(bar_chart, {}), (bar_chart, {"stacked": True}), (bar_chart, {"horizontal": True}), (line_chart, {})],
+)
+def test_a_chart_carries_no_inline_style_so_the_csp_needs_no_unsafe_inline(draw, options) -> None:
+    chart = draw("T", ["a", "b"], {"S": [1, 2], "R": [3, None]}, **options)
+
+    assert "<style" not in chart.svg.lower() and "style=" not in chart.svg.lower()
+    assert 'class="pygal-chart"' in chart.svg  # what charts.css scopes its rules to
+
+
+def test_the_static_chart_stylesheet_matches_the_chart_style() -> None:
+    from django.contrib.staticfiles import finders
+
+    from hub.charts import stylesheet
+
+    path = finders.find("hub/charts.css")
+    assert path, "hub/static/hub/charts.css is missing"
+    with open(path, encoding="utf-8") as shipped:
+        assert shipped.read() == stylesheet(), "regenerate: python -m hub.charts > hub/static/hub/charts.css"
