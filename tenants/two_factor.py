@@ -26,6 +26,7 @@ import segno
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -77,6 +78,24 @@ def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+def socket_admits(*, user_id: int, organisation_id: int, device_id: str | None) -> bool:
+    """Whether a session (its django-otp device id, or None) passes the second-factor gate here.
+
+    What `hub.middleware.SecondFactorMiddleware` asks of pages, for a WebSocket: a session that
+    passed the second factor with one of the person's confirmed devices, or a person who has no
+    authenticator and whose rights here do not need one.
+    """
+    if device_id:
+        device = Device.from_persistent_id(device_id)
+        if device is not None and device.user_id == user_id and device.confirmed:
+            return True
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or has_second_factor(user):
+        return False
+    membership = Membership.objects.filter(user_id=user_id, organisation_id=organisation_id).first()
+    return not requires_second_factor_in(user, membership)
+
+
 # --- Enrolment ------------------------------------------------------------------------------
 
 
@@ -101,7 +120,7 @@ def provisioning(device: TOTPDevice) -> Provisioning:
     """The secret, URI and QR code (SVG, no script) for adding `device` to an authenticator app."""
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     uri = device.config_url
-    svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+    svg = segno.make(uri, error="m").svg_inline(scale=4, light="#fff", title="QR code for your authenticator app")
     return Provisioning(secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)), uri=uri, qr_svg=svg)
 
 

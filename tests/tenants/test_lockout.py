@@ -30,7 +30,9 @@ def test_fifty_wrong_passwords_lock_out_even_the_right_one_until_the_cool_off(db
     organiser = member(org_a, Role.ORGANISER)
     client = _client()
 
-    statuses = [client.post("/login/", {"username": organiser.email, "password": f"guess-{i}"}).status_code for i in range(50)]
+    statuses = [
+        client.post("/login/", {"username": organiser.email, "password": f"guess-{i}"}).status_code for i in range(50)
+    ]
     right = client.post("/login/", {"username": organiser.email, "password": PASSWORD})
 
     assert statuses[:4] == [401] * 4 and set(statuses[4:]) == {429}
@@ -43,7 +45,9 @@ def test_fifty_wrong_passwords_lock_out_even_the_right_one_until_the_cool_off(db
     assert events.get().target_id == organiser.email and "guess" not in str(events.get().detail)
 
     # the same person from another address is not locked out
-    assert _client("203.0.113.9").post("/login/", {"username": organiser.email, "password": PASSWORD}).status_code == 302
+    assert (
+        _client("203.0.113.9").post("/login/", {"username": organiser.email, "password": PASSWORD}).status_code == 302
+    )
 
     _after_the_cool_off()
     assert client.post("/login/", {"username": organiser.email, "password": PASSWORD}).status_code == 302

@@ -17,7 +17,7 @@ from core.models import AuditEvent
 from speakers.models import ProcedureConfig
 from tenants import two_factor
 from tenants.models import Role
-from tenants.scopes import SECOND_FACTOR_SCOPES, SCOPE_ROLES, Scope
+from tenants.scopes import SCOPE_ROLES, SECOND_FACTOR_SCOPES, Scope
 from tests.conftest import PASSWORD
 from tests.signin_helpers import code_from_secret, sign_in, totp_code
 
@@ -43,9 +43,7 @@ def _actions(user) -> list[str]:
 
 def _a_minute_later(user) -> None:
     """As if a minute passed since the last wrong code (django-otp makes the next try wait)."""
-    TOTPDevice.objects.filter(user=user).update(
-        throttling_failure_timestamp=timezone.now() - timedelta(minutes=1)
-    )
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_timestamp=timezone.now() - timedelta(minutes=1))
 
 
 def _enrol(user) -> TOTPDevice:
@@ -227,3 +225,17 @@ def test_a_system_check_refuses_the_demo_code_without_debug_or_in_production(deb
     with override_settings(HUB_DEMO_SHOW_TOTP_CODE=True, DEBUG=debug, SETTINGS_MODULE=module):
         found = [e for e in run_checks() if e.id == "tenants.E010"]
     assert len(found) == errors
+
+
+def test_an_operator_resets_a_person_who_lost_phone_and_codes_and_it_is_audited(org_a, member):
+    from django.core.management import call_command
+
+    lead = member(org_a, Role.PREVENT_LEAD)
+    _enrol(lead)
+    two_factor.recovery_codes_generate(actor=lead)
+
+    call_command("two_factor_reset", lead.email.upper())
+
+    assert not two_factor.has_second_factor(lead) and two_factor.recovery_codes_left(lead) == 0
+    event = AuditEvent.objects.filter(action="two_factor.remove").get()
+    assert event.detail == {"devices": 2, "by": "operator"} and event.target_id == str(lead.pk)

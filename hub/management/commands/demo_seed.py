@@ -31,7 +31,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\n  Two-factor sign-in (*): add this key to an authenticator app (time-based, 6 digits): {secret}"
         )
-        self.stdout.write(f"    otpauth://totp/Partnership%20Hub:demo?secret={DEMO_TOTP_SECRET}&issuer=Partnership%20Hub")
+        self.stdout.write(
+            f"    otpauth://totp/Partnership%20Hub:demo?secret={DEMO_TOTP_SECRET}&issuer=Partnership%20Hub"
+        )
         if getattr(settings, "HUB_DEMO_SHOW_TOTP_CODE", False):
             self.stdout.write("    Development settings: the code page also shows the current code ('Demo only').")
         self.stdout.write("")
