@@ -177,8 +177,7 @@ def second_factor_remove(*, actor: User, code: str) -> None:
     if result.device is None:
         raise ValidationError({"code": result.message})
     with transaction.atomic():
-        removed = TOTPDevice.objects.filter(user=actor).delete()[0]
-        StaticDevice.objects.filter(user=actor).delete()
+        removed = _devices_delete(actor)
         audit_record(
             action="two_factor.remove",
             actor=actor,
@@ -195,7 +194,7 @@ def second_factor_reset(*, actor: User | None, user: User) -> int:
     devices were removed.
     """
     with transaction.atomic():
-        removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+        removed = _devices_delete(user)
         audit_record(
             action="two_factor.remove",
             actor=actor,
@@ -268,6 +267,14 @@ def current_code(device: TOTPDevice, *, at: float | None = None) -> str:
     step = max(totp.t(), device.last_t + 1)
     totp.time = device.t0 + (step - device.drift) * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def _devices_delete(user: User) -> int:
+    """Delete the person's authenticators and recovery-code sets; how many devices (not codes) went."""
+    count = TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    return count
 
 
 # --- Helpers ---------------------------------------------------------------------------------
