@@ -73,6 +73,17 @@ def _is_member(user_id: int, organisation_id: int, schema: str) -> bool:
         ).exists()
 
 
+@_KeptConnection
+def _second_factor_passed(user_id: int, organisation_id: int, session: Any) -> bool:
+    """Whether the session may open a socket as far as two-factor sign-in goes (as pages: tenants.two_factor)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tenants.two_factor import socket_admits
+
+    device_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    return socket_admits(user_id=user_id, organisation_id=organisation_id, device_id=device_id)
+
+
 def _session_live(session_key: str | None) -> bool:
     """Whether the session that opened the socket is still there AND unexpired, as pages see it.
 
@@ -270,6 +281,9 @@ class PresenceConsumer(AsyncJsonWebsocketConsumer):
         schema, tenant_id = self.scope["tenant_schema"], self.scope["tenant_id"]
         if user is None or not user.is_authenticated or not await _is_member(user.pk, tenant_id, schema):
             await self.close(code=NOT_HERE)
+            return
+        if not await _second_factor_passed(user.pk, tenant_id, self.scope.get("session")):
+            await self.close(code=NOT_HERE)  # the pages send this session to the code step first
             return
         self.user_id = user.pk
         self.session_key = getattr(self.scope.get("session"), "session_key", None)

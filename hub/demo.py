@@ -6,9 +6,11 @@ nothing in the demo suggests that a role, a risk or an outcome follows a name or
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agreements.demo import demo_agreements
 from figures.demo import demo_figures
@@ -21,12 +23,16 @@ from returns.demo import demo_returns
 from risks.demo import demo_risks
 from sharing.demo import demo_exchange
 from speakers.demo import demo_speaker_requests
-from tenants import services
+from tenants import services, two_factor
 from tenants.models import LinkKind, Membership, Organisation, OrganisationKind, OrganisationLink, Role, User
 from training.demo import demo_training
 from welfare.demo import demo_welfare
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed for the demo; fictional accounts only)
+# Every demo person whose roles need two-factor sign-in gets an authenticator with this published
+# key (base32), so anyone can add it to an app; development settings also show the current code
+# on the code page (HUB_DEMO_SHOW_TOTP_CODE). Fictional accounts only: never a real deployment's.
+DEMO_TOTP_SECRET = "PHUBDEMOPHUBDEMOPHUBDEMOPHUBDEMO"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,23 @@ def demo_seed() -> dict[str, Organisation]:
     demo_figures(by_slug)
     # Last: what the daily sweeps find in all of the above (reviews, overdue reports, actions due).
     demo_notifications(by_slug)
+    demo_authenticators()
     return by_slug
+
+
+def demo_authenticators() -> None:
+    """A confirmed authenticator with the published demo key for each demo person who needs one."""
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    for spec in [OPERATOR, *PEOPLE]:
+        user = User.objects.get(email=spec.email)
+        if two_factor.requires_second_factor(user) and not two_factor.has_second_factor(user):
+            TOTPDevice.objects.create(user=user, name=two_factor.AUTHENTICATOR_NAME, key=key, confirmed=True)
+
+
+def demo_needs_code(email: str) -> bool:
+    """Whether this demo person's sign-in asks for a code (they have an authenticator)."""
+    user = User.objects.filter(email=email).first()
+    return user is not None and two_factor.has_second_factor(user)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -143,3 +143,46 @@ class MembershipMiddleware:
             return not_found(request)
         request.membership = membership  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Sessions that must pass the second factor, and have not, are sent to do so (pages only).
+
+    Applies to every signed-in session however it was signed in (password, a university's
+    sign-in): a person whose rights *here* need two-factor sign-in (tenants.two_factor:
+    operators, and holders of `SECOND_FACTOR_SCOPES`; on the public site, anywhere), or who has
+    an authenticator at all, goes to the code step, or to set one up when they have none yet.
+    The sign-in pages, sign-out, static files and the API (which answers for itself, in its
+    error shape: tenants.api_auth) pass.
+    """
+
+    open_prefixes = ("/login/", "/account/two-factor/", "/logout/", "/static/", "/api/", "/healthz")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(self.open_prefixes)
+            or user.is_verified()  # type: ignore[union-attr]
+        ):
+            return self.get_response(request)
+        from tenants import two_factor  # here: tenants' views import this module's helpers
+
+        enrolled = two_factor.has_second_factor(user)  # type: ignore[arg-type]
+        tenant = getattr(request, "tenant", None)
+        if not enrolled:
+            on_public = tenant is None or tenant.is_platform
+            needed = (
+                two_factor.requires_second_factor(user)  # type: ignore[arg-type]
+                if on_public
+                else two_factor.requires_second_factor_in(user, getattr(request, "membership", None))  # type: ignore[arg-type]
+            )
+            if not needed:
+                return self.get_response(request)
+        step = "/login/code/" if enrolled else "/account/two-factor/setup/"
+        target = public_url(request, step) + "?" + urlencode({"next": request.build_absolute_uri()})
+        return HttpResponseRedirect(target)

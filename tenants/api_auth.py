@@ -57,7 +57,31 @@ class IsMemberOfThisOrganisation(permissions.BasePermission):
         if membership is None:
             raise exceptions.NotFound()
         request.membership = membership
+        _require_second_factor(request, membership)
         return True
+
+
+SECOND_FACTOR_DETAIL = (
+    "Your sign-in has not passed the second factor, which your role here needs. Enter the code "
+    "from your authenticator app on the sign-in page (or set one up), then try again."
+)
+
+
+def _require_second_factor(request: Request, membership: Any) -> None:
+    """Session-authenticated calls need the second factor where pages do (hub.middleware.SecondFactorMiddleware).
+
+    Token calls pass: a token can only be created from a session that passed the second factor
+    (tenants.views.api_tokens), so the token stands for it. 403 in the API's error shape.
+    """
+    if isinstance(getattr(request, "auth", None), ApiToken):
+        return
+    user = request.user
+    if getattr(user, "is_verified", lambda: False)():
+        return
+    from tenants import two_factor  # here: two_factor imports the scopes this module's callers use
+
+    if two_factor.has_second_factor(user) or two_factor.requires_second_factor_in(user, membership):
+        raise exceptions.PermissionDenied(SECOND_FACTOR_DETAIL)
 
 
 def _drf_metadata_only(view: Any) -> bool:

@@ -6,4 +6,4 @@ class TenantsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self) -> None:
-        from tenants import sessions  # noqa: F401  (connects the sign-out and deactivation receivers)
+        from tenants import checks, lockout, sessions  # noqa: F401  (system checks; lockout audit; sign-out receivers)

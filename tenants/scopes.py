@@ -181,6 +181,40 @@ SCOPE_ROLES: dict[Scope, frozenset[str]] = {
 }
 
 
+# Two-factor sign-in is required of anyone holding one of these scopes in any organisation (and of
+# every platform operator): the rights to see cases and concerns, to decide requests, and to sign
+# for the organisation. Computed from scopes, never from role names, so an organisation whose
+# procedure makes another role a reviewer (a scope provider) makes that role need it too.
+# `org:admin` is here because whoever sets roles can give themselves any of the others.
+# Read by tenants.two_factor; the README's "Two-factor sign-in" lists the roles this covers.
+SECOND_FACTOR_SCOPES: frozenset[Scope] = frozenset(
+    {
+        # see cases, concerns and what partners send about them
+        Scope.WELFARE_TRIAGE,
+        Scope.WELFARE_CASES,
+        Scope.WELFARE_ALL_CASES,
+        Scope.WELFARE_ESCALATE,
+        Scope.WELFARE_MEETINGS,
+        Scope.WELFARE_SUBJECT_ACCESS,
+        Scope.WELFARE_RETENTION,
+        Scope.REFERRALS_SHARE,
+        Scope.REFERRALS_APPROVE,
+        Scope.REFERRALS_READ_RECEIVED,
+        # decide requests
+        Scope.SPEAKERS_REVIEW,
+        Scope.SPEAKERS_DECIDE_ESCALATED,
+        Scope.EXCHANGE_ANSWER_DETAIL,
+        # sign for the organisation
+        Scope.AGREEMENTS_SIGN,
+        Scope.AGREEMENTS_PROPOSE,
+        Scope.PARTNERS_SIGN_OFF,
+        Scope.RETURN_SIGN_OFF,
+        # decide who holds all of the above
+        Scope.ORG_ADMIN,
+    }
+)
+
+
 def scopes_for_roles(roles: Iterable[str]) -> frozenset[Scope]:
     """The scopes the static table grants to a set of role codes."""
     held = set(roles)

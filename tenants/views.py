@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from hub.forms_util import add_service_errors
 from hub.hosts import is_hub_url, organisation_url, public_url
-from tenants import selectors, services
+from tenants import lockout, selectors, services, two_factor
 from tenants.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -28,6 +28,7 @@ from tenants.forms import (
 )
 from tenants.models import ApiToken, Membership, Role
 from tenants.scopes import Scope, has_scope, scope_required
+from tenants.views_two_factor import with_next
 
 
 class SignInView(auth_views.LoginView):
@@ -40,7 +41,29 @@ class SignInView(auth_views.LoginView):
         target = self.request.POST.get("next", self.request.GET.get("next", ""))
         return target if target and is_hub_url(target) else ""
 
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        # Password step passed. Whoever has an authenticator, or whose rights need one, goes on
+        # to the code step (or to setting one up); the lockout count is cleared only once the
+        # whole sign-in has succeeded (tenants.lockout).
+        response = super().form_valid(form)
+        user = form.get_user()
+        target = self.get_redirect_url()
+        if two_factor.has_second_factor(user):
+            return redirect(with_next("/login/code/", target))
+        if two_factor.requires_second_factor(user):
+            return redirect(with_next("/account/two-factor/setup/", target))
+        lockout.failures_reset(self.request, lockout.normalise_email(user.email))
+        return response
+
     def form_invalid(self, form: SignInForm) -> HttpResponse:
+        if getattr(self.request, "axes_locked_out", False):
+            # django-axes refused or has just locked out (email, IP): say until when, 429.
+            email = lockout.normalise_email(self.request.POST.get("username"))
+            form.errors.clear()
+            form.add_error(None, lockout.lockout_message(lockout.locked_until(self.request, email)))
+            response = self.render_to_response(self.get_context_data(form=form), status=lockout.LOCKOUT_STATUS)
+            self.request.hub_lockout_page = response  # type: ignore[attr-defined]
+            return response
         codes = {error.code for error in form.non_field_errors().as_data()}
         status = 403 if "inactive" in codes else 401 if "invalid_login" in codes else 400
         return self.render_to_response(self.get_context_data(form=form), status=status)
@@ -167,7 +190,15 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if not request.user.is_verified():  # type: ignore[union-attr]
+            # A token stands for a session that passed the second factor (tenants.api_auth).
+            form.add_error(
+                None,
+                "API tokens are made only after two-factor sign-in: set up an authenticator app under "
+                "'Two-factor sign-in' on the public site, sign in with its code, then make the token.",
+            )
+            status = 400
+        elif form.is_valid():
             try:
                 _, new_token = services.api_token_create(
                     actor=request.user, organisation=request.tenant, name=form.cleaned_data["name"]

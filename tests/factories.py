@@ -1,5 +1,7 @@
 """Factories for test data. Every name is fictional."""
 
+from typing import Any
+
 import factory
 
 from tenants.models import User
@@ -30,11 +32,18 @@ def verify_second_factor(client: object, user: User) -> None:
     under django-otp's key, so `request.user.is_verified()` is true on later requests.
     """
     from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session  # type: ignore[attr-defined]
+    session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
+    session.save()
+
+
+def second_factor_device(user: User) -> Any:
+    """The person's confirmed TOTP device (made when they have none): for sessions built by hand,
+    `session[django_otp.DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id`."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    session = client.session  # type: ignore[attr-defined]
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    return device

@@ -1,5 +1,7 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
+from datetime import timedelta
+
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
@@ -35,7 +37,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hub.middleware.MembershipMiddleware",
+    # After the membership gate: a session that must pass the second factor is sent to do so.
+    "hub.middleware.SecondFactorMiddleware",
     "hub.input_guard.UnstorableInputMiddleware",
+    # django-axes' own middleware (its system check asks for it); the sign-in views answer a
+    # lockout themselves (429 with the time to try again), so it only ever passes responses on.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -120,6 +127,10 @@ ASGI_APPLICATION = "hub.asgi.application"
 
 AUTH_USER_MODEL = "tenants.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt while (email, IP) is locked out, before a password is checked.
+    # AxesBackend (not AxesStandaloneBackend) so that it also answers get_user like ModelBackend:
+    # Django's test client and hand-made sessions name the first backend.
+    "axes.backends.AxesBackend",
     "tenants.auth_backends.HubAuthBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -321,3 +332,35 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 # The public site's address, for links made outside a request (invitations from manage.py).
 HUB_PUBLIC_URL = env_str("HUB_PUBLIC_URL", f"http://{HUB_BASE_DOMAIN}:8000")
+
+# --- Sign-in throttling and lockout (django-axes; tenants/lockout.py) -------------------------
+# After HUB_LOGIN_FAILURE_LIMIT wrong passwords or second-factor codes for one email address from
+# one IP address, that pair is refused for HUB_LOGIN_COOLOFF_MINUTES (the page answers 429 and
+# says when to try again). A success resets the count.
+AXES_ENABLED = env_bool("HUB_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(env_str("HUB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(env_str("HUB_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Reset by the hub itself once the whole sign-in (password and, where needed, code) succeeds:
+# a right password alone must not wipe the count of wrong codes (tenants.lockout.failures_reset).
+AXES_RESET_ON_SUCCESS = False
+# A failed attempt during a lockout does not push the end of the lockout further away, so the
+# page can promise a time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "tenants.lockout.username_of"
+# REMOTE_ADDR, or X-Forwarded-For only when HUB_TRUSTED_PROXY_COUNT names how many proxies of
+# yours stand in front of the hub (each appends the address it received from).
+AXES_CLIENT_IP_CALLABLE = "tenants.lockout.client_ip"
+HUB_TRUSTED_PROXY_COUNT = int(env_str("HUB_TRUSTED_PROXY_COUNT", "0"))
+AXES_LOCKOUT_CALLABLE = "tenants.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]
+AXES_VERBOSE = False
+
+# --- Two-factor sign-in (django-otp; tenants/two_factor.py) -----------------------------------
+OTP_TOTP_ISSUER = env_str("HUB_TOTP_ISSUER", "Partnership Hub")
+# Wrong codes wait 1, 2, 4, 8 … seconds before the next try (per device); never 0 (off).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Development settings only: the code page shows the current code of the demo authenticator
+# (a system check refuses it with DEBUG off or under production settings).
+HUB_DEMO_SHOW_TOTP_CODE = False

@@ -14,3 +14,7 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-not-secret-partnership-hub")
 # Serve static files straight from the apps (no collectstatic step), whatever DEBUG says.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The demo people's authenticator shares one published secret (hub/demo.py): show its current
+# code on the sign-in code page. Never in production (tenants.E010 refuses it).
+HUB_DEMO_SHOW_TOTP_CODE = env_bool("HUB_DEMO_SHOW_TOTP_CODE", DEBUG)

@@ -18,6 +18,8 @@ SHARED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Sign-in throttling and lockout per (email, IP) (tenants/lockout.py), in public with the people.
+    "axes",
     "core",
     "tenants",
     "agreements",

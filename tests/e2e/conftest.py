@@ -21,6 +21,7 @@ import pytest
 from django.conf import settings
 
 from hub.demo import DEMO_PASSWORD
+from tests.signin_helpers import browser_sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium")
@@ -207,10 +208,7 @@ def signed_in_page(browser: object, hub_server: RunningHub) -> Iterator[Callable
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.goto(hub_server.url(path="/login/"))
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        browser_sign_in(page, lambda path: hub_server.url(path=path), email, password, hub_server.database_url)
         page.wait_for_url(hub_server.url(path="/"))
         return page
 

@@ -6,9 +6,11 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from core.after_commit import send_after_commit
 from hub.consumers import organisation_group
+from tests.factories import second_factor_device
 
 
 def _cookie_for(user) -> bytes:
@@ -16,6 +18,7 @@ def _cookie_for(user) -> bytes:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id  # passed the second factor
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
 

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 
 from tenants import services
+from tests.factories import verify_second_factor
 
 EXISTING = "alderley.hub.localhost"
 UNKNOWN = "zephyrcombe.hub.localhost"  # well-formed, served by no organisation
@@ -51,7 +52,8 @@ def visitor(request, org_b, member):
     client = Client()
     headers: dict[str, str] = {}
     if kind == "signed_in_non_member":
-        client.force_login(member(org_b, "prevent_lead"))
+        client.force_login(person := member(org_b, "prevent_lead"))
+        verify_second_factor(client, person)
     elif kind == "token_of_another_organisation":
         _, raw = services.api_token_create(actor=member(org_b, "prevent_lead"), organisation=org_b, name="script")
         headers["Authorization"] = f"Bearer {raw}"
@@ -84,7 +86,8 @@ def test_anonymous_people_get_the_same_sign_in_redirect_on_any_organisation_host
 
 
 def test_a_signed_in_stranger_sees_the_same_words_on_an_existing_and_an_unknown_host(client, org_b, member):
-    client.force_login(member(org_b, "reviewer"))
+    client.force_login(person := member(org_b, "reviewer"))
+    verify_second_factor(client, person)
 
     pages = [client.get("/", HTTP_HOST=host) for host in (EXISTING, UNKNOWN)]
 
@@ -100,7 +103,8 @@ def test_a_signed_in_stranger_sees_the_same_words_on_an_existing_and_an_unknown_
     ["ALDERLEY.hub.localhost", "Alderley.Hub.Localhost", "alderley.hub.localhost.", "ALDERLEY.HUB.LOCALHOST.:80"],
 )
 def test_a_host_name_in_any_case_or_with_a_trailing_dot_reaches_the_same_organisation(client, org_a, member, host):
-    client.force_login(member(org_a, "reviewer"))
+    client.force_login(person := member(org_a, "reviewer"))
+    verify_second_factor(client, person)
 
     response = client.get("/", HTTP_HOST=host)
 

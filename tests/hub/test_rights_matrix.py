@@ -38,6 +38,7 @@ from tenants.models import Membership, Organisation, Role
 from tenants.scopes import allows, declared_scopes, scopes_for_method, scopes_of
 from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
+from tests.factories import verify_second_factor
 from tests.figures.matrix_objects import figures_objects
 from tests.library.matrix_objects import library_objects
 from tests.networks.matrix_objects import networks_objects
@@ -267,6 +268,7 @@ def test_every_role_gets_exactly_what_its_scopes_allow_on_every_tenant_url(org_a
     for role, user in world.people.items():
         clients[role] = Client(HTTP_HOST=host_of(world.home))
         clients[role].force_login(user)
+        verify_second_factor(clients[role], user)
     routes = [r for r in ROUTES if declared_scopes(r.callback) is not None]
     wrong, cells = [], 0
     _the_write_detector_sees_a_write(world, clients[Role.PREVENT_LEAD])

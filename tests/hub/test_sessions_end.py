@@ -21,6 +21,7 @@ from core.live import organisation_group, person_group
 from hub.consumers import NOT_HERE, SESSION_ENDED
 from tenants import services
 from tenants.models import Membership, Organisation
+from tests.factories import verify_second_factor
 
 HOST = "alderley.hub.localhost"
 
@@ -28,6 +29,7 @@ HOST = "alderley.hub.localhost"
 def _signed_in(user, host: str = HOST) -> tuple[Client, bytes]:
     client = Client(HTTP_HOST=host)
     client.force_login(user)
+    verify_second_factor(client, user)
     return client, f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
 
 

@@ -22,6 +22,7 @@ from websockets.sync.client import connect
 from hub.consumers import SESSION_ENDED
 from tenants import services
 from tenants.models import Membership, Organisation
+from tests.factories import verify_second_factor
 
 HOST = "alderley.hub.localhost"
 CSRF = "k" * 32  # a CSRF secret we choose, sent as cookie and header like a browser's form would
@@ -58,6 +59,7 @@ def server(committing_db) -> Iterator[int]:
 def _session_cookie(user) -> str:
     client = Client(HTTP_HOST=HOST)
     client.force_login(user)
+    verify_second_factor(client, user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 

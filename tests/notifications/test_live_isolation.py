@@ -20,6 +20,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.db import transaction
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_tenants.utils import schema_context
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -31,7 +32,7 @@ from notifications.services import notify, preferences_set
 from tenants import services as tenant_services
 from tenants.models import Membership, Organisation
 from tenants.scopes import Scope
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_factor_device
 from tests.notifications.servers import tenant_rows_removed
 
 TABS = 2  # sockets per person
@@ -69,6 +70,7 @@ def _cookie_for(user) -> bytes:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id  # passed the second factor
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
 

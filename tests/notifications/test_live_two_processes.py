@@ -23,7 +23,7 @@ from websockets.sync.client import connect
 from core.dates import today
 from tenants import services
 from tenants.models import Organisation, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verify_second_factor
 from tests.notifications.servers import redis_server, subprocess_env, tenant_rows_removed, uvicorn_servers
 
 HOST = "alderley.hub.localhost"
@@ -47,6 +47,7 @@ def two_servers(committing_db, redis_url) -> Iterator[tuple[int, int]]:
 def _cookie(user) -> str:
     client = Client(HTTP_HOST=HOST)
     client.force_login(user)
+    verify_second_factor(client, user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 

@@ -11,6 +11,7 @@ from tenants import services as tenant_services
 from tenants.models import Role
 from tests.agreements.conftest import Drafting
 from tests.conftest import host_of
+from tests.factories import verify_second_factor
 from tests.sharing.conftest import FakeProjection
 
 RATIONALE = "Lawful speech; an independent chair keeps the Q&A balanced."
@@ -29,6 +30,7 @@ def _checks(org_a, org_b, member):
 def _client(org, user) -> Client:
     client = Client(HTTP_HOST=host_of(org))
     client.force_login(user)
+    verify_second_factor(client, user)
     return client
 
 

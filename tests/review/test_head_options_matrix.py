@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from tests.conftest import host_of
+from tests.factories import verify_second_factor
 from tests.hub.test_rights_matrix import NON_MEMBER, ROLES, ROUTES, _build, _url, _writes
 
 
@@ -21,6 +22,7 @@ def test_head_and_options_are_refused_wherever_get_is_and_write_nothing(org_a, o
     for role, user in world.people.items():
         clients[role] = Client(HTTP_HOST=host_of(world.home))
         clients[role].force_login(user)
+        verify_second_factor(clients[role], user)
     wrong, cells = [], 0
 
     # when: every route, every role: GET, then HEAD and OPTIONS, each rolled back

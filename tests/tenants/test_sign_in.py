@@ -2,9 +2,11 @@
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.models import AuditEvent
 from tests.conftest import PASSWORD
+from tests.signin_helpers import sign_in
 
 
 @pytest.fixture
@@ -13,12 +15,22 @@ def public(db, world):
 
 
 def test_a_correct_password_signs_in_and_lands_on_the_list_of_organisations(public, org_a, member):
-    ada = member(org_a, "prevent_lead")
+    ada = member(org_a, "organiser")  # a role that needs no second factor
 
     response = public.post("/login/", {"username": ada.email, "password": PASSWORD}, follow=True)
 
     assert response.status_code == 200
     assert org_a.name in response.content.decode()
+
+
+def test_a_correct_password_and_code_sign_a_prevent_lead_in(public, org_a, member):
+    ada = member(org_a, "prevent_lead")
+    TOTPDevice.objects.create(user=ada, name="Authenticator app", confirmed=True)
+
+    response = sign_in(public, ada.email, PASSWORD)
+
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert org_a.name in public.get("/").content.decode()
 
 
 def test_a_wrong_password_is_refused_with_401_and_a_message(public, org_a, member):
@@ -65,7 +77,7 @@ def test_a_person_with_no_membership_is_told_how_to_get_one(public, make_user):
 
 
 def test_next_may_point_at_an_organisation_host_but_not_elsewhere(public, org_a, member):
-    ada = member(org_a, "prevent_lead")
+    ada = member(org_a, "organiser")
 
     inside = public.post(
         "/login/", {"username": ada.email, "password": PASSWORD, "next": "http://alderley.hub.localhost/people/"}

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from tenants.models import Membership, Role
 from tests.conftest import host_of
+from tests.factories import verify_second_factor
 from tests.welfare.conftest import open_case, raise_concern
 from welfare import services
 from welfare.choices import TriageOutcome
@@ -100,6 +101,7 @@ def _check_person(scene: Scene, index, person, held, teams, deputies, left) -> N
     triager = member and bool(held & SAFEGUARDING_TEAM)
     client = Client(HTTP_HOST=host_of(scene.org))
     client.force_login(person)
+    verify_second_factor(client, person)
     where = f"person {index} roles={sorted(held)} teams={teams} deputies={deputies} left={left}"
 
     # Cases: the page, and the API list
