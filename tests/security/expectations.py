@@ -50,7 +50,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 
-from tenants.scopes import Scope, scopes_for_method
+from tenants.scopes import SECOND_FACTOR_SCOPES, Scope, scopes_for_method, scopes_for_roles
 from tests.security.endpoints import Route, allowed_methods, implemented_methods
 
 ANONYMOUS = "anonymous"
@@ -87,9 +87,15 @@ UNAUTHENTICATED = Expect("401", lambda r: r.status_code == 401)
 NOT_THERE = Expect("404", lambda r: r.status_code == 404)
 NOT_THERE_OR_METHOD = Expect("404 (or 405 before any lookup)", lambda r: r.status_code in (404, 405))
 FORBIDDEN = Expect("403", lambda r: r.status_code == 403)
+FORBIDDEN_OR_METHOD = Expect("403 (or 405: a read-only page)", lambda r: r.status_code in (403, 405))
 METHOD_NOT_ALLOWED = Expect("405", lambda r: r.status_code == 405)
 RUNS = Expect(
     "runs (not 401/403/404, no 5xx)", lambda r: r.status_code not in (401, 403, 404) and r.status_code < 500, False
+)
+SECOND_FACTOR_STEP = Expect(
+    "302 to the second-factor step",
+    # The password change page (django-otp's otp_required) sends to sign-in, which asks for the code.
+    lambda r: r.status_code == 302 and ("/login/" in r["Location"] or "/account/two-factor/setup/" in r["Location"]),
 )
 READ_ONLY = Expect("runs, writes nothing (2xx or 405)", lambda r: r.status_code < 300 or r.status_code == 405)
 NOT_THERE_OR_INVALID = Expect("404 or 400", lambda r: r.status_code in (400, 404))
@@ -114,18 +120,14 @@ OUTSIDER_TABLE: dict[str, tuple[Expect, Expect]] = {
 def second_factor_rule(route: Route, method: str, roles: tuple[str, ...]) -> Expect | None:
     """What a session with the password only (second factor not passed) gets, or None: as if passed.
 
-    THE ONE HOOK for two-factor sign-in. On main today there is no second-factor gate, so it
-    returns None and `password_only:<role>` must get exactly what `<role>` gets. When sign-in
-    starts requiring the second factor for sensitive roles, return its answer here, e.g.::
-
-        if set(roles) & SENSITIVE_ROLES:   # from the sign-in module, never copied
-            return UNAUTHENTICATED if route.is_api else SECOND_FACTOR_REDIRECT
-        return None
-
-    with `SECOND_FACTOR_REDIRECT = Expect("302 to /two-factor/", lambda r: r.status_code == 302
-    and "/two-factor/" in r["Location"])`. A refusal this returns is checked to write nothing.
+    THE ONE HOOK for two-factor sign-in. Roles whose scopes meet `tenants.scopes.SECOND_FACTOR_SCOPES`
+    (read from the sign-in rule, never copied) are sent to the code step or to set an authenticator
+    up (pages: hub.middleware.SecondFactorMiddleware), or refused 403 in the API's error shape
+    (tenants.api_auth). Other roles get what a fully signed-in person with the same roles gets.
     """
-    return None
+    if route.name == "logout" or not scopes_for_roles(roles) & SECOND_FACTOR_SCOPES:
+        return None  # signing out never needs the second factor
+    return FORBIDDEN if route.is_api else SECOND_FACTOR_STEP
 
 
 # --- Members of the organisation ---------------------------------------------------------------
@@ -199,11 +201,22 @@ def exempt_expectation(route: Route, method: str, who: str) -> Expect:
 OPEN = "open"  # anyone: sign-in page
 SIGNED_IN_ONLY = "signed in"  # anonymous to sign in; anyone signed in runs it
 OPERATOR_ONLY = "operator"  # anonymous to sign in; signed in but not a platform operator: 403
+OIDC = "oidc"  # OpenID Connect sign-in: 404 while not configured (as in tests), 400 for a callback it did not start
+SECOND_FACTOR_PAGE = SIGNED_IN_ONLY  # the code step and one's own authenticator: anonymous to sign in
 INVITATION = "invitation"  # a made-up token: 404 (400 for a POST), the same for everyone
 
 PUBLIC_ROUTES: dict[str, str] = {
     "home": SIGNED_IN_ONLY,
     "login": OPEN,
+    # OpenID Connect (tenants.oidc): 404 unless configured; the callback refuses a request it did not start.
+    "oidc_authentication_init": OIDC,
+    "oidc_authentication_callback": OIDC,
+    # Two-factor sign-in (tenants/views_two_factor.py): the code step and the person's own devices.
+    "two_factor_verify": SECOND_FACTOR_PAGE,
+    "two_factor": SECOND_FACTOR_PAGE,
+    "two_factor_setup": SECOND_FACTOR_PAGE,
+    "two_factor_recovery_codes": SECOND_FACTOR_PAGE,
+    "two_factor_remove": SECOND_FACTOR_PAGE,
     "invitation_accept": INVITATION,
     "operator_organisations": OPERATOR_ONLY,
     # The platform's audit trail (`audit-reads`, core/audit_urls.py): login_required, then 403 for non-operators.
@@ -229,8 +242,10 @@ def public_expectation(route: Route, method: str, who: str) -> Expect:
         return READ_ONLY
     if kind == API_NOT_FOUND:
         return READ_ONLY if method == "OPTIONS" else NOT_THERE  # the public API serves no organisation
-    if kind == INVITATION:
+    if kind in (INVITATION, OIDC):
         return NOT_THERE_OR_INVALID
     if who == ANONYMOUS:
         return SIGN_IN
-    return FORBIDDEN if kind == OPERATOR_ONLY else RUNS
+    if kind == OPERATOR_ONLY:
+        return FORBIDDEN if method in ("GET", "HEAD") else FORBIDDEN_OR_METHOD
+    return RUNS

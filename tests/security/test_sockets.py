@@ -14,12 +14,13 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from core.live import organisation_group, person_group, recipients_pack
 from hub.consumers import NOT_HERE
 from tenants import services
 from tenants.models import Organisation, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_factor_device
 
 B_HOST = "alderley.hub.localhost"
 A_HOST = "brackenford.hub.localhost"
@@ -31,6 +32,7 @@ def _cookie_for(user) -> bytes:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id  # signed in with both factors
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
 

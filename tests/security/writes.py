@@ -24,6 +24,10 @@ MAY_WRITE_ON_DENIAL: dict[str, str] = {
         "exchange.detail_full_denied, welfare.case_access_denied): only events whose action ends "
         "in '_denied' are accepted"
     ),
+    "public.core_auditchain": (
+        "the audited refusal's chain head (core.audit: one row per chain, moved on by every event; "
+        "its length and head hash)"
+    ),
 }
 DENIAL_ACTION_SUFFIX = "_denied"
 
