@@ -30,17 +30,24 @@ def _require_operator(request: HttpRequest) -> None:
 
 
 def _trail_page(
-    request: HttpRequest, organisation_id: int | None, context: dict[str, object], export: str
+    request: HttpRequest, organisation_id: int | None, context: dict[str, object], export: str, name: str
 ) -> HttpResponse:
     form = audit_trail.filter_form(request.GET, organisation_id)
-    events = audit_trail.filtered(audit_trail.events_of(organisation_id), form)
-    status = 400 if form.is_bound and not form.is_valid() else 200
+    invalid = form.is_bound and not form.is_valid()
+    # Invalid filters show no events (not every event under "matching the filters") and no CSV link.
+    events = audit_trail.events_of(organisation_id).none() if invalid else audit_trail.filtered(
+        audit_trail.events_of(organisation_id), form)  # fmt: skip
+    status = 400 if invalid else 200
     page = page_of(request, events, per_page=PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     rows = [(event, audit_trail.detail_text(event.detail)) for event in page.object_list]
-    context |= {"form": form, "page": page, "rows": rows, "filtered": form.is_bound,
-                "export_url": reverse(export) + (f"?{query.urlencode()}" if query else "")}  # fmt: skip
+    context |= {"form": form, "page": page, "rows": rows, "filtered": form.is_bound, "invalid": invalid,
+                "export_url": reverse(export) + (f"?{query.urlencode()}" if query else ""),
+                # The offline check names the files exactly as the downloads below save them, and pins
+                # the platform's checkpoint key, so a checkpoint signed by any other key is refused.
+                "checkpoint_file": _checkpoint_filename(name), "events_file": _events_filename(name),
+                "key_fingerprint": audit.checkpoint_public_key()["fingerprint"]}  # fmt: skip
     return render(request, "core/audit_events.html", context, status=status)
 
 
@@ -62,8 +69,8 @@ def _export(request: HttpRequest, organisation_id: int | None, name: str) -> Htt
 @require_safe
 def organisation_trail(request: HttpRequest) -> HttpResponse:
     """This organisation's events, newest first, 50 a page, filtered by the GET parameters."""
-    return _trail_page(request, request.tenant.pk, {"heading": f"Audit trail of {request.tenant.name}",
-                                                    "platform": False}, "audit_export")  # fmt: skip
+    context: dict[str, object] = {"heading": f"Audit trail of {request.tenant.name}", "platform": False}
+    return _trail_page(request, request.tenant.pk, context, "audit_export", request.tenant.slug)
 
 
 @scope_required({"GET": Scope.AUDIT_READ})
@@ -79,7 +86,7 @@ def platform_trail(request: HttpRequest) -> HttpResponse:
     """The platform's events (no organisation), for platform operators, filtered as on /audit/."""
     _require_operator(request)
     return _trail_page(request, audit_trail.PLATFORM, {"heading": "Platform audit trail", "platform": True},
-                       "operator_audit_export")  # fmt: skip
+                       "operator_audit_export", "platform")  # fmt: skip
 
 
 @login_required
@@ -88,6 +95,16 @@ def platform_export(request: HttpRequest) -> HttpResponse:
     """The platform's filtered events as CSV, for platform operators; an `audit.export` platform event."""
     _require_operator(request)
     return _export(request, audit_trail.PLATFORM, "platform")
+
+
+def _checkpoint_filename(name: str) -> str:
+    """The file name a checkpoint download saves as: `<slug or platform>-audit-checkpoint-<London date>.json`."""
+    return f"{name}-audit-checkpoint-{today().isoformat()}.json"
+
+
+def _events_filename(name: str) -> str:
+    """The file name an events download saves as: `<slug or platform>-audit-events-<London date>.jsonl`."""
+    return f"{name}-audit-events-{today().isoformat()}.jsonl"
 
 
 def _checkpoint(request: HttpRequest, organisation_id: int | None, name: str) -> HttpResponse:
@@ -108,7 +125,7 @@ def _checkpoint(request: HttpRequest, organisation_id: int | None, name: str) ->
         detail={"seq": exported["statement"]["seq"]},
     )
     response = JsonResponse(exported, json_dumps_params={"indent": 2, "sort_keys": True})
-    response["Content-Disposition"] = f'attachment; filename="{name}-audit-checkpoint-{today().isoformat()}.json"'
+    response["Content-Disposition"] = f'attachment; filename="{_checkpoint_filename(name)}"'
     return response
 
 
@@ -121,7 +138,7 @@ def _events(request: HttpRequest, organisation_id: int | None, name: str) -> Htt
     """The whole chain as JSON Lines, for the offline verifier; the download is recorded first."""
     audit.audit_record(action="audit.chain_export", actor=request.user, organisation_id=organisation_id)
     response = StreamingHttpResponse(_event_lines(organisation_id), content_type="application/jsonl; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-audit-events-{today().isoformat()}.jsonl"'
+    response["Content-Disposition"] = f'attachment; filename="{_events_filename(name)}"'
     return response
 
 

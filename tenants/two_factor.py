@@ -135,7 +135,7 @@ def authenticator_confirm(*, actor: User, device: TOTPDevice, code: str) -> list
     if has_second_factor(actor):
         raise ValidationError({"code": "You already have an authenticator. Remove it before adding another."})
     if not device.verify_token(_digits(code)):
-        raise ValidationError({"code": _wrong_code_message(device)})
+        raise ValidationError({"code": _wrong_code_message(device, recovery=False)})
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -240,7 +240,7 @@ def second_factor_verify(*, user: User, code: str) -> Verification:
         until = (info or {}).get("locked_until")
         return Verification(None, _throttled_message(until), until)
     with transaction.atomic():
-        device = type(device).objects.select_for_update().get(pk=device.pk)
+        device = type(device).objects.select_for_update(no_key=True).get(pk=device.pk)
         accepted = bool(token) and device.verify_token(token)
     if accepted:
         if method == "recovery_code":
@@ -311,10 +311,11 @@ def _throttled_message(until: datetime | None) -> str:
     )
 
 
-def _wrong_code_message(device: TOTPDevice | StaticDevice) -> str:
+def _wrong_code_message(device: TOTPDevice | StaticDevice, *, recovery: bool = True) -> str:
+    """What to do after a wrong code; `recovery=False` at set-up, where no recovery codes exist yet."""
     allowed, info = device.verify_is_allowed()
     message = "That code is not right. Check your authenticator app and enter the 6 digits it shows now"
-    message += ", or one of your recovery codes."
+    message += ", or one of your recovery codes." if recovery else " (its clock must be right)."
     if not allowed:
         message += " " + _throttled_message((info or {}).get("locked_until"))
     return message

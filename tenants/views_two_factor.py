@@ -33,6 +33,14 @@ class CodeForm(forms.Form):
     )
 
 
+class SetupCodeForm(CodeForm):
+    """The set-up step's code: no recovery codes exist yet, so the hint does not offer them."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["code"].help_text = "The 6 digits the app shows now for Partnership Hub."
+
+
 def safe_next(request: HttpRequest) -> str:
     """The `next` address if it is one of the hub's own, else ""."""
     target = request.POST.get("next", request.GET.get("next", ""))
@@ -108,7 +116,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if two_factor.has_second_factor(user):  # type: ignore[arg-type]
         return redirect(with_next("/login/code/", target) if not _verified(request) else "two_factor")
     device = two_factor.authenticator_pending(user)  # type: ignore[arg-type]
-    form = CodeForm(request.POST or None)
+    form = SetupCodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         try:

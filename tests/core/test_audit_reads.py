@@ -293,3 +293,49 @@ def test_checkpoint_downloads_are_for_the_trails_readers_only(org_a, member, cli
     operator = client_on(None, make_user(is_staff=True))
     assert [a.status_code for a in answers] == [403, 403, 403, 403]
     assert operator.get("/operator/audit/checkpoint.json").json()["statement"]["chain"] == "platform"
+
+
+def test_the_pages_offline_check_names_the_downloaded_files_and_pins_the_key(org_a, auditor_a, client_on, tmp_path):
+    """The command the page prints runs as printed on the files the downloads save (review of issue 13)."""
+    import shlex
+
+    from core import audit_offline
+    from core.audit import checkpoint_public_key
+
+    # given
+    _events(org_a, 3, action="test.kept")
+    client = client_on(org_a, auditor_a)
+
+    # when: the auditor saves both downloads under the names the browser is given
+    page = client.get("/audit/").content.decode()
+    command = re.search(r"<pre><code>python -m core\.audit_offline ([^<]*)</code></pre>", page)
+    saved = {}
+    for url in ("/audit/checkpoint.json", "/audit/events.jsonl"):
+        answer = client_on(org_a, auditor_a).get(url)
+        name = re.search(r'filename="([^"]+)"', answer["Content-Disposition"]).group(1)
+        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        (tmp_path / name).write_bytes(body)
+        saved[url] = name
+    args = shlex.split(command.group(1)) if command else []
+
+    # then
+    assert command, "the page prints the offline check command"
+    assert args[args.index("--checkpoint") + 1] == saved["/audit/checkpoint.json"]
+    assert args[-1] == saved["/audit/events.jsonl"]
+    assert args[args.index("--public-key") + 1] == checkpoint_public_key()["fingerprint"]
+    assert audit_offline.main([str(tmp_path / a) if a in saved.values() else a for a in args]) == 0
+
+
+def test_invalid_filters_show_no_events_and_no_csv_link(org_a, auditor_a, client_on):
+    """An invalid filter is named, and the page does not pass off every event as 'matching' (review of issue 13)."""
+    # given
+    _events(org_a, 2, action="test.kept")
+
+    # when
+    answer = client_on(org_a, auditor_a).get("/audit/", {"action": "test.kept", "date_from": "2026-13-45"})
+
+    # then
+    text = _text(answer)
+    assert answer.status_code == 400 and "Enter a valid date." in text
+    assert "Events matching the filters: 0" in text and "Correct the filters above to see events." in text
+    assert "export.csv" not in text

@@ -96,6 +96,8 @@ def test_a_prevent_lead_with_only_a_password_is_sent_to_enrol_then_signs_in_with
     right = code_from_secret(secret)
     wrong = public.post("/account/two-factor/setup/", {"code": "000000" if right != "000000" else "111111"})
     assert wrong.status_code == 400 and "not right" in wrong.content.decode()
+    # no recovery codes exist yet, so neither the hint nor the error offers them
+    assert "recovery codes" not in html.split("<form", 1)[1] and "recovery codes" not in wrong.content.decode()
     _a_minute_later(ada)
     done = public.post("/account/two-factor/setup/", {"code": right})
 
