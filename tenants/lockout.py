@@ -89,7 +89,7 @@ def lockout_message(until: datetime | None) -> str:
     minutes = max(1, round((until - timezone.now()).total_seconds() / 60))
     return (
         f"Too many failed attempts for this email address from your network. Sign-in is paused: "
-        f"try again after {local:%H:%M} ({minutes} minute{'s' if minutes != 1 else ''} from now). "
+        f"try again after {local:%H:%M} UK time ({minutes} minute{'s' if minutes != 1 else ''} from now). "
         "If you have forgotten your password, ask your organisation admin."
     )
 
