@@ -29,3 +29,74 @@ def test_hub_addresses_are_still_accepted() -> None:
     assert is_hub_url("/cases/?q=a")
     assert is_hub_url("https://alderley.hub.localhost/cases/")
     assert is_hub_url("http://hub.localhost:8000/")
+
+
+# --- the offline audit verifier reads its files strictly --------------------------------------
+
+ORG = 990_011
+
+
+def _offline(tmp_path, checkpoint_text, events_text):
+    import io
+    import sys
+
+    from core import audit_offline
+
+    (tmp_path / "cp.json").write_text(checkpoint_text)
+    (tmp_path / "events.jsonl").write_text(events_text)
+    out = io.StringIO()
+    sys_stdout, sys.stdout = sys.stdout, out
+    try:
+        status = audit_offline.main(["--checkpoint", str(tmp_path / "cp.json"), str(tmp_path / "events.jsonl")])
+    finally:
+        sys.stdout = sys_stdout
+    return status, out.getvalue()
+
+
+def _log(count=3):
+    import json
+
+    from core.audit import audit_record, checkpoint_export, events_export
+
+    for n in range(count):
+        audit_record(action="test.event", organisation_id=ORG, target_type="thing", target_id=n, detail={"n": n})
+    return json.dumps(checkpoint_export(ORG)), [json.dumps(e) for e in events_export(ORG)]
+
+
+def test_offline_verifier_refuses_an_event_line_with_a_duplicated_key(db, tmp_path):
+    # A reader of the file sees the first "action"; json.loads keeps (and the hash covers) the last.
+    checkpoint, lines = _log()
+    lines[1] = lines[1].replace('"action": "test.event"', '"action": "case.read_nothing", "action": "test.event"')
+    status, out = _offline(tmp_path, checkpoint, "\n".join(lines) + "\n")
+    assert status == 1
+    assert "duplicate" in out and "action" in out
+
+
+def test_offline_verifier_refuses_a_checkpoint_with_a_duplicated_key(db, tmp_path):
+    checkpoint, lines = _log()
+    checkpoint = checkpoint.replace('"statement": {', '"statement": {"seq": 0, ', 1)
+    status, out = _offline(tmp_path, checkpoint, "\n".join(lines) + "\n")
+    assert status == 1
+    assert "duplicate" in out
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_offline_verifier_reports_nan_as_a_failure_not_a_crash(db, tmp_path, constant):
+    checkpoint, lines = _log()
+    lines[2] = lines[2].replace('"detail": {"n": 2}', f'"detail": {{"n": {constant}}}')
+    status, out = _offline(tmp_path, checkpoint, "\n".join(lines) + "\n")
+    assert status == 1
+    assert "FAILED" in out
+
+
+def test_offline_verifier_reports_wrong_types_as_failures_not_crashes(db, tmp_path):
+    import json
+
+    checkpoint, lines = _log()
+    event = json.loads(lines[1])
+    event["detail"] = {"1": 2}
+    event["previous_hash"] = 5
+    lines[1] = json.dumps(event)
+    status, out = _offline(tmp_path, checkpoint, "\n".join(lines) + "\n")
+    assert status == 1
+    assert "FAILED" in out
