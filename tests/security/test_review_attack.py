@@ -100,3 +100,41 @@ def test_offline_verifier_reports_wrong_types_as_failures_not_crashes(db, tmp_pa
     status, out = _offline(tmp_path, checkpoint, "\n".join(lines) + "\n")
     assert status == 1
     assert "FAILED" in out
+
+
+# --- lockout: one IPv6 connection is one address -------------------------------------------------
+
+
+def test_ipv6_attempts_are_counted_per_64_network():
+    from django.test import RequestFactory
+
+    from tenants import lockout
+
+    def ip(remote):
+        return lockout.client_ip(RequestFactory().get("/", REMOTE_ADDR=remote))
+
+    assert ip("2001:db8:1:2::1") == ip("2001:db8:1:2:ffff:ffff:ffff:fffe") == "2001:db8:1:2::"
+    assert ip("2001:db8:1:3::1") != ip("2001:db8:1:2::1")
+    assert ip("198.51.100.7") == "198.51.100.7"
+    assert ip("::ffff:198.51.100.7") == "198.51.100.7"
+
+
+def test_wrong_passwords_from_many_ipv6_addresses_of_one_network_lock_out(db, world, org_a, member):
+    from django.test import Client
+
+    from tenants.models import Role
+    from tests.conftest import PASSWORD
+
+    organiser = member(org_a, Role.ORGANISER)
+    statuses = [
+        Client(HTTP_HOST="hub.localhost", REMOTE_ADDR=f"2001:db8:7:7::{n + 1:x}")
+        .post("/login/", {"username": organiser.email, "password": f"guess-{n}"})
+        .status_code
+        for n in range(8)
+    ]
+    right = Client(HTTP_HOST="hub.localhost", REMOTE_ADDR="2001:db8:7:7::99").post(
+        "/login/", {"username": organiser.email, "password": PASSWORD}
+    )
+
+    assert set(statuses[5:]) == {429}
+    assert right.status_code == 429
