@@ -138,3 +138,32 @@ def test_wrong_passwords_from_many_ipv6_addresses_of_one_network_lock_out(db, wo
 
     assert set(statuses[5:]) == {429}
     assert right.status_code == 429
+
+
+# --- audit: a wipe of everything the database holds is caught by the checkpoint kept off the server --
+
+
+def test_wiping_events_heads_and_checkpoints_is_caught_by_a_kept_checkpoint(db, tmp_path):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from core.audit import audit_maintenance, audit_record, checkpoint_export
+    from core.models import AuditChain, AuditCheckpoint, AuditEvent
+
+    first = audit_record(action="test.event", organisation_id=ORG, target_type="thing", target_id=1)
+    audit_record(action="test.event", organisation_id=ORG, target_type="thing", target_id=2)
+    kept = tmp_path / "kept.json"
+    kept.write_text(json.dumps(checkpoint_export(ORG)))
+
+    with audit_maintenance():  # any database user can set the maintenance flag the trigger honours
+        AuditEvent.objects.all().delete()
+        AuditCheckpoint.objects.all().delete()
+        AuditChain.objects.all().delete()
+
+    call_command("audit_verify")  # the limit: with nothing kept off the server, nothing is left to compare
+    with pytest.raises(CommandError) as caught:
+        call_command("audit_verify", "--checkpoint", str(kept))
+    assert f"chain org-{ORG}: its head record is missing" in str(caught.value)
+    assert f"event {first.pk}: missing, and the 1 events after it" in str(caught.value)
