@@ -240,7 +240,7 @@ def second_factor_verify(*, user: User, code: str) -> Verification:
         until = (info or {}).get("locked_until")
         return Verification(None, _throttled_message(until), until)
     with transaction.atomic():
-        device = type(device).objects.select_for_update().get(pk=device.pk)
+        device = type(device).objects.select_for_update(no_key=True).get(pk=device.pk)
         accepted = bool(token) and device.verify_token(token)
     if accepted:
         if method == "recovery_code":
