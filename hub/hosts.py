@@ -42,7 +42,13 @@ def organisation_absolute_url(slug: str, path: str = "/") -> str:
 
 
 def is_hub_url(url: str) -> bool:
-    """True for relative URLs and absolute ones on the base domain or its subdomains."""
+    """True for relative URLs and absolute ones on the base domain or its subdomains.
+
+    A backslash, whitespace or control character anywhere refuses the URL: browsers read `\\` as
+    `/` and drop tabs, so `/\\evil.example` and `https://evil.example\\@hub…` lead elsewhere.
+    """
+    if any(ch == "\\" or ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
+        return False
     parts = urlsplit(url)
     if not parts.netloc:
         return not parts.scheme and url.startswith("/") and not url.startswith("//")

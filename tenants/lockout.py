@@ -9,11 +9,12 @@ both count (`failure_record`). Each lockout writes one `sign_in.locked_out` audi
 The client address is `REMOTE_ADDR`, unless the operator says how many reverse proxies of theirs
 stand in front of the hub (`HUB_TRUSTED_PROXY_COUNT`): then it is the address the outermost of
 them saw, read from the right of `X-Forwarded-For`, so a client cannot choose it by sending the
-header itself.
+header itself. An IPv6 client is counted by its /64 network, the block one connection is given.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ from django.utils import timezone
 from core.audit import audit_record
 
 LOCKOUT_STATUS = 429
+IPV6_PREFIX = 64  # IPv6 attempts are counted per /64 network (`client_ip`)
 
 
 def normalise_email(value: object) -> str:
@@ -58,11 +60,28 @@ def client_ip(request: HttpRequest) -> str | None:
     remote = request.META.get("REMOTE_ADDR") or None
     count = int(getattr(settings, "HUB_TRUSTED_PROXY_COUNT", 0) or 0)
     if count <= 0:
-        return remote
+        return _network_of(remote)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if len(forwarded) < count:
-        return remote
-    return forwarded[-count]
+        return _network_of(remote)
+    return _network_of(forwarded[-count])
+
+
+def _network_of(address: str | None) -> str | None:
+    """An IPv6 address as its /64 (the first address of it); anything else unchanged.
+
+    One home or server connection is given a whole /64, so counting single IPv6 addresses would
+    let one attacker try 2^64 "addresses" five times each.
+    """
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False).network_address)
+    return str(parsed)
 
 
 def locked_until(request: HttpRequest, email: str) -> datetime | None:

@@ -1,9 +1,9 @@
-import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from core.audit import audit_verify
+from core.audit_offline import loads_strict
 from core.models import AuditChain, AuditCheckpoint, AuditEvent
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         for path in checkpoint:
             try:
                 with open(path, encoding="utf-8") as handle:
-                    exports.append(json.load(handle))
+                    exports.append(loads_strict(handle.read()))
             except (OSError, ValueError) as exc:
                 raise CommandError(f"Cannot read checkpoint file {path}: {exc}") from None
         problems = audit_verify(checkpoints=exports)
