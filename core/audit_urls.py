@@ -10,6 +10,7 @@ tenant_pages = [
     path("export.csv", audit_views.organisation_export, name="audit_export"),
     path("checkpoint.json", audit_views.organisation_checkpoint, name="audit_checkpoint"),
     path("events.jsonl", audit_views.organisation_events, name="audit_events_export"),
+    path("audit-verifier.pyz", audit_views.organisation_verifier, name="audit_verifier"),
 ]
 
 tenant_api = [
@@ -21,4 +22,5 @@ operator_pages = [
     path("export.csv", audit_views.platform_export, name="operator_audit_export"),
     path("checkpoint.json", audit_views.platform_checkpoint, name="operator_audit_checkpoint"),
     path("events.jsonl", audit_views.platform_events, name="operator_audit_events_export"),
+    path("audit-verifier.pyz", audit_views.platform_verifier, name="operator_audit_verifier"),
 ]

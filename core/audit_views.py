@@ -6,7 +6,11 @@ is `core.audit_trail`'s rule.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
+from functools import cache
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -170,3 +174,45 @@ def platform_events(request: HttpRequest) -> HttpResponse:
     """The platform chain as JSON Lines, for platform operators."""
     _require_operator(request)
     return _events(request, audit_trail.PLATFORM, "platform")
+
+
+VERIFIER_FILENAME = "audit-verifier.pyz"
+_VERIFIER_MAIN = "import sys\n\nfrom core.audit_offline import main\n\nsys.exit(main(sys.argv[1:]))\n"
+
+
+@cache
+def verifier_archive() -> bytes:
+    """The offline verifier as one runnable file (a zipapp): `python audit-verifier.pyz --checkpoint …`.
+
+    Holds `core/audit_offline.py` and `core/crypto.py` exactly as this hub runs them, plus a
+    `__main__.py`; needs Python 3.11+ and the `cryptography` package, nothing else.
+    """
+    source = Path(__file__).resolve().parent
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("__main__.py", _VERIFIER_MAIN)
+        archive.writestr("core/__init__.py", "")
+        for name in ("audit_offline.py", "crypto.py"):
+            archive.write(source / name, f"core/{name}")
+    return buffer.getvalue()
+
+
+def _verifier() -> HttpResponse:
+    response = HttpResponse(verifier_archive(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{VERIFIER_FILENAME}"'
+    return response
+
+
+@scope_required({"GET": Scope.AUDIT_READ})
+@require_safe
+def organisation_verifier(request: HttpRequest) -> HttpResponse:
+    """The offline verifier, one file to run with Python (no database, no hub needed)."""
+    return _verifier()
+
+
+@login_required
+@require_safe
+def platform_verifier(request: HttpRequest) -> HttpResponse:
+    """The offline verifier, for platform operators."""
+    _require_operator(request)
+    return _verifier()

@@ -295,35 +295,40 @@ def test_checkpoint_downloads_are_for_the_trails_readers_only(org_a, member, cli
     assert operator.get("/operator/audit/checkpoint.json").json()["statement"]["chain"] == "platform"
 
 
-def test_the_pages_offline_check_names_the_downloaded_files_and_pins_the_key(org_a, auditor_a, client_on, tmp_path):
-    """The command the page prints runs as printed on the files the downloads save (review of issue 13)."""
+def test_the_pages_offline_check_runs_as_printed_with_the_downloaded_checker(org_a, auditor_a, client_on, tmp_path):
+    """The command the page prints runs as printed, outside the hub's source, on the files the
+    downloads save, with the checker downloaded from the same page (reviews of issue 13)."""
     import shlex
+    import subprocess
+    import sys
 
-    from core import audit_offline
     from core.audit import checkpoint_public_key
 
     # given
     _events(org_a, 3, action="test.kept")
     client = client_on(org_a, auditor_a)
 
-    # when: the auditor saves both downloads under the names the browser is given
+    # when: the auditor saves the three downloads under the names the browser is given
     page = client.get("/audit/").content.decode()
-    command = re.search(r"<pre><code>python -m core\.audit_offline ([^<]*)</code></pre>", page)
+    command = re.search(r"<pre><code>python (audit-verifier\.pyz [^<]*)</code></pre>", page)
     saved = {}
-    for url in ("/audit/checkpoint.json", "/audit/events.jsonl"):
+    for url in ("/audit/checkpoint.json", "/audit/events.jsonl", "/audit/audit-verifier.pyz"):
         answer = client_on(org_a, auditor_a).get(url)
         name = re.search(r'filename="([^"]+)"', answer["Content-Disposition"]).group(1)
         body = b"".join(answer.streaming_content) if answer.streaming else answer.content
         (tmp_path / name).write_bytes(body)
         saved[url] = name
     args = shlex.split(command.group(1)) if command else []
+    run = subprocess.run([sys.executable, "-I", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
 
     # then
     assert command, "the page prints the offline check command"
+    assert args[0] == saved["/audit/audit-verifier.pyz"]
     assert args[args.index("--checkpoint") + 1] == saved["/audit/checkpoint.json"]
     assert args[-1] == saved["/audit/events.jsonl"]
     assert args[args.index("--public-key") + 1] == checkpoint_public_key()["fingerprint"]
-    assert audit_offline.main([str(tmp_path / a) if a in saved.values() else a for a in args]) == 0
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "the log is intact and extends every checkpoint" in run.stdout
 
 
 def test_invalid_filters_show_no_events_and_no_csv_link(org_a, auditor_a, client_on):

@@ -224,6 +224,7 @@ PUBLIC_ROUTES: dict[str, str] = {
     "operator_audit_export": OPERATOR_ONLY,
     "operator_audit_checkpoint": OPERATOR_ONLY,
     "operator_audit_events_export": OPERATOR_ONLY,
+    "operator_audit_verifier": OPERATOR_ONLY,
     "logout": OPEN,
     "password_change": SIGNED_IN_ONLY,
     "password_change_done": SIGNED_IN_ONLY,
