@@ -1,6 +1,9 @@
 #!/bin/sh
 # The production image's entry point: the first argument names the role.
-#   web      uvicorn serving hub.asgi (HTTP and WebSockets) on $PORT (8000), $HUB_WEB_WORKERS processes
+#   web      uvicorn serving hub.asgi (HTTP and WebSockets) on $PORT (8000). Keep HUB_WEB_WORKERS at 1
+#            (the default) and run more containers: with --workers > 1 uvicorn imports hub.asgi inside
+#            its event loop, where the start-up master-key check (hub/startup.py) is refused by
+#            Django (SynchronousOnlyOperation) until hub/asgi.py runs that check in a thread.
 #   worker   the Celery worker (background tasks, one per organisation for fan-out jobs)
 #   beat     the Celery beat scheduler: run exactly ONE, anywhere
 #   migrate  migrate the public schema, then every organisation's schema in parallel
