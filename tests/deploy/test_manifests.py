@@ -501,3 +501,22 @@ def test_the_image_builds_runs_as_non_root_and_passes_check_deploy() -> None:
         check=False,
     )
     assert tests_absent.stdout.strip() == "True"
+
+
+@pytest.mark.skipif(not shutil.which("caddy"), reason="no caddy binary (apt-get install caddy)")
+def test_caddy_parses_the_caddyfile_into_wildcard_routing_to_both_web_processes() -> None:
+    caddy = str(shutil.which("caddy"))
+    result = subprocess.run(
+        [caddy, "adapt", "--config", str(DEPLOY / "Caddyfile"), "--adapter", "caddyfile"],
+        env={"PATH": "/usr/bin:/bin", "HUB_BASE_DOMAIN": "hub.example"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    route = json.loads(result.stdout)["apps"]["http"]["servers"]["srv0"]["routes"][0]
+    assert route["match"] == [{"host": ["hub.example", "*.hub.example"]}]
+    proxy = next(h for h in route["handle"][0]["routes"][0]["handle"] if h["handler"] == "reverse_proxy")
+    assert [u["dial"] for u in proxy["upstreams"]] == ["web1:8000", "web2:8000"]
+    assert proxy["health_checks"]["active"]["uri"] in health.PATHS
