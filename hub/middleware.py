@@ -17,12 +17,12 @@ from urllib.parse import urlencode
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from hub import health
 from hub.hosts import normalise_host, organisation_slug_of, public_url
 from tenants.models import Organisation
 from tenants.selectors import membership_for
@@ -79,11 +79,8 @@ class BareLocalhostRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path == "/healthz":
-            connection.set_schema_to_public()
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-            return HttpResponse("ok", content_type="text/plain")
+        if request.path in health.PATHS:  # liveness and readiness, on any host (hub/health.py)
+            return health.respond(request)
         host = normalise_host(request.get_host())
         if host in {"localhost", "127.0.0.1"} and host != settings.HUB_BASE_DOMAIN:
             return HttpResponseRedirect(public_url(request, request.get_full_path()))
@@ -156,7 +153,7 @@ class SecondFactorMiddleware:
     error shape: tenants.api_auth) pass.
     """
 
-    open_prefixes = ("/login/", "/account/two-factor/", "/logout/", "/static/", "/api/", "/healthz")
+    open_prefixes = ("/login/", "/account/two-factor/", "/logout/", "/static/", "/api/", "/healthz", "/readyz")
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response

@@ -119,8 +119,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# The load balancer's health check may ask over plain HTTP (production redirects everything else).
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The load balancer's and the orchestrator's health checks (hub/health.py) may ask over plain HTTP
+# (production redirects everything else; a probe following that redirect would pass unchecked).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "hub.asgi.application"

@@ -1,0 +1,44 @@
+#!/bin/sh
+# The production image's entry point: the first argument names the role.
+#   web      uvicorn serving hub.asgi (HTTP and WebSockets) on $PORT (8000). Keep HUB_WEB_WORKERS at 1
+#            (the default) and run more containers: with --workers > 1 uvicorn imports hub.asgi inside
+#            its event loop, where the start-up master-key check (hub/startup.py) is refused by
+#            Django (SynchronousOnlyOperation) until hub/asgi.py runs that check in a thread.
+#   worker   the Celery worker (background tasks, one per organisation for fan-out jobs)
+#   beat     the Celery beat scheduler: run exactly ONE, anywhere
+#   migrate  migrate the public schema, then every organisation's schema in parallel
+#   manage   any manage.py command, e.g. `manage organisation_create ...`
+# Anything else is executed as given. Settings come from the environment (hub.settings.production).
+set -eu
+
+role="${1:-web}"
+[ "$#" -gt 0 ] && shift
+
+case "$role" in
+  web)
+    # No --proxy-headers: Django reads X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) and the client
+    # address (HUB_TRUSTED_PROXY_COUNT) itself, once, for HTTP and WebSockets alike.
+    exec uvicorn hub.asgi:application \
+      --host 0.0.0.0 --port "${PORT:-8000}" \
+      --workers "${HUB_WEB_WORKERS:-1}" \
+      --no-proxy-headers --no-server-header \
+      --timeout-graceful-shutdown 20 "$@"
+    ;;
+  worker)
+    exec celery -A hub.celery worker --loglevel "${HUB_LOG_LEVEL:-INFO}" "$@"
+    ;;
+  beat)
+    # The schedule's state lives in /tmp (an emptyDir or tmpfs): beat recomputes it on start.
+    exec celery -A hub.celery beat --loglevel "${HUB_LOG_LEVEL:-INFO}" --schedule /tmp/celerybeat-schedule "$@"
+    ;;
+  migrate)
+    python manage.py migrate_schemas --shared --noinput
+    exec python manage.py migrate_schemas --tenant --executor=multiprocessing --noinput "$@"
+    ;;
+  manage)
+    exec python manage.py "$@"
+    ;;
+  *)
+    exec "$role" "$@"
+    ;;
+esac
