@@ -180,7 +180,8 @@ def add_plaintext_floor(names: list[str]) -> None:
             "JOIN bench_tokens t ON t.digest = n.digest WHERE n.check_id = s.id"
         )
         cursor.execute("CREATE INDEX bench_name_idx ON sharing_sharedcheck (bench_name)")
-        cursor.execute("ANALYZE sharing_sharedcheck")
+        # Fresh statistics for every table (what autovacuum gives a live database), for both sides.
+        cursor.execute("ANALYZE")
 
 
 def floor_search(name: str) -> list[tuple[Any, ...]]:

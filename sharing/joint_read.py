@@ -27,12 +27,13 @@ from sharing.models import SharedCheck
 from tenants.models import KeyPurpose, LinkKind, OrganisationKind
 
 # Which candidates: by blind-index digest (the search), by id (opening one check), or a given list.
+# Each is (the ids matched, the filter on the matched rows).
 BY_DIGESTS = (
-    "s.id IN (SELECT t.check_id FROM sharing_nametoken t WHERE t.digest = ANY(%(digests)s)) "
-    "AND s.kind = %(kind)s AND {readable}"
+    "SELECT DISTINCT t.check_id AS id FROM sharing_nametoken t WHERE t.digest = ANY(%(digests)s)",
+    "s.kind = %(kind)s AND {readable}",
 )
-BY_ID = "s.id = %(check_id)s AND s.recipient_id IS NULL AND {readable}"
-BY_IDS = "s.id = ANY(%(ids)s)"
+BY_ID = ("SELECT %(check_id)s::bigint AS id", "s.recipient_id IS NULL AND {readable}")
+BY_IDS = ("SELECT unnest(%(ids)s::bigint[]) AS id", "true")
 _READABLE = "s.is_current AND s.withdrawn_at IS NULL AND s.destroyed_at IS NULL AND s.expires_at > %(at)s"
 
 # `agreements.policy._with_membership`, as SQL over the same rows: the recipient's tie to a network
@@ -55,11 +56,23 @@ _IN_NETWORK = (
 )
 
 # Only constants are formatted in; every value is a bound parameter.
+# Each step is a MATERIALIZED CTE so the plan runs in this order whatever the statistics say:
+# the few matched ids, then their checks, then their envelope keys, then the rest by primary key.
 _STATEMENT = f"""
-WITH candidate AS MATERIALIZED (
+WITH matched AS MATERIALIZED ({{matched}}),
+candidate AS MATERIALIZED (
     SELECT s.id, s.source_id, s.kind, s.source_ref, s.version, s.recipient_id, s.created_at, o.name AS source_name
-    FROM sharing_sharedcheck s JOIN tenants_organisation o ON o.id = s.source_id
+    FROM matched m
+    JOIN sharing_sharedcheck s ON s.id = m.id
+    JOIN tenants_organisation o ON o.id = s.source_id
     WHERE {{where}}
+),
+held AS MATERIALIZED (
+    SELECT e.check_id, e.id AS envelope_id, e.level, e.sealed, k.id AS key_id, k.channel_id, k.wrapped_data_key
+    FROM candidate c
+    JOIN sharing_envelope e ON e.check_id = c.id
+    JOIN sharing_envelopekey k ON k.envelope_id = e.id
+    WHERE k.expires_at > %(at)s
 )
 SELECT
     ({INDEX_KEY_IDENTITY_SQL}),
@@ -75,20 +88,18 @@ SELECT
      JOIN tenants_organisation ro ON ro.id = f.recipient_id
      WHERE f.recipient_id = %(reader)s AND f.kind = %(kind)s AND f.sender_id <> %(reader)s
        AND f.sender_id IN (SELECT c.source_id FROM candidate c)),
-    (SELECT json_agg(json_build_array(e.check_id, e.id, e.level, encode(e.sealed, 'base64'),
+    (SELECT json_agg(json_build_array(h.check_id, h.envelope_id, h.level, encode(h.sealed, 'base64'),
                                       ch.id, ch.agreement_id, ch.recipient_id, ch.sender_id, ch.level,
-                                      encode(k.wrapped_data_key, 'base64'), encode(g.wrapped, 'base64'),
+                                      encode(h.wrapped_data_key, 'base64'), encode(g.wrapped, 'base64'),
                                       ok.id, ok.organisation_id, ok.master_key_id,
                                       encode(ok.wrapped_private_key, 'base64'), a.title)
-                     ORDER BY e.level DESC, k.id)
-     FROM candidate c
-     JOIN sharing_envelope e ON e.check_id = c.id
-     JOIN sharing_envelopekey k ON k.envelope_id = e.id
-     JOIN sharing_channelkey ch ON ch.id = k.channel_id
-     JOIN sharing_channelgrant g ON g.channel_id = ch.id AND g.recipient_id = %(reader)s
-     JOIN tenants_organisationkey ok ON ok.id = g.recipient_key_id AND ok.purpose = %(exchange)s
+                     ORDER BY h.level DESC, h.key_id)
+     FROM held h
+     JOIN sharing_channelkey ch ON ch.id = h.channel_id
+     JOIN sharing_channelgrant g ON g.channel_id = h.channel_id AND g.recipient_id = %(reader)s
+     JOIN tenants_organisationkey ok ON ok.id = g.recipient_key_id
      LEFT JOIN agreements_agreement a ON a.id = ch.agreement_id
-     WHERE k.expires_at > %(at)s AND ch.kind = %(kind)s)
+     WHERE ch.kind = %(kind)s AND ok.purpose = %(exchange)s)
 """  # noqa: S608
 
 
@@ -126,7 +137,7 @@ class JointRead:
 
 
 def joint_read(
-    *, where: str, reader_id: int, kind: str, at: dt.datetime, params: dict[str, Any] | None = None
+    *, where: tuple[str, str], reader_id: int, kind: str, at: dt.datetime, params: dict[str, Any] | None = None
 ) -> JointRead:
     """Run the one statement for the candidates `where` selects (`BY_DIGESTS`, `BY_ID` or `BY_IDS`).
 
@@ -147,7 +158,8 @@ def joint_read(
         **(params or {}),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_STATEMENT.format(where=where.format(readable=_READABLE)), values)  # where: a constant above
+        matched, condition = where  # constants above, never input
+        cursor.execute(_STATEMENT.format(matched=matched, where=condition.format(readable=_READABLE)), values)
         identity, checks, terms, keys = cursor.fetchone()
     return _parsed(identity, checks or [], terms or [], keys or [])
 
