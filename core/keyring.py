@@ -39,6 +39,23 @@ def secret_get_or_create(name: str) -> bytes:
     return _unwrap(row)
 
 
+def secret_replace(name: str) -> bytes:
+    """Replace the secret called `name` with a new random one (creating it if absent); returns it.
+
+    What was computed with the old secret (e.g. blind indexes) must be recomputed by the caller.
+    """
+    master = load_master_key()
+    secret = crypto.new_data_key()
+    fields = {
+        "wrapped": crypto.wrap_with_master(master, secret, context=_context(name)),
+        "master_key_id": crypto.master_key_id(master),
+    }
+    with transaction.atomic():
+        if not WrappedSecret.objects.filter(name=name).update(**fields):
+            WrappedSecret.objects.create(name=name, **fields)
+    return secret
+
+
 def _unwrap(row: WrappedSecret) -> bytes:
     master = master_keys_by_id().get(row.master_key_id)
     if master is None:

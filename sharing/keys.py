@@ -1,18 +1,26 @@
 """Key handling for the exchange: channel keys, grants, data-key wrapping and the blind index.
 
-Every function here works on keys for one call and drops them; nothing is cached, logged
-or stored unwrapped.
+Every function here works on keys for one call and drops them; nothing is logged or stored
+unwrapped, and nothing is cached but one thing: the blind-index key, which the search keeps
+in process memory (`IndexKeyCache`). It is a keyed-HMAC key that is in process memory during
+every search anyway; caching it saves a statement and a master-key unwrap per search. The
+cache is keyed by the secret's row id and version (a digest of its wrapped form, which
+changes on rotation and on a master-key rewrap), and the search statement reads that pair
+back every time, so a rotation anywhere is seen by every process at its next search.
+Organisations' private keys and channel keys are never cached across requests.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 
 from agreements.models import Agreement, Purpose, RecordKind
 from core import crypto
-from core.keyring import secret_get_or_create
+from core.keyring import secret_get_or_create, secret_replace
 from sharing.models import ChannelGrant, ChannelKey, channel_context
 from tenants.keys import current_key, private_key
 from tenants.models import KeyPurpose, OrganisationKey
@@ -21,7 +29,82 @@ INDEX_SECRET = "sharing.name-index.v1"  # noqa: S105 (the name of a secret, not 
 
 
 def blind_index_key() -> bytes:
+    """The blind-index key, read and unwrapped now (writers: shares, re-index). See `index_key_cached`."""
     return secret_get_or_create(INDEX_SECRET)
+
+
+# SQL giving the blind-index key's identity, "<row id>:<version>": a scalar subquery the search
+# statement embeds (so checking the cache costs no statement of its own). The version is the MD5
+# of the wrapped key: any rotation or rewrap writes a new wrapped form.
+INDEX_KEY_IDENTITY_SQL = (
+    "SELECT w.id::text || ':' || md5(w.wrapped) FROM core_wrappedsecret w WHERE w.name = %(index_secret)s"
+)
+
+
+@dataclass(frozen=True)
+class CachedIndexKey:
+    identity: str  # "<row id>:<version>", as INDEX_KEY_IDENTITY_SQL gives it
+    key: bytes
+
+
+class IndexKeyCache:
+    """The blind-index key per database, kept in process memory keyed by its row id and version.
+
+    `get()` returns the cached key (reading it when absent); `confirm(identity)` is given the
+    identity the database reported in the same statement that used the key, and drops the
+    entry when it differs (the key rotated, or was rewrapped, or the row is gone), so the
+    caller recomputes its digests with `get()` and runs again.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[object, ...], CachedIndexKey] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _database() -> tuple[object, ...]:
+        settings = connection.settings_dict
+        return (settings["NAME"], settings.get("HOST"), settings.get("PORT"))
+
+    def get(self) -> CachedIndexKey:
+        """The cached key for this database, or the key read now (one statement, one unwrap) and cached."""
+        database = self._database()
+        entry = self._entries.get(database)
+        if entry is None:
+            # Identity first, key second: a rotation in between leaves an old identity beside the
+            # new key, which the next search's `confirm` refuses (the other order would not be seen).
+            with connection.cursor() as cursor:
+                cursor.execute(INDEX_KEY_IDENTITY_SQL, {"index_secret": INDEX_SECRET})
+                row = cursor.fetchone()
+            entry = CachedIndexKey(identity=row[0] if row else "", key=blind_index_key())
+            with self._lock:
+                self._entries[database] = entry
+        return entry
+
+    def confirm(self, entry: CachedIndexKey, identity: str | None) -> bool:
+        """True when `identity` (read from the database) is the cached key's; otherwise forget it."""
+        if identity == entry.identity:
+            return True
+        self.forget()
+        return False
+
+    def forget(self) -> None:
+        with self._lock:
+            self._entries.pop(self._database(), None)
+
+
+index_keys = IndexKeyCache()
+
+
+def blind_index_key_rotate() -> bytes:
+    """Replace the blind-index key with a new random one; returns it. Call `name_index_rebuild` next.
+
+    Every stored token was made with the old key, so until the re-index has run a search finds
+    nothing: rotate only when the key may have leaked. Every process's cached key is dropped at
+    its next search (the search statement reads the key's row id and version back).
+    """
+    key = secret_replace(INDEX_SECRET)
+    index_keys.forget()
+    return key
 
 
 def blind_tokens(tokens: Iterable[str], *, key: bytes | None = None) -> list[str]:

@@ -21,24 +21,28 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import dateformat, timezone
 
-from agreements.models import Agreement, Level
-from agreements.policy import FlowTerms, can_receive, load_terms, load_terms_for_recipient
+from agreements.models import Level
+from agreements.policy import FlowTerms, can_receive, load_terms
 from core import crypto
 from core.audit import audit_record_many
 from core.dates import london_date
-from sharing.keys import blind_tokens, channel_key_for_recipient, own_exchange_private
+from sharing.joint_read import BY_DIGESTS, BY_ID, BY_IDS, JointRead, KeyRow, joint_read
+from sharing.keys import blind_tokens, channel_key_for_recipient, index_keys, own_exchange_private
 from sharing.models import (
     ChannelGrant,
+    ChannelKey,
     CheckOpened,
     DetailRequest,
     EnvelopeKey,
     SharedCheck,
+    channel_context,
     envelope_identity,
     envelope_key_context,
 )
 from sharing.names import NameQueryError, query_tokens
 from sharing.services import KIND, PURPOSE, allowed_under_agreement
-from tenants.models import Organisation, User
+from tenants.keys import private_key
+from tenants.models import KeyPurpose, Organisation, OrganisationKey, User
 from tenants.scopes import Scope, has_scope
 
 INTEGRITY_FAILURE = (
@@ -110,19 +114,38 @@ def last_day(until: dt.datetime) -> dt.date:
 def speaker_check_search(
     *, organisation: Organisation, user: User | None, name: str, at: dt.datetime | None = None
 ) -> list[CheckView]:
-    """Every current shared check of a speaker that `organisation` may read, newest decision first."""
+    """Every current shared check of a speaker that `organisation` may read, newest decision first.
+
+    Reads with one statement (`sharing.joint_read`) whatever matched, plus the reader's right to
+    its own archive; writes the openings and audit events in one transaction. Raises
+    ValidationError for a name with nothing to search by.
+    """
     try:
         tokens = query_tokens(name)
     except NameQueryError as exc:
         raise ValidationError({"name": str(exc)}) from exc
     at = at or timezone.now()
-    digests = blind_tokens(tokens)
-    matching = SharedCheck.objects.filter(kind=KIND, tokens__digest__in=digests).distinct()
-    checks = _readable_checks(matching, at)
+    read, digests = _read_by_name(organisation, tokens, at)
     # The search itself is an audit event: blind tokens (keyed HMACs) and the result count, never the name.
     search_event = {"action": "exchange.search", "actor": user, "organisation_id": organisation.pk}
-    views = _open_all(organisation, user, checks, at, search_event=search_event, digests=sorted(digests))
+    views = _open_read(organisation, user, read, at, search_event=search_event, digests=digests)
     return sorted(views, key=lambda v: (v.content.get("decided_on", ""), v.check_id), reverse=True)
+
+
+def _read_by_name(organisation: Organisation, tokens: Iterable[str], at: dt.datetime) -> tuple[JointRead, list[str]]:
+    """The joint read for a name's blind tokens, under the cached blind-index key.
+
+    The statement reports the key's identity; when it is not the cached one (the key rotated
+    or was rewrapped since), the cache is dropped and the read runs again with the key as it is now.
+    """
+    tokens = list(tokens)
+    for _ in range(2):
+        cached = index_keys.get()
+        digests = blind_tokens(tokens, key=cached.key)
+        read = joint_read(where=BY_DIGESTS, reader_id=organisation.pk, kind=KIND, at=at, params={"digests": digests})
+        if index_keys.confirm(cached, read.index_key_identity):
+            break
+    return read, digests
 
 
 def check_open(*, organisation: Organisation, user: User | None, check_id: int) -> CheckView:
@@ -131,55 +154,56 @@ def check_open(*, organisation: Organisation, user: User | None, check_id: int) 
     # Speaker checks are the rows sealed for every reader (no single recipient); records of other
     # kinds (`sharing.records`) always name theirs, so they never open here. Not a kind filter:
     # a row whose kind was edited must still open, and fail its integrity check, visibly.
-    checks = _readable_checks(SharedCheck.objects.filter(pk=check_id, recipient__isnull=True), at)
-    views = _open_all(organisation, user, checks, at, missing_id=None if checks else check_id)
+    read = joint_read(where=BY_ID, reader_id=organisation.pk, kind=KIND, at=at, params={"check_id": check_id})
+    views = _open_read(organisation, user, read, at, missing_id=None if read.checks else check_id)
     if not views:
         raise Http404("No such shared check.")
     return views[0]
 
 
-def _readable_checks(checks: QuerySet[SharedCheck], at: dt.datetime) -> list[SharedCheck]:
-    return list(
-        checks.filter(
-            is_current=True, withdrawn_at__isnull=True, destroyed_at__isnull=True, expires_at__gt=at
-        ).select_related("source")
-    )
-
-
 def _open_all(
+    organisation: Organisation, user: User | None, checks: list[SharedCheck], at: dt.datetime
+) -> list[CheckView]:
+    """Open what `organisation` may read of `checks` (already loaded, any state), as `_open_read` does."""
+    read = joint_read(where=BY_IDS, reader_id=organisation.pk, kind=KIND, at=at, params={"ids": [c.pk for c in checks]})
+    return _open_read(organisation, user, read, at)
+
+
+def _open_read(
     organisation: Organisation,
     user: User | None,
-    checks: list[SharedCheck],
+    read: JointRead,
     at: dt.datetime,
     *,
     search_event: dict[str, Any] | None = None,
     digests: list[str] | None = None,
     missing_id: int | None = None,
 ) -> list[CheckView]:
-    """Open what `organisation` may read of `checks`, recording openings, denials and the search.
+    """Open what `organisation` may read of the checks in `read`, recording openings, denials and the search.
 
     Runs the same SQL statements whether nothing matched or only checks the reader may
-    not see matched (`_usable_keys` never short-cuts on an empty list), so a search cannot
-    tell a miss from a name assessed elsewhere by counting statements or their time.
-    Denials go to the platform's audit log (organisation id empty, so no organisation's
-    own log reveals another's check) with the policy's reason code and ids only.
+    not see matched: the read is one statement whatever it returns, the own-archive right is
+    asked every time, and the writes are the same events. Denials go to the platform's audit
+    log (organisation id empty, so no organisation's own log reveals another's check) with the
+    policy's reason code and ids only.
     """
-    keys, denials = _usable_keys(organisation, checks, at, own_archive=_may_read_own_archive(organisation, user))
-    private_keys = own_exchange_private(organisation.pk) if keys else {}
+    own_archive = _may_read_own_archive(organisation, user)
+    keys, denials = _usable_keys(organisation, read, at, own_archive=own_archive)
+    private_keys: dict[int, bytes] = {}
     channel_secrets: dict[int, bytes] = {}
     views, openings, events = [], [], []
-    for check in checks:
+    for check in read.checks:
         key = keys.get(check.pk)
         if key is None:
             continue  # not allowed (or no key any more): skipped, never announced
-        view = _unseal(check, key, private_keys, channel_secrets)
+        view = _unseal_row(check, read.source_names[check.source_id], key, private_keys, channel_secrets)
         views.append(view)
         events.append(_event(organisation, user, check, view))
         if not view.error and check.source_id != organisation.pk:  # the source's own reads are audited only
             openings.append(
                 CheckOpened(
-                    check_row=check,
-                    reader_organisation=organisation,
+                    check_row_id=check.pk,
+                    reader_organisation_id=organisation.pk,
                     reader=user,
                     agreement_id=view.agreement_id,
                     level=view.level,
@@ -194,13 +218,7 @@ def _open_all(
     with transaction.atomic():  # one commit for the opening records and their audit events
         CheckOpened.objects.bulk_create(openings)
         audit_record_many(events)
-    _attach_agreement_titles(views)
     return views
-
-
-# Stands in for "no rows" in `__in` filters: Django skips the query for an empty list, and a
-# skipped query would let a search tell "nothing matched" from "matched, not for you".
-_NO_ID = 0
 
 
 def _may_read_own_archive(organisation: Organisation, user: User | None) -> bool:
@@ -217,54 +235,33 @@ OWN_ARCHIVE_DENIED = "own_archive_needs_read_shared"
 
 
 def _usable_keys(
-    organisation: Organisation, checks: list[SharedCheck], at: dt.datetime, *, own_archive: bool
-) -> tuple[dict[int, tuple[EnvelopeKey, ChannelGrant]], list[tuple[SharedCheck, str]]]:
+    organisation: Organisation, read: JointRead, at: dt.datetime, *, own_archive: bool
+) -> tuple[dict[int, KeyRow], list[tuple[SharedCheck, str]]]:
     """For each check, the highest-level key this organisation holds whose agreement the policy allows now.
 
     Returns the chosen keys by check id, and the checks refused with the reason code. The
-    policy goes first, over one query of this organisation's terms: checks from sources
-    that allow it nothing are dropped before any key is read. The organisation's own checks
-    skip the policy (it is their source) but are read only when `own_archive` is true: the
-    reader holds 'exchange:read_shared' (`_may_read_own_archive`). Always three queries.
+    policy decides over the terms the joint read loaded (every flow of the kind from the
+    candidates' sources to this organisation). The organisation's own checks skip the policy
+    (it is their source) but are read only when `own_archive` is true: the reader holds
+    'exchange:read_shared' (`_may_read_own_archive`). No statement of its own.
     """
-    terms = load_terms_for_recipient(
-        recipient_id=organisation.pk,
-        kind=KIND,
-        source_ids={c.source_id for c in checks if c.source_id != organisation.pk} or {_NO_ID},
-    )
-    candidates, denials = [], []
-    for check in checks:
+    candidates, denials = set(), []
+    for check in read.checks:
         if check.source_id == organisation.pk:
             reason = None if own_archive else OWN_ARCHIVE_DENIED
         else:
-            reason = _summary_denial(organisation, check, terms, at)
+            reason = _summary_denial(organisation, check, read.terms, at)
         if reason is None:
-            candidates.append(check)
+            candidates.add(check.pk)
         else:
             denials.append((check, reason))
-    keys = list(
-        EnvelopeKey.objects.filter(
-            envelope__check_row__in=[c.pk for c in candidates] or [_NO_ID],
-            expires_at__gt=at,
-            channel__kind=KIND,
-            channel__grants__recipient=organisation,
-        )
-        .select_related("envelope", "channel")
-        .order_by("-envelope__level")
-    )
-    grants = {
-        g.channel_id: g
-        for g in ChannelGrant.objects.filter(
-            recipient=organisation, channel_id__in={k.channel_id for k in keys} or {_NO_ID}
-        ).select_related("channel")
-    }
-    by_id = {c.pk: c for c in candidates}
-    chosen: dict[int, tuple[EnvelopeKey, ChannelGrant]] = {}
-    for key in keys:
-        check = by_id[key.envelope.check_row_id]
-        if check.pk not in chosen and _allowed(organisation, check, key, terms, at):
-            chosen[check.pk] = (key, grants[key.channel_id])
-    denials.extend((c, "no_usable_key") for c in candidates if c.pk not in chosen)
+    by_id = {c.pk: c for c in read.checks}
+    chosen: dict[int, KeyRow] = {}
+    for key in read.keys:  # highest level first
+        if key.check_id in candidates and key.check_id not in chosen:
+            if _allowed(organisation, by_id[key.check_id], key, read.terms, at):
+                chosen[key.check_id] = key
+    denials.extend((c, "no_usable_key") for c in read.checks if c.pk in candidates and c.pk not in chosen)
     return chosen, denials
 
 
@@ -285,22 +282,70 @@ def _summary_denial(
 
 
 def _allowed(
-    organisation: Organisation, check: SharedCheck, key: EnvelopeKey, terms: dict[int, list[FlowTerms]], at: dt.datetime
+    organisation: Organisation, check: SharedCheck, key: KeyRow, terms: dict[int, list[FlowTerms]], at: dt.datetime
 ) -> bool:
     """Whether the policy allows this key's own agreement, at this envelope's level, now."""
-    channel = key.channel
-    if channel.agreement_id is None:
+    if key.agreement_id is None:
         return check.source_id == organisation.pk  # the source's own archive
-    if channel.recipient_id not in (None, organisation.pk):
+    if key.channel_recipient_id not in (None, organisation.pk):
         return False
     return allowed_under_agreement(
         terms.get(check.source_id, []),
-        agreement_id=channel.agreement_id,
+        agreement_id=key.agreement_id,
         source_id=check.source_id,
         recipient_id=organisation.pk,
-        level=key.envelope.level,
+        level=key.level,
         at=at,
     )
+
+
+def _unseal_row(
+    check: SharedCheck,
+    source_name: str,
+    key: KeyRow,
+    private_keys: dict[int, bytes],
+    channel_secrets: dict[int, bytes],
+) -> CheckView:
+    """Open `check`'s envelope with `key`; a failure at any step is an integrity failure shown as such.
+
+    `private_keys` and `channel_secrets` are this request's: each private key is unwrapped at
+    most once per request, and dropped with it.
+    """
+    view = CheckView(
+        check_id=check.pk,
+        source_id=check.source_id,
+        source_name=source_name,
+        version=check.version,
+        level=key.level,
+        agreement_id=key.agreement_id,
+        agreement_title=key.agreement_title if key.agreement_id else "shared by you",
+    )
+    try:
+        if key.channel_id not in channel_secrets:
+            if key.private_key_id not in private_keys:
+                private_keys[key.private_key_id] = private_key(
+                    OrganisationKey(
+                        id=key.private_key_id,
+                        organisation_id=key.private_key_organisation_id,
+                        purpose=KeyPurpose.EXCHANGE,
+                        master_key_id=key.master_key_id,
+                        wrapped_private_key=key.wrapped_private_key,
+                    )
+                )
+            channel = ChannelKey(id=key.channel_id, sender_id=key.sender_id, level=key.channel_level)
+            channel_secrets[key.channel_id] = crypto.unwrap_key(
+                private_keys[key.private_key_id], key.grant_wrapped, context=channel_context(channel)
+            )
+        data_key = crypto.open_sealed(
+            channel_secrets[key.channel_id],
+            key.wrapped_data_key,
+            associated_data=envelope_key_context(key.envelope_id, key.channel_id),
+        )
+        plaintext = crypto.open_sealed(data_key, key.sealed, associated_data=envelope_identity(check, key.level))
+        view.content = json.loads(plaintext)
+    except (crypto.CryptoError, KeyError, ValueError):
+        view.error = INTEGRITY_FAILURE
+    return view
 
 
 def _unseal(
@@ -313,7 +358,7 @@ def _unseal(
     view = CheckView(
         check_id=check.pk,
         source_id=check.source_id,
-        source_name=check.source.name,
+        source_name="",  # verification only (`_damaged_ids`): nothing of this view is shown
         version=check.version,
         level=key.envelope.level,
         agreement_id=key.channel.agreement_id,
@@ -390,15 +435,6 @@ def _denial_event(
         "target_id": check.pk if check is not None else check_id,
         "detail": detail,
     }
-
-
-def _attach_agreement_titles(views: Iterable[CheckView]) -> None:
-    views = list(views)
-    titles = dict(
-        Agreement.objects.filter(pk__in={v.agreement_id for v in views if v.agreement_id}).values_list("pk", "title")
-    )
-    for view in views:
-        view.agreement_title = titles.get(view.agreement_id, "") if view.agreement_id else "shared by you"
 
 
 def shared_checks_of(organisation: Organisation) -> QuerySet[SharedCheck]:
