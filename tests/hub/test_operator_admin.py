@@ -241,7 +241,8 @@ def test_an_operator_adds_a_host_name_stored_lower_case_and_audited_in_the_organ
     assert domain.tenant_id == org_a.pk
     event = AuditEvent.objects.get(action="admin.add", target_type="tenants.domain")
     assert (event.organisation_id, event.target_id) == (org_a.pk, str(domain.pk))
-    assert event.detail == {"model": "tenants.domain", "fields": ["domain", "tenant"]}
+    # is_primary defaults to True; the form sent it unticked, so it changed too
+    assert event.detail == {"model": "tenants.domain", "fields": ["domain", "is_primary", "tenant"]}
 
 
 def test_a_link_the_rules_forbid_is_refused_with_the_reason_and_nothing_is_written(org_a, org_b, operator, client_on):
