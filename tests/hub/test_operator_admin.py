@@ -259,3 +259,33 @@ def test_a_link_the_rules_forbid_is_refused_with_the_reason_and_nothing_is_writt
     assert "cannot be linked" in response.content.decode()
     assert OrganisationLink.objects.count() == before
     assert not AuditEvent.objects.filter(action__in=["admin.add", "organisation.link"], actor_id=operator.pk).exists()
+
+
+def test_the_last_organisation_admin_keeps_the_role_and_nothing_is_audited(org_a, member, operator, client_on):
+    # given: the only org_admin of Alderley (the session's organisations have none of their own)
+    Membership.objects.filter(organisation=org_a, roles__contains=[Role.ORG_ADMIN]).delete()
+    admin_person = member(org_a, "org_admin")
+    membership = Membership.objects.get(user=admin_person, organisation=org_a)
+
+    response = client_on(None, operator).post(
+        f"/admin/tenants/membership/{membership.pk}/change/", {"roles": "reviewer"}
+    )
+
+    assert response.status_code == 200
+    assert "last organisation admin" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.roles == ["org_admin"]
+    assert not AuditEvent.objects.filter(action="admin.change").exists()
+
+
+def test_disabling_an_account_here_is_audited_by_field_name(org_a, member, operator, client_on):
+    person = member(org_a, "reviewer")
+
+    response = client_on(None, operator).post(
+        f"/admin/tenants/user/{person.pk}/change/", {"email": person.email, "full_name": person.full_name}
+    )
+
+    assert response.status_code == 302, response.content[:500]
+    assert User.objects.get(pk=person.pk).is_active is False
+    event = AuditEvent.objects.get(action="admin.change", target_type="tenants.user")
+    assert event.organisation_id is None and event.detail["fields"] == ["is_active"]
