@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from core.audit_urls import operator_pages as audit_operator_pages
+from hub.admin import site as admin_site
 from hub.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from hub.urls_common import urlpatterns as common
 from tenants import oidc
@@ -24,5 +25,7 @@ urlpatterns = [
     path("invitations/<str:token>/", tenant_views.invitation_accept, name="invitation_accept"),
     path("operator/organisations/", tenant_views.operator_organisations, name="operator_organisations"),
     path("operator/audit/", include(audit_operator_pages)),
+    # The Django admin for platform operators with the second factor passed (hub/admin.py).
+    path("admin/", admin_site.urls),
     *common,
 ]

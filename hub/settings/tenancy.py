@@ -7,6 +7,9 @@ SHARED_APPS = [
     "daphne",
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    # The platform operators' admin (hub/admin.py, /admin/ on the public site); no autodiscovery,
+    # so only what hub.admin registers on its own gated site is ever served.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",

@@ -231,6 +231,40 @@ PUBLIC_ROUTES: dict[str, str] = {
     "api_schema": SCHEMA,
     "^api/": API_NOT_FOUND,
 }
+
+# The platform operators' Django admin (hub/admin.py, /admin/): the site gates every address it
+# serves the same way, whichever model it is for: anonymous to the hub's sign-in, a signed-in
+# person who is no platform operator 403 (an operator without the second factor: the code step).
+ADMIN_SITE_ROUTES = (
+    "admin:index",
+    "admin:login",
+    "admin:logout",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:autocomplete",
+    "admin:jsi18n",
+    "admin:view_on_site",
+    "admin:app_list",
+)
+
+
+def _admin_model_routes() -> dict[str, str]:
+    """Every registered model's admin addresses, by URL name (the legacy `<id>/` redirect by path)."""
+    from hub.admin import site
+
+    routes: dict[str, str] = {}
+    for model in site._registry:
+        app, name = model._meta.app_label, model._meta.model_name
+        for view in ("changelist", "add", "history", "delete", "change"):
+            routes[f"admin:{app}_{name}_{view}"] = OPERATOR_ONLY
+        routes[f"admin/{app}/{name}/<path:object_id>/"] = OPERATOR_ONLY
+    return routes
+
+
+PUBLIC_ROUTES.update({name: OPERATOR_ONLY for name in ADMIN_SITE_ROUTES})
+PUBLIC_ROUTES.update(_admin_model_routes())
+# Values for the public routes' URL kwargs (made up: every caller is refused before any lookup).
+PUBLIC_URL_VALUES = {"token": "made-up-invitation-token-0000", "object_id": 1, "content_type_id": 1}
 PUBLIC_WHO = (ANONYMOUS, "member")  # "member": a signed-in member of an organisation, not an operator
 
 

@@ -233,7 +233,7 @@ def test_every_caller_gets_what_the_table_says_on_every_public_endpoint(
         f"/{route.path} ({route.name}) is new on the public site: classify it in "
         f"tests/security/expectations.py PUBLIC_ROUTES (one of OPEN, SIGNED_IN_ONLY, OPERATOR_ONLY, ...)"
     )
-    url = route.url({"token": "made-up-invitation-token-0000"})
+    url = route.url(table.PUBLIC_URL_VALUES)
     tables = user_tables()
     wrong, count = [], 0
     for who, client in public_callers.items():
