@@ -443,6 +443,7 @@ def shared_checks_of(organisation: Organisation) -> QuerySet[SharedCheck]:
 
     return (
         SharedCheck.objects.filter(source=organisation, kind=KIND)
+        .select_related("source")
         .annotate(openings_count=Count("openings"))
         .order_by("source_ref", "-version")
     )
