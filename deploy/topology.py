@@ -411,7 +411,8 @@ def smoke(procs: Processes, database_url: str, ports: list[int]) -> None:
     northmoor = schema_of["northmoor"]
     (request_id,) = query(
         database_url,
-        f'SELECT id FROM "{northmoor}".speakers_eventrequest WHERE title = %s',  # noqa: S608 (schema from the db), (SHARED_TITLE,)
+        f'SELECT id FROM "{northmoor}".speakers_eventrequest WHERE title = %s',  # noqa: S608 (schema from the db)
+        (SHARED_TITLE,),
     )[0]
     (northmoor_id,) = query(database_url, "SELECT id FROM public.tenants_organisation WHERE slug = 'northmoor'")[0]
     count_sql = "SELECT count(*) FROM public.sharing_sharedcheck WHERE source_id = %s"
