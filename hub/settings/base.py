@@ -253,6 +253,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "exchange-sweep": {"task": "sharing.exchange_sweep", "schedule": crontab(minute="*/15")},
     # Approved welfare cases past retention destroyed, one task per organisation (welfare/tasks.py).
     "welfare-retention-destruction": {"task": "welfare.retention_destroy_all", "schedule": crontab(hour=2, minute=15)},
+    # Once per term, idempotent, so daily: what `referrals_send_aggregates` and `figures_send` do.
+    "referral-aggregates": {"task": "referrals.termly_send", "schedule": crontab(hour=3, minute=0)},
+    "network-figures": {"task": "figures.termly_send", "schedule": crontab(hour=3, minute=30)},
 }
 
 REST_FRAMEWORK = {

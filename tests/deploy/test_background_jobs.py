@@ -32,6 +32,9 @@ SCHEDULED = {
     "audit-checkpoints": "core.audit_checkpoint_all",
     "welfare-retention-destruction": "welfare.retention_destroy_all",
     "notification-digests": "notifications.digest_all",
+    # Commands the README once said to run from cron; now beat runs them daily.
+    "referral-aggregates": "referrals.termly_send",
+    "network-figures": "figures.termly_send",
 }
 
 
@@ -176,3 +179,15 @@ def test_the_exchange_sweep_task_shreds_a_lapsed_check(member, org_a, org_b):
     assert report["checks_destroyed"] == 1
     assert SharedCheck.objects.get(pk=check.pk).destroyed_at is not None
     assert exchange_sweep_task.delay().get()["checks_destroyed"] == 0
+
+
+@pytest.mark.django_db
+def test_the_termly_sends_run_as_tasks_and_send_nothing_twice(world):
+    from figures.tasks import termly_send_task as figures_send
+    from referrals.tasks import termly_send_task as referrals_send
+
+    first = figures_send.delay().get()
+    assert set(first) == {"sent", "already", "refused", "totals_sent"}
+    assert figures_send.delay().get()["sent"] == 0
+    assert set(referrals_send.delay().get()) == {"partners", "sent", "already", "refused", "summaries_updated"}
+    assert referrals_send.delay().get()["sent"] == 0
