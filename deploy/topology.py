@@ -242,7 +242,15 @@ def throwaway_database(url: str, drop_wait: float) -> Iterator[str]:
         yield with_database(url, name)
     finally:
         env = {**os.environ, "TOPOLOGY_ADMIN_URL": url, "TOPOLOGY_DROP": name}
-        dropper = subprocess.Popen([sys.executable, "-c", _DROPPER], env=env, start_new_session=True)  # noqa: S603
+        # Its own session and no inherited output: left running, it must hold neither our terminal nor our pipe.
+        dropper = subprocess.Popen(  # noqa: S603 (this interpreter and a constant script)
+            [sys.executable, "-c", _DROPPER],
+            env=env,
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             code = dropper.wait(timeout=drop_wait)
             say(f"dropped the throwaway database {name}" if code == 0 else f"could not drop {name} (exit {code})")
