@@ -120,7 +120,13 @@ class Processes:
         log = self.folder / f"{name}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S603 (our own argv: this interpreter and the hub's commands)
-                argv, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                argv,
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,  # single-threaded here, so preexec_fn is safe
             )
         child = Child(name, process, log)
         self.children.append(child)
@@ -161,6 +167,19 @@ class Processes:
                 continue
             if child.process.poll() is not None:
                 raise SmokeFailure(f"{child.name} exited with {child.process.returncode}:\n{child.tail()}")
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when this script dies, even by SIGKILL (Linux's PR_SET_PDEATHSIG).
+
+    Elsewhere (or if prctl is missing) nothing happens, and only the script's own stop ends its children.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 @contextmanager
