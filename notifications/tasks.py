@@ -6,13 +6,16 @@ current schema when the task is queued and switches to it in the worker).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from celery import shared_task
-from django_tenants.utils import get_public_schema_name, schema_context
 
+from hub.celery import fan_out, organisation_schemas
 from notifications import delivery
 from tenants.models import Organisation
+
+logger = logging.getLogger("hub.tasks")
 
 # Daily sweeps that notify what fell due (an agreement's review, an overdue report, an action):
 # each runs in one organisation's schema with that organisation, and passes a `key` to
@@ -30,12 +33,8 @@ def register_sweep(sweep: Sweep) -> Sweep:
     return sweep
 
 
-def _organisation_schemas() -> list[str]:
-    return list(
-        Organisation.objects.exclude(schema_name=get_public_schema_name())
-        .order_by("schema_name")
-        .values_list("schema_name", flat=True)
-    )
+class SweepFailed(Exception):
+    """One or more of an organisation's sweeps raised; the others ran. Names sweeps only, never data."""
 
 
 @shared_task(name="notifications.email")
@@ -52,28 +51,40 @@ def send_digest() -> int:
 
 @shared_task(name="notifications.digest_all")
 def send_all_digests() -> int:
-    """Queue one digest task per organisation. Returns how many were queued."""
-    schemas = _organisation_schemas()
-    for schema in schemas:
-        with schema_context(schema):
-            send_digest.delay()
-    return len(schemas)
+    """Queue one digest task per organisation (CELERY_BEAT_SCHEDULE "notification-digests"); returns how many.
+
+    Raises `hub.celery.FanOutError` after queuing the rest if some could not be queued."""
+    return fan_out(send_digest, organisation_schemas())
 
 
 @shared_task(name="notifications.sweep")
 def sweep() -> int:
-    """Run every registered sweep for the task's organisation. Returns how many people were notified."""
+    """Run every registered sweep for the task's organisation. Returns how many people were notified.
+
+    The sweeps are independent (agreement reviews, partner reports overdue, actions due): one that
+    raises is logged by name and the others still run; `SweepFailed` is raised afterwards, naming
+    the sweeps that failed, so the task shows as failed.
+    """
     from django.db import connection
 
     organisation = Organisation.objects.get(schema_name=connection.schema_name)
-    return sum(run(organisation) for run in SWEEPS)
+    notified, failed = 0, []
+    for run in SWEEPS:
+        name = f"{run.__module__}.{run.__name__}"
+        try:
+            notified += run(organisation)
+        except Exception as error:  # noqa: BLE001 (one sweep's failure must not stop the others)
+            failed.append(name)
+            logger.error("Sweep %s failed in %s: %s", name, organisation.schema_name, type(error).__name__)
+    if failed:
+        raise SweepFailed(f"{organisation.schema_name}: {', '.join(failed)} failed; {notified} notified by the rest")
+    return notified
 
 
 @shared_task(name="notifications.sweep_all")
 def sweep_all() -> int:
-    """Queue one sweep task per organisation. Returns how many were queued."""
-    schemas = _organisation_schemas()
-    for schema in schemas:
-        with schema_context(schema):
-            sweep.delay()
-    return len(schemas)
+    """Queue one sweep task per organisation (CELERY_BEAT_SCHEDULE "notification-sweeps"); returns how many.
+
+    This is the beat job for agreement review reminders, partner report reminders and actions due.
+    Raises `hub.celery.FanOutError` after queuing the rest if some could not be queued."""
+    return fan_out(sweep, organisation_schemas())

@@ -242,12 +242,21 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_TASK_ALWAYS_EAGER = env_bool("HUB_CELERY_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Scheduled sweeps (the beat scheduler); each task fans out one task per organisation.
+# Scheduled jobs (the beat scheduler). A job that visits every organisation fans out one task per
+# organisation (hub.celery.fan_out), so one organisation's failure does not stop the others;
+# "notification-sweeps" carries the agreement review and partner report reminders (notifications.SWEEPS).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notification-sweeps": {"task": "notifications.sweep_all", "schedule": crontab(hour=6, minute=30)},
     "notification-digests": {"task": "notifications.digest_all", "schedule": crontab(hour=7, minute=0)},
     # Every audit chain's signed checkpoint, hourly (core/tasks.py; README "Audit checkpoints").
     "audit-checkpoints": {"task": "core.audit_checkpoint_all", "schedule": crontab(minute=5)},
+    # Expired keys, ended agreements and withdrawals, lapsed checks shredded (sharing/tasks.py; public schema).
+    "exchange-sweep": {"task": "sharing.exchange_sweep", "schedule": crontab(minute="*/15")},
+    # Approved welfare cases past retention destroyed, one task per organisation (welfare/tasks.py).
+    "welfare-retention-destruction": {"task": "welfare.retention_destroy_all", "schedule": crontab(hour=2, minute=15)},
+    # Once per term, idempotent, so daily: what `referrals_send_aggregates` and `figures_send` do.
+    "referral-aggregates": {"task": "referrals.termly_send", "schedule": crontab(hour=3, minute=0)},
+    "network-figures": {"task": "figures.termly_send", "schedule": crontab(hour=3, minute=30)},
 }
 
 REST_FRAMEWORK = {
