@@ -383,3 +383,25 @@ def _migrate(schema_name: str) -> None:
         cursor.execute(f"CREATE SCHEMA {_quoted(schema_name)}")
     call_command("migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0)
     connection.set_schema_to_public()
+
+
+def organisation_schemas() -> list[str]:
+    """Every organisation's schema name except public's, sorted."""
+    from tenants.models import Organisation
+
+    public = get_public_schema_name()
+    return sorted(Organisation.objects.exclude(schema_name=public).values_list("schema_name", flat=True))
+
+
+def organisations_missing_migrations(schema_names: Iterable[str] | None = None) -> dict[str, list[tuple[str, str]]]:
+    """{schema: the graph migrations it has not recorded} for every organisation schema that misses any.
+
+    `schema_names` defaults to every organisation. A schema with no django_migrations table (or
+    no schema at all) misses every migration. Read-only: one catalog query, then one query per
+    200 schemas. {} means every schema is complete.
+    """
+    names = organisation_schemas() if schema_names is None else sorted(schema_names)
+    expected = expected_migrations()
+    recorded = recorded_migrations_many(names)
+    missing = {name: sorted(expected - recorded.get(name, frozenset())) for name in names}
+    return {name: lacking for name, lacking in missing.items() if lacking}
