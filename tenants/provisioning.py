@@ -18,7 +18,13 @@ before it is kept (DESIGN.md's pitfall: a stale template silently marks migratio
 
 The script is keyed by the migration graph (every node, the leaves included, and the tenant
 and shared app lists) and rebuilt when the key changes. If the check fails, the replay is
-rolled back, the script forgotten, and the schema migrated for real (`method == "migrate"`).
+rolled back, the script forgotten, and the schema migrated for real (`method == "migrate"`);
+after two such failures in a row the process stops replaying and always migrates.
+Set HUB_PROVISION_REPLAY = False to always migrate.
+
+Replayed statements include a data migration's writes with the values recorded in the scratch
+schema (today only speakers 0002's delete of an empty table); the check compares structure and
+migration rows, not data.
 """
 
 from __future__ import annotations
@@ -79,6 +85,10 @@ class Provisioned:
 
 _lock = threading.Lock()
 _cache: dict[str, Script] = {}
+# Replays that failed their check in a row; past _MAX_FAILURES the process stops replaying
+# (each failure also records the script again, which costs a real migration).
+_failures = {"in_a_row": 0}
+_MAX_FAILURES = 2
 _graph_cache: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
 
 
@@ -331,8 +341,9 @@ def schema_provision(*, schema_name: str, replay: bool | None = None) -> Provisi
     method = "migrate"
     with transaction.atomic():
         connection.set_schema_to_public()
-        if replay and _replay_checked(schema_name):
+        if replay and _failures["in_a_row"] < _MAX_FAILURES and _replay_checked(schema_name):
             method = "replay"
+            _failures["in_a_row"] = 0
         else:
             _migrate(schema_name)
             missing = missing_migrations(schema_name)
@@ -359,6 +370,11 @@ def _replay_checked(schema_name: str) -> bool:
                 raise _Discard
     except _Discard:
         forget()
+        _failures["in_a_row"] += 1
+        if _failures["in_a_row"] >= _MAX_FAILURES:
+            logger.error(
+                "provisioning: replay failed its check %d times in a row; migrating from now on", _MAX_FAILURES
+            )
         return False
     finally:
         connection.set_schema_to_public()
