@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django_tenants.models import TenantMixin
+from django_tenants.signals import post_schema_sync
 
 from core import crypto
 from core.after_commit import run_after_commit
@@ -31,6 +33,7 @@ from tenants.models import (
     Role,
     User,
 )
+from tenants.provisioning import schema_provision
 from tenants.scopes import Scope, has_scope, require_scope
 
 # Host labels that would collide with the platform's own names or mislead people.
@@ -103,7 +106,9 @@ def organisation_create(
     """Create an organisation: schema, host name, key pairs and first link, all or nothing.
 
     PostgreSQL DDL is transactional, so a failure anywhere (including mid-migration)
-    rolls back the schema as well as the rows.
+    rolls back the schema as well as the rows. The schema is made by
+    `tenants.provisioning.schema_provision` (a checked replay of the migrations' SQL,
+    falling back to real migrations), tens of milliseconds instead of seconds.
     """
     _require_operator(actor)
     slug = slug.strip().lower()
@@ -112,7 +117,12 @@ def organisation_create(
         _validate_link(source=validated_by, target_kind=kind, kind=LinkKind.VALIDATES)
     with transaction.atomic():
         organisation = Organisation(schema_name=schema_name_for(slug), name=name.strip(), slug=slug, kind=kind)
+        # The schema comes from tenants.provisioning (a checked replay of the migrations' SQL),
+        # not from django-tenants' per-save `migrate_schemas`.
+        organisation.auto_create_schema = False
         organisation.save(verbosity=0)
+        schema_provision(schema_name=organisation.schema_name)
+        post_schema_sync.send(sender=TenantMixin, tenant=organisation.serializable_fields())
         Domain.objects.create(domain=organisation_host(slug), tenant=organisation, is_primary=True)
         organisation_keys_create(organisation=organisation)
         audit_record(

@@ -31,10 +31,12 @@ SHARED_APPS = [
 ]
 
 # Working records: each organisation's own schema, never read across a boundary.
-# contenttypes stays public only: one content-type table, so guardian's and auth's ids agree
-# in every schema (each tenant's search_path falls back to public).
+# contenttypes stays public only: one content-type table, so auth's ids agree in every schema
+# (each tenant's search_path falls back to public).
+# No "guardian": nothing keeps object-permission rows per organisation (rights come from scopes
+# and assignments), so its generic tables are not made in organisation schemas (issue 14;
+# speakers migration 0004 drops them from older schemas).
 TENANT_APPS = [
-    "guardian",
     "speakers",
     "welfare",
     "referrals",
