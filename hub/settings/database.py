@@ -20,6 +20,7 @@ comes back, so nothing that reaches a pooled connection without Django's cursor 
 borrower's organisation. tests/hub/test_pooling.py interleaves organisations on one connection.
 """
 
+import os
 from typing import Any
 
 import dj_database_url
@@ -29,6 +30,7 @@ from hub.settings.env import env_str
 
 POOL_MIN_DEFAULT = 1
 POOL_MAX_DEFAULT = 8
+_fork_hook_registered: list[bool] = []
 
 
 def _env_int(name: str, default: int) -> int:
@@ -74,6 +76,21 @@ def pool_options() -> dict[str, Any]:
     }
 
 
+def close_pools_before_fork() -> None:
+    """`os.register_at_fork(before=...)` hook: close this process's connection pools before it forks.
+
+    A forked child (django-tenants' `--executor=multiprocessing` migrations fork workers) would
+    otherwise inherit the pool with the parent's idle connections, and parent and children would
+    talk over the same sockets. Connections the parent has checked out are not touched (Django's
+    wrapper must be closed before forking, as that executor does); the next query opens a new pool.
+    """
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    for alias, pool in list(DatabaseWrapper._connection_pools.items()):
+        pool.close()
+        DatabaseWrapper._connection_pools.pop(alias, None)
+
+
 def database_settings() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     config: dict[str, Any] = dj_database_url.parse(url) if url else embedded_database_settings()
@@ -84,6 +101,9 @@ def database_settings() -> dict[str, Any]:
     config["CONN_MAX_AGE"] = 0
     if pool_enabled():
         config.setdefault("OPTIONS", {})["pool"] = pool_options()
+        if not _fork_hook_registered:
+            os.register_at_fork(before=close_pools_before_fork)
+            _fork_hook_registered.append(True)
     # django-tenants needs its own backend; it wraps Django's PostgreSQL backend.
     config["ENGINE"] = "django_tenants.postgresql_backend"
     config.setdefault("TEST", {})

@@ -262,3 +262,101 @@ def test_asgi_requests_on_two_hosts_alternately_and_at_once_share_one_connection
     assert stats["connections_num"] == 1
     # every request took the connection from the pool and gave it back (+ the failing ones)
     assert stats["requests_num"] >= 4 * ROUNDS + ROUNDS // 5
+
+
+# --- configuration: pool sizes from the environment, workers per core ---------------------------
+
+
+def _dev() -> Any:
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("dev_script", Path(__file__).resolve().parents[2] / "dev.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pool_sizes_come_from_the_environment_and_nonsense_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hub.settings.database import database_settings, pool_options
+
+    monkeypatch.setenv("HUB_DB_POOL_MIN", "3")
+    monkeypatch.setenv("HUB_DB_POOL_MAX", "5")
+    options = pool_options()
+    assert (options["min_size"], options["max_size"], options["reset"]) == (3, 5, reset_search_path)
+    assert database_settings()["OPTIONS"]["pool"]["max_size"] == 5
+    assert database_settings()["CONN_MAX_AGE"] == 0  # Django's pool refuses persistent connections
+
+    monkeypatch.setenv("HUB_DB_POOL", "0")
+    assert "pool" not in database_settings().get("OPTIONS", {})
+
+    monkeypatch.setenv("HUB_DB_POOL_MIN", "6")
+    with pytest.raises(ValueError, match="min <= max"):
+        pool_options()
+
+
+def test_serve_runs_one_worker_without_redis_and_one_per_core_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    dev = _dev()
+    monkeypatch.delenv("HUB_WEB_WORKERS", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert dev.web_workers() == 1  # the in-memory channel layer reaches only its own process
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert dev.web_workers() == (os.cpu_count() or 1)
+
+    monkeypatch.setenv("HUB_WEB_WORKERS", "3")
+    assert dev.web_workers() == 3
+    monkeypatch.setenv("HUB_WEB_WORKERS", "0")
+    with pytest.raises(ValueError):
+        dev.web_workers()
+
+
+def test_serve_keeps_every_process_pool_within_the_connection_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    dev = _dev()
+    monkeypatch.delenv("HUB_DB_POOL_MAX", raising=False)
+    monkeypatch.delenv("HUB_DB_CONNECTIONS", raising=False)
+    assert dev.pool_max_for(1) == 8
+    for workers in (2, 4, 8, 16, 32):
+        per_process = dev.pool_max_for(workers)
+        assert 2 <= per_process <= 8
+        if workers <= 28:  # 2 each is the floor: beyond that, lower HUB_DB_POOL_MAX or add PgBouncer
+            assert (workers + 1) * per_process <= 60  # web workers + the background worker
+    monkeypatch.setenv("HUB_DB_POOL_MAX", "4")
+    assert dev.pool_max_for(16) == 4
+
+
+def test_a_forked_child_never_shares_the_parents_pooled_connection(
+    one_pooled_connection: Any, two_organisations: list[Organisation]
+) -> None:
+    import os
+
+    from hub.settings import database
+
+    if not database._fork_hook_registered:
+        pytest.skip("HUB_DB_POOL=0: the settings registered no fork hook")
+    # given: the parent used the one pooled connection for A and gave it back (idle in the pool)
+    org_a, org_b = two_organisations
+    parent = _sync_read(org_a)
+    connection.close()
+
+    # when: it forks (as `migrate_schemas --executor=multiprocessing` does) and the child reads B
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child reports through the pipe and never returns)
+        try:
+            os.write(write_end, json.dumps(_sync_read(org_b)).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        seen_by_child = json.loads(pipe.read() or "{}")
+    os.waitpid(child, 0)
+
+    # then: the child had a server session of its own, and the parent's still answers correctly
+    assert seen_by_child["labels"] == [org_b.slug]
+    assert seen_by_child["pid"] != parent["pid"]
+    again = _sync_read(org_a)
+    assert again["labels"] == [org_a.slug]
+    assert again["search_path"] == _expected_path(org_a)
