@@ -84,11 +84,47 @@ def serve_environment(port: str) -> None:
     os.environ.setdefault("HUB_PUBLIC_URL", f"http://{base}:{port}")
 
 
+def web_workers() -> int:
+    """How many uvicorn worker processes `serve` runs: HUB_WEB_WORKERS, else one per core with Redis, else 1.
+
+    Live notifications travel over the Channels layer. Without REDIS_URL that layer is in-memory,
+    one per process: a notification sent while handling a request in one worker never reaches a
+    WebSocket held by another. So without Redis the default is one worker (correct, slower);
+    with REDIS_URL it is `os.cpu_count()`. HUB_WEB_WORKERS overrides either (with a warning when
+    it asks for several workers without Redis). Raises ValueError when HUB_WEB_WORKERS is not a
+    positive integer.
+    """
+    wanted = os.environ.get("HUB_WEB_WORKERS", "").strip()
+    if wanted:
+        count = int(wanted)
+        if count < 1:
+            raise ValueError(f"HUB_WEB_WORKERS={wanted}: need a positive integer")
+        if count > 1 and not os.environ.get("REDIS_URL"):
+            say(f"warning: {count} workers without REDIS_URL: live notifications reach only the worker that sent them")
+        return count
+    return (os.cpu_count() or 1) if os.environ.get("REDIS_URL") else 1
+
+
+def pool_max_for(workers: int) -> int:
+    """Connections each process's pool may open (HUB_DB_POOL_MAX, else what fits the connection budget).
+
+    Every web worker and the background worker has its own pool. HUB_DB_CONNECTIONS (default 60:
+    PostgreSQL's default `max_connections` is 100, and migrations, psql and other clients need
+    some) is shared among them: budget // (workers + 1), between 2 and 8.
+    """
+    if os.environ.get("HUB_DB_POOL_MAX", "").strip():
+        return int(os.environ["HUB_DB_POOL_MAX"])
+    budget = int(os.environ.get("HUB_DB_CONNECTIONS", "60"))
+    return max(2, min(8, budget // (workers + 1)))
+
+
 def serve(args: list[str]) -> int:
     port = os.environ.get("PORT", "8000")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
     serve_environment(port)
     ensure_database_url()
+    workers = web_workers()
+    os.environ["HUB_DB_POOL_MAX"] = str(pool_max_for(workers))  # the background worker's pool too
     say("applying migrations")
     manage("migrate_schemas", "--executor=multiprocessing", "-v", "0")
     # Checks indexed under older name rules (sharing/NAMES.md) are found again; a no-op when none are.
@@ -100,8 +136,17 @@ def serve(args: list[str]) -> int:
          "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
         cwd=ROOT,
     )  # fmt: skip
-    say(f"serving on http://localhost:{port}/ (Ctrl-C to stop)")
-    server = [sys.executable, "-m", "uvicorn", "hub.asgi:application", "--host", "127.0.0.1", "--port", port]
+    why = (
+        " (one, as REDIS_URL is unset: live notifications reach every tab)"
+        if workers == 1 and not os.environ.get("REDIS_URL")
+        else ""
+    )
+    say(
+        f"serving on http://localhost:{port}/ with {workers} uvicorn worker(s){why}, each with up to"
+        f" {os.environ['HUB_DB_POOL_MAX']} pooled database connections (Ctrl-C to stop)"
+    )
+    server = [sys.executable, "-m", "uvicorn", "hub.asgi:application", "--host", "127.0.0.1", "--port", port,
+              "--workers", str(workers)]  # fmt: skip
     try:
         return subprocess.run([*server, *args], cwd=ROOT).returncode
     except KeyboardInterrupt:

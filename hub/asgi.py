@@ -14,8 +14,29 @@ from django.conf import settings  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
+
+
+def _check_master_key_before_serving() -> None:
+    """`require_master_key()`, on a helper thread when this module is imported inside an event loop.
+
+    uvicorn's worker processes (`--workers N`) import the application from inside their running
+    loop, where Django refuses database queries (SynchronousOnlyOperation); the check still
+    finishes (or raises) before the module, and so the server, is ready.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        require_master_key()
+        return
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        executor.submit(require_master_key).result()
+
+
 if settings.HUB_STARTUP_KEY_CHECK:
-    require_master_key()
+    _check_master_key_before_serving()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -1,5 +1,26 @@
-"""The database: DATABASE_URL when set, otherwise an embedded PostgreSQL in the data folder."""
+"""The database: DATABASE_URL when set, otherwise an embedded PostgreSQL in the data folder.
 
+Connections come from a per-process pool (Django 5.2's psycopg pool) unless `HUB_DB_POOL=0`:
+
+* `HUB_DB_POOL` (default on): `0`/`off` opens a new connection per request instead (the
+  previous behaviour; use it behind PgBouncer in *session* mode if you want one pool per host).
+* `HUB_DB_POOL_MIN` (default 1) connections kept open per process; `HUB_DB_POOL_MAX` (default 8)
+  at most per process. Every server process (each web worker, the background worker, each
+  management command) has its own pool: keep (processes × `HUB_DB_POOL_MAX`) under the
+  server's `max_connections` (100 by default) with room for migrations and psql.
+  `dev.py serve` lowers the per-worker maximum to fit (`pool_max_for`).
+* `HUB_DB_POOL_TIMEOUT` (default 10) seconds a request waits for a free connection before it
+  fails (psycopg_pool.PoolTimeout, a 500), instead of piling more connections on the server.
+* `HUB_DB_POOL_MAX_IDLE` (default 300) seconds before an idle connection above the minimum closes.
+
+django-tenants issues `SET search_path` on the first cursor after a connection is taken from
+the pool (its per-connection cache is cleared by `close()`, which returns the connection), and
+the pool's `reset` puts the session's search_path back to the server default when a connection
+comes back, so nothing that reaches a pooled connection without Django's cursor sees the last
+borrower's organisation. tests/hub/test_pooling.py interleaves organisations on one connection.
+"""
+
+import os
 from typing import Any
 
 import dj_database_url
@@ -7,14 +28,82 @@ import dj_database_url
 from hub.embedded_db import embedded_database_settings
 from hub.settings.env import env_str
 
+POOL_MIN_DEFAULT = 1
+POOL_MAX_DEFAULT = 8
+_fork_hook_registered: list[bool] = []
+
+
+def _env_int(name: str, default: int) -> int:
+    value = env_str(name).strip()
+    return int(value) if value else default
+
+
+def pool_enabled() -> bool:
+    """Whether HUB_DB_POOL asks for the pool (default yes)."""
+    return env_str("HUB_DB_POOL", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def reset_search_path(connection: Any) -> None:
+    """psycopg_pool `reset` hook: a returned connection goes back to the server's default search_path.
+
+    Runs in the pool's worker thread, on an idle connection (the pool has rolled back any open
+    transaction first). Raises nothing the pool does not handle: on error it discards the connection.
+    """
+    from psycopg.pq import TransactionStatus
+
+    connection.execute("RESET search_path")
+    if connection.info.transaction_status != TransactionStatus.IDLE:  # not in autocommit
+        connection.commit()
+
+
+def pool_options() -> dict[str, Any]:
+    """The `OPTIONS["pool"]` dict for Django's PostgreSQL backend (psycopg_pool.ConnectionPool kwargs).
+
+    Sizes in connections per process, times in seconds, from the HUB_DB_POOL_* variables.
+    Raises ValueError when a variable is not an integer or min > max.
+    """
+    low = _env_int("HUB_DB_POOL_MIN", POOL_MIN_DEFAULT)
+    high = _env_int("HUB_DB_POOL_MAX", POOL_MAX_DEFAULT)
+    if not 0 <= low <= high or high < 1:
+        raise ValueError(f"HUB_DB_POOL_MIN={low} and HUB_DB_POOL_MAX={high}: need 0 <= min <= max, max >= 1")
+    return {
+        "min_size": low,
+        "max_size": high,
+        "timeout": _env_int("HUB_DB_POOL_TIMEOUT", 10),
+        "max_idle": _env_int("HUB_DB_POOL_MAX_IDLE", 300),
+        "reset": reset_search_path,
+        "name": "hub",
+    }
+
+
+def close_pools_before_fork() -> None:
+    """`os.register_at_fork(before=...)` hook: close this process's connection pools before it forks.
+
+    A forked child (django-tenants' `--executor=multiprocessing` migrations fork workers) would
+    otherwise inherit the pool with the parent's idle connections, and parent and children would
+    talk over the same sockets. Connections the parent has checked out are not touched (Django's
+    wrapper must be closed before forking, as that executor does); the next query opens a new pool.
+    """
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    for alias, pool in list(DatabaseWrapper._connection_pools.items()):
+        pool.close()
+        DatabaseWrapper._connection_pools.pop(alias, None)
+
 
 def database_settings() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     config: dict[str, Any] = dj_database_url.parse(url) if url else embedded_database_settings()
-    # Under ASGI each request's sync code may run on a new thread, and a persistent
-    # connection left on a finished thread is never reused: it leaks until the server
-    # refuses clients (seen under load). Close per request; pool outside (e.g. PgBouncer).
+    # Never a persistent connection per thread: under ASGI each request's sync code may run on a
+    # new thread, and a connection left on a finished thread is never reused (it leaked until the
+    # server refused clients). With the pool, closing at the end of a request returns the
+    # connection to the pool instead; without it, it closes the connection.
     config["CONN_MAX_AGE"] = 0
+    if pool_enabled():
+        config.setdefault("OPTIONS", {})["pool"] = pool_options()
+        if not _fork_hook_registered:
+            os.register_at_fork(before=close_pools_before_fork)
+            _fork_hook_registered.append(True)
     # django-tenants needs its own backend; it wraps Django's PostgreSQL backend.
     config["ENGINE"] = "django_tenants.postgresql_backend"
     config.setdefault("TEST", {})

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("HUB_ALLOW_DEV_MASTER_KEY", "1")
 
 from hub.settings.base import *  # noqa: E402,F403
-from hub.settings.env import env_str  # noqa: E402
+from hub.settings.env import env_bool, env_str  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "test-only-not-secret")
@@ -19,6 +19,12 @@ STORAGES = {
 # One test database per run, so several runs (two developers, or CI and a developer) can
 # share one PostgreSQL server without dropping each other's database.
 DATABASES["default"]["TEST"] = {"NAME": env_str("HUB_TEST_DATABASE_NAME", f"test_hub_{os.getpid()}")}  # noqa: F405
+# Tests hold one connection per thread for the whole test (its wrapping transaction), so the pool
+# buys nothing here and would keep connections open on a server shared by parallel runs; the
+# pooling tests (tests/hub/test_pooling.py) switch it on themselves. HUB_TEST_DB_POOL=1 runs
+# the suite on the pool.
+if not env_bool("HUB_TEST_DB_POOL"):
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
 
 # Serve static files straight from the apps (no collectstatic step), whatever DEBUG says.
 WHITENOISE_USE_FINDERS = True
