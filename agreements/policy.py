@@ -4,7 +4,8 @@ Everything that moves a record across an organisation boundary asks this module 
 else decides. Three entry points:
 
 * `can_receive(terms, ...)` — pure: decides over already-loaded `FlowTerms`; no database.
-* `access_receive(...)` — loads the relevant terms with one indexed query, asks `can_receive`,
+* `access_receive(...)` — loads the relevant terms with one indexed query (a server-side prepared
+  statement, `core.prepared`: planned once per connection), asks `can_receive`,
   and returns the allowing `Decision` or raises `SharingDenied`. Callers that seal, unseal,
   search or serve the API use this one.
 * `recipients_for(...)` — every organisation that may receive a record from a source, each
@@ -46,16 +47,19 @@ missing look the same from outside; log `exc.reason` instead.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from agreements.models import AgreementFlow, Level, Purpose, RecordKind
-from tenants.models import LinkKind, OrganisationKind, OrganisationLink
+from core.prepared import fetch_prepared
+from tenants.models import LinkKind, Organisation, OrganisationKind, OrganisationLink
 
 __all__ = [
     "AllowReason",
@@ -75,6 +79,8 @@ __all__ = [
     "load_terms",
     "load_terms_for_recipient",
     "recipients_for",
+    "terms_from_rows",
+    "terms_sql",
     "withholds_keys",
 ]
 
@@ -302,7 +308,11 @@ _CONVENING = (str(OrganisationKind.NETWORK), str(OrganisationKind.PREVENT_GROUP)
 
 
 def _with_membership(rows: QuerySet[AgreementFlow]) -> QuerySet[AgreementFlow]:
-    """Annotate `recipient_in_network` (see the module docstring) in the same query as the terms."""
+    """Annotate `recipient_in_network` (see the module docstring) in the same query as the terms.
+
+    The ORM form of `TERMS_SQL`'s membership column; kept for callers that compose querysets and as
+    the reference the prepared statement is tested against (tests/agreements/test_policy_prepared.py).
+    """
     links = OrganisationLink.objects
     # The recipient is the sending network's member, or the sending network is convened by it.
     to_member = links.filter(
@@ -328,26 +338,84 @@ def _with_membership(rows: QuerySet[AgreementFlow]) -> QuerySet[AgreementFlow]:
     )
 
 
-def _terms_from_row(row: tuple[Any, ...]) -> FlowTerms:
+def _sql_list(values: Iterable[str]) -> str:
+    # Our own enum values (letters and underscores), never input: checked, then inlined so the
+    # planner sees constants.
+    checked = sorted(values)
+    assert all(v.replace("_", "").isalnum() for v in checked), checked
+    return ", ".join(f"'{v}'" for v in checked)
+
+
+def _link_exists(links: str, *, member: str, network: str) -> str:
+    """SQL: `member` is a member of `network`, or `network` is convened by `member` (column expressions)."""
+    member_of, convened_by = _sql_list([str(LinkKind.MEMBER_OF)]), _sql_list([str(LinkKind.CONVENED_BY)])
+    return (
+        f"EXISTS (SELECT 1 FROM {links} l WHERE (l.kind = {member_of} AND l.source_id = {member} "  # noqa: S608 (constants only)
+        f"AND l.target_id = {network}) OR (l.kind = {convened_by} AND l.source_id = {network} "
+        f"AND l.target_id = {member}))"
+    )
+
+
+def _terms_sql(where: str) -> str:
+    """The terms query with `where` over `f` (agreement flows); same semantics as `_with_membership`."""
+    public = connection.ops.quote_name(getattr(settings, "PUBLIC_SCHEMA_NAME", "public"))
+    links = f"{public}.{OrganisationLink._meta.db_table}"
+    to_member = _link_exists(links, member="f.recipient_id", network="f.sender_id")
+    from_member = _link_exists(links, member="f.sender_id", network="f.recipient_id")
+    from_network = f"(f.kind IN ({_sql_list(NETWORK_KINDS)}) AND s.kind IN ({_sql_list(_CONVENING)}))"
+    to_network = f"(f.kind IN ({_sql_list(MEMBER_KINDS)}) AND r.kind IN ({_sql_list(_CONVENING)}))"
+    columns = ", ".join(f"f.{name}" for name in _TERM_FIELDS[:-1])
+    return (
+        f"SELECT {columns}, CASE WHEN {from_network} AND {to_network} THEN {to_member} AND {from_member} "  # noqa: S608 (constants only)
+        f"WHEN {from_network} THEN {to_member} WHEN {to_network} THEN {from_member} ELSE TRUE END "
+        f"FROM {public}.{AgreementFlow._meta.db_table} f "
+        f"JOIN {public}.{Organisation._meta.db_table} s ON s.id = f.sender_id "
+        f"JOIN {public}.{Organisation._meta.db_table} r ON r.id = f.recipient_id "
+        f"WHERE {where}"
+    )
+
+
+def terms_sql() -> dict[str, str]:
+    """The policy's terms statements, for callers that fold them into a bigger query (the search).
+
+    `{"pair": ...}` takes (sender id, kind, recipient id); `{"from": ...}` (sender id, kind);
+    `{"to": ...}` (array of sender ids, kind, recipient id). Each selects the `FlowTerms` columns in
+    `FlowTerms` field order (rows for `terms_from_rows`); psycopg `%s` placeholders; tables qualified
+    with the public schema, so they do not depend on `search_path`.
+    """
+    if not _SQL:
+        _SQL["pair"] = _terms_sql("f.sender_id = %s::bigint AND f.kind = %s::text AND f.recipient_id = %s::bigint")
+        _SQL["from"] = _terms_sql("f.sender_id = %s::bigint AND f.kind = %s::text")
+        _SQL["to"] = _terms_sql("f.sender_id = ANY(%s::bigint[]) AND f.kind = %s::text AND f.recipient_id = %s::bigint")
+    return dict(_SQL)
+
+
+_SQL: dict[str, str] = {}
+
+
+def terms_from_rows(rows: Iterable[Sequence[Any]]) -> list[FlowTerms]:
+    """`FlowTerms` from rows whose columns are `FlowTerms`' fields in order (as `terms_sql()` selects)."""
+    return [_terms_from_row(row) for row in rows]
+
+
+def _terms_from_row(row: Sequence[Any]) -> FlowTerms:
     values: dict[str, Any] = dict(zip(_TERM_FIELDS, row, strict=True))
     values["purposes"] = frozenset(values["purposes"])
     return FlowTerms(**values)
 
 
 def load_terms(*, source_id: int, kind: str, recipient_id: int | None = None) -> list[FlowTerms]:
-    """The flows from `source_id` of `kind` (to `recipient_id` if given): one query on the lookup index."""
-    rows = AgreementFlow.objects.filter(sender_id=source_id, kind=kind)
-    if recipient_id is not None:
-        rows = rows.filter(recipient_id=recipient_id)
-    return [_terms_from_row(row) for row in _with_membership(rows).values_list(*_TERM_FIELDS)]
+    """The flows from `source_id` of `kind` (to `recipient_id` if given): one prepared statement on the lookup index."""
+    if recipient_id is None:
+        return terms_from_rows(fetch_prepared(terms_sql()["from"], [source_id, str(kind)]))
+    return terms_from_rows(fetch_prepared(terms_sql()["pair"], [source_id, str(kind), recipient_id]))
 
 
 def load_terms_for_recipient(*, recipient_id: int, kind: str, source_ids: Iterable[int]) -> dict[int, list[FlowTerms]]:
-    """The flows of `kind` to `recipient_id` from each of `source_ids`, grouped by source: one query."""
+    """The flows of `kind` to `recipient_id` from each of `source_ids`, grouped by source: one prepared statement."""
     by_source: dict[int, list[FlowTerms]] = {}
-    rows = AgreementFlow.objects.filter(sender_id__in=list(source_ids), kind=kind, recipient_id=recipient_id)
-    for row in _with_membership(rows).values_list(*_TERM_FIELDS):
-        terms = _terms_from_row(row)
+    rows = fetch_prepared(terms_sql()["to"], [list(source_ids), str(kind), recipient_id])
+    for terms in terms_from_rows(rows):
         by_source.setdefault(terms.sender_id, []).append(terms)
     return by_source
 

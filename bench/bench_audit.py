@@ -1,6 +1,6 @@
 """Audit writes under concurrent writers: one global chain against one chain per organisation.
 
-    .venv/bin/python -m bench.bench_audit [--writers 8] [--events 300] [--work-ms 1]
+    .venv/bin/python -m bench.bench_audit [--writers 8] [--events 300] [--work-ms 1] [--scale 1.0]
 
 Runs on a throwaway database (embedded PostgreSQL unless DATABASE_URL is set) that it creates,
 migrates (public schema only) and drops. `--writers` processes (not threads: no shared interpreter
@@ -11,8 +11,10 @@ code runs twice: once with every event mapped to one chain (`core.audit._chain_o
 old design's one global lock), once with one chain per organisation (the hub's design).
 
 Prints, for both, side by side: events per second, the wait for the chain's lock (the head row's
-`SELECT ... FOR UPDATE`) p50/p95, and one `audit_record` p50/p95; then the ratio. Finally it checks
-that `audit_verify` finds both logs intact.
+`SELECT ... FOR NO KEY UPDATE`) p50/p95, and one `audit_record` p50/p95; then the ratio, and
+emits each per-organisation figure beside the single-chain one (`bench.report.emit`) with the load
+average. Finally it checks that `audit_verify` finds both logs intact. `--scale` multiplies the
+events per writer (run_all uses a small one).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def _writer(args: tuple[str, int, int, float, Any]) -> tuple[list[float], list[f
         try:
             return execute(sql, params, many, context)
         finally:
-            if "FOR UPDATE" in sql:
+            if "FOR NO KEY UPDATE" in sql:  # the head lock (core.audit `_statements()["lock"]`)
                 waits.append(time.perf_counter() - began)
 
     start.wait()
@@ -85,12 +87,44 @@ def _run(mode: str, writers: int, events: int, work_ms: float, base: int) -> dic
     }
 
 
+def _emit(results: dict[str, dict[str, float]], args: argparse.Namespace, *, intact: bool) -> None:
+    from bench.report import emit
+
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    one, per = results["one global chain"], results["chain per organisation"]
+    note = f"{args.writers} writers x {args.events} events, {args.work_ms} ms work; load {load}; verify intact {intact}"
+    emit(
+        "audit",
+        "events/s, chain per organisation",
+        per["events/s"],
+        "events/s",
+        floor=one["events/s"],
+        floor_what="one global chain (single-chain lock)",
+        target="no global serialisation: above the single chain",
+        met=per["events/s"] > one["events/s"],
+        note=note,
+    )
+    for metric in ("lock wait p50 ms", "lock wait p95 ms", "record p50 ms", "record p95 ms"):
+        emit(
+            "audit",
+            metric.replace(" ms", ""),
+            per[metric],
+            "ms",
+            floor=one[metric],
+            floor_what="one global chain",
+            note=note,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--work-ms", type=float, default=1.0)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies --events")
     args = parser.parse_args()
+    args.events = max(20, int(args.events * args.scale))
     drop = use_throwaway_database("audit")
     try:
         import django
@@ -119,6 +153,7 @@ def main() -> None:
         connections.close_all()
         problems = audit_verify()
         print(f"audit_verify: {'intact' if not problems else problems[:3]}")
+        _emit(results, args, intact=not problems)
     finally:
         drop()
 

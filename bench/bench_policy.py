@@ -1,24 +1,29 @@
 """Cost of one sharing decision with 1,000 organisations and 5,000 agreements.
 
-    .venv/bin/python -m bench.bench_policy
+    .venv/bin/python -m bench.bench_policy [--scale 1.0]
 
 Runs on a throwaway database (embedded PostgreSQL unless DATABASE_URL is set) that it
 creates, migrates (public schema only) and drops. Organisations are inserted as rows only
 (no tenant schemas: the policy never reads them). Agreements are spread over every state
 (about 70 % active) with 2–4 parties each, a third of them network-style with 3–4 parties.
 
-Reports the median and p95 of one `access_receive` decision and one `recipients_for` list,
-against a baseline: the naive ORM route that joins agreements, versions, parties and
-signatures and then reads the flows out of each version's JSON in Python.
+Reports the median and p95 of one `access_receive` decision (its terms through one server-side
+prepared statement, then the pure `can_receive`) beside, in interleaved rounds of the same run:
+the floor, the very same SQL as raw SQL through Django's cursor (rows only, no decision), and the
+same SQL prepared on a bare psycopg cursor; the route before issue 14 (the same terms through the
+ORM); and the naive ORM route that joins agreements, versions, parties and signatures and then
+reads the flows out of each version's JSON in Python. Each figure is also emitted
+(`bench.report.emit`) with its floor and the load average.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
-import statistics
 import time
 from datetime import date, timedelta
 
+from bench.report import p50, p95
 from bench.throwaway_db import use_throwaway_database
 
 ORGANISATIONS = 1_000
@@ -217,12 +222,58 @@ def _timed(calls) -> list[float]:  # noqa: ANN001
 
 
 def _report(label: str, timings: list[float]) -> None:
-    p95 = statistics.quantiles(timings, n=20)[18]
-    print(f"{label:<44} median {statistics.median(timings):6.3f} ms   p95 {p95:6.3f} ms   (n={len(timings)})")
+    print(f"{label:<52} p50 {p50(timings):6.3f} ms   p95 {p95(timings):6.3f} ms   (n={len(timings)})")
+
+
+def _floor_raw_sql(sql: str):  # noqa: ANN202
+    """The same statement through Django's own (client-binding, unprepared) cursor: rows only, no decision."""
+    from django.db import connection
+
+    def run(source: int, recipient: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [source, "speaker_check", recipient])
+            cursor.fetchall()
+
+    return run
+
+
+def _floor_prepared(sql: str):  # noqa: ANN202
+    """The same statement prepared on a bare psycopg cursor: rows only, no Django, no decision."""
+    import psycopg
+    from django.db import connection
+
+    connection.ensure_connection()
+    cursor = psycopg.Cursor(connection.connection)
+
+    def run(source: int, recipient: int) -> None:
+        cursor.execute(sql, [source, "speaker_check", recipient], prepare=True)
+        cursor.fetchall()
+
+    return run
+
+
+def _orm_before(source: int, recipient: int) -> bool:
+    """The policy as it was before issue 14: the same terms through the ORM (`_with_membership`), then `can_receive`."""
+    from django.utils import timezone
+
+    from agreements.models import AgreementFlow
+    from agreements.policy import _TERM_FIELDS, _terms_from_row, _with_membership, can_receive
+
+    rows = AgreementFlow.objects.filter(sender_id=source, kind="speaker_check", recipient_id=recipient)
+    terms = [_terms_from_row(r) for r in _with_membership(rows).values_list(*_TERM_FIELDS)]
+    return can_receive(
+        terms,
+        source_id=source,
+        recipient_id=recipient,
+        kind="speaker_check",
+        level=2,
+        purpose="speaker_due_diligence",
+        at=timezone.now(),
+    ).allowed
 
 
 def run() -> None:
-    from agreements.policy import SharingDenied, access_receive, recipients_for
+    from agreements.policy import SharingDenied, access_receive, recipients_for, terms_sql
 
     rng = random.Random(SEED)
     pairs = _seed(rng)
@@ -239,24 +290,105 @@ def run() -> None:
             return False
         return True
 
-    disagreements = sum(decide(s, r) != naive_allows(s, r, 2, "speaker_due_diligence") for s, r in queries[:300])
+    sql = terms_sql()["pair"]
+    floor_raw, floor_prepared = _floor_raw_sql(sql), _floor_prepared(sql)
+    checked = queries[:300]
+    disagreements = sum(decide(s, r) != naive_allows(s, r, 2, "speaker_due_diligence") for s, r in checked)
+    disagreements_before = sum(decide(s, r) != _orm_before(s, r) for s, r in checked)
     for s, r in queries[:50]:  # warm the connection and plan caches
-        decide(s, r)
-        naive_allows(s, r, 2, "speaker_due_diligence")
-    _report("access_receive (one decision)", _timed(lambda s=s, r=r: decide(s, r) for s, r in queries))
-    _report(
-        "baseline: naive ORM join + JSON flows",
-        _timed(lambda s=s, r=r: naive_allows(s, r, 2, "speaker_due_diligence") for s, r in queries),
+        decide(s, r), naive_allows(s, r, 2, "speaker_due_diligence"), _orm_before(s, r)
+        floor_raw(s, r), floor_prepared(s, r)
+    # Interleaved rounds, so the other engineers' load falls on every contender alike.
+    contenders = {
+        "access_receive (prepared statement + can_receive)": decide,
+        "floor: same SQL, raw, Django cursor (unprepared)": floor_raw,
+        "floor: same SQL, prepared, bare psycopg cursor": floor_prepared,
+        "before: same terms through the ORM + can_receive": _orm_before,
+        "baseline: naive ORM join + JSON flows": lambda s, r: naive_allows(s, r, 2, "speaker_due_diligence"),
+    }
+    timings: dict[str, list[float]] = {name: [] for name in contenders}
+    for chunk in range(0, len(queries), 100):
+        for name, call in contenders.items():
+            timings[name] += _timed(lambda s=s, r=r, call=call: call(s, r) for s, r in queries[chunk : chunk + 100])
+    for name, values in timings.items():
+        _report(name, values)
+    recipients = _timed(
+        lambda s=s: recipients_for(source_id=s, kind="speaker_check", level=1, purpose="speaker_due_diligence")
+        for s, _ in queries
     )
-    _report(
-        "recipients_for (one source)",
-        _timed(
-            lambda s=s: recipients_for(source_id=s, kind="speaker_check", level=1, purpose="speaker_due_diligence")
-            for s, _ in queries
-        ),
+    _report("recipients_for (one source)", recipients)
+    print(f"decisions compared with the baseline: {len(checked)}, disagreements: {disagreements}")
+    print(f"decisions compared with the ORM route: {len(checked)}, disagreements: {disagreements_before}")
+    print(f"load average: {_loadavg()}")
+    _emit(timings, recipients, disagreements + disagreements_before)
+
+
+def _loadavg() -> str:
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def _emit(timings: dict[str, list[float]], recipients: list[float], disagreements: int) -> None:
+    from bench.report import emit
+
+    names = list(timings)
+    decide, raw, prepared, before, naive = (timings[n] for n in names)
+    load = f"load {_loadavg()}; {ORGANISATIONS} orgs, {AGREEMENTS} agreements; disagreements {disagreements}"
+    emit("policy", "access_receive p50", p50(decide), "ms", floor=p50(raw), floor_what="same SQL raw p50", note=load)
+    emit(
+        "policy",
+        "access_receive p95",
+        p95(decide),
+        "ms",
+        floor=p95(raw),
+        floor_what="same SQL raw (unprepared) p95",
+        target="p95 < 0.5 ms",
+        met=p95(decide) < 0.5,
+        note=load,
     )
-    print(f"decisions compared with the baseline: 300, disagreements: {disagreements}")
+    emit(
+        "policy",
+        "access_receive p95 vs prepared floor",
+        p95(decide),
+        "ms",
+        floor=p95(prepared),
+        floor_what="same SQL prepared, bare psycopg p95",
+        note=load,
+    )
+    emit(
+        "policy",
+        "access_receive p95 vs ORM route (before)",
+        p95(decide),
+        "ms",
+        floor=p95(before),
+        floor_what="same terms via ORM + can_receive p95",
+        note=load,
+    )
+    emit(
+        "policy",
+        "access_receive p95 vs naive",
+        p95(decide),
+        "ms",
+        floor=p95(naive),
+        floor_what="naive ORM join + JSON flows p95",
+        note=load,
+    )
+    emit("policy", "recipients_for p95", p95(recipients), "ms", note=load)
+
+
+def main_args() -> None:
+    global ORGANISATIONS, AGREEMENTS, QUERIES  # noqa: PLW0603 (scale knobs of a script)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies organisations, agreements and queries")
+    args = parser.parse_args()
+    ORGANISATIONS = max(20, int(ORGANISATIONS * args.scale))
+    AGREEMENTS = max(50, int(AGREEMENTS * args.scale))
+    QUERIES = max(200, int(QUERIES * args.scale))
+    main()
 
 
 if __name__ == "__main__":
-    main()
+    main_args()

@@ -35,7 +35,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from core import crypto
@@ -52,6 +53,7 @@ from core.audit_offline import (
 )
 from core.keyring import secret_get_or_create
 from core.models import AuditChain, AuditCheckpoint, AuditEvent
+from core.prepared import fetch_prepared
 
 __all__ = [
     "audit_checkpoint",
@@ -156,7 +158,9 @@ def audit_record(
 def audit_record_many(events: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
     """Append several events with one insert; each mapping takes `audit_record`'s arguments.
 
-    Returns the events in the order given. Locks each chain involved once, in chain-name order.
+    Returns the events in the order given. Locks each chain involved once, in chain-name order,
+    and writes the whole batch in one more statement (two in all; three the first time this
+    process meets a chain).
     """
     built = [
         _build(**{k: v for k, v in fields.items() if k in _BUILD_ARGS})
@@ -167,15 +171,57 @@ def audit_record_many(events: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
 
 _BUILD_ARGS = ("action", "actor", "organisation_id", "target", "target_type", "target_id", "detail")
 
-_LOCK_HEAD = (
-    "SELECT id, seq, first_id, last_id, next_id, head_hash, ARRAY(SELECT nextval(%s) FROM generate_series(1, %s)) "
-    "FROM core_auditchain WHERE chain = %s FOR UPDATE"
+# Append statements. Each is one fixed text whatever the batch (arrays through unnest), so each is
+# prepared once per connection (core.prepared). Tables are qualified: their plans never depend on
+# the tenant's search_path.
+_EVENT_COLUMNS = (
+    "id, occurred_at, actor_id, actor_label, organisation_id, action, target_type, target_id, detail, "
+    "previous_hash, hash, chain, seq, previous_id, next_id, mac"
 )
+
+
+def _statements() -> dict[str, str]:
+    if _SQL:
+        return _SQL
+    public = connection.ops.quote_name(getattr(settings, "PUBLIC_SCHEMA_NAME", "public"))
+    chains, events = f"{public}.{AuditChain._meta.db_table}", f"{public}.{AuditEvent._meta.db_table}"
+    # Lock every head of the batch in chain-name order (LockRows sits above the Sort, so rows are
+    # locked in that order) and reserve each chain's new ids in the same statement.
+    _SQL["lock"] = (
+        "SELECT c.id, c.chain, c.seq, c.first_id, c.last_id, c.next_id, c.head_hash, "  # noqa: S608 (constants only)
+        "ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, w.n)) "
+        f"FROM {chains} c JOIN unnest(%s::text[], %s::int[]) AS w(chain, n) ON w.chain = c.chain "
+        "ORDER BY c.chain FOR NO KEY UPDATE OF c"
+    )
+    _SQL["create"] = (
+        f"INSERT INTO {chains} (chain, organisation_id, seq, first_id, last_id, next_id, head_hash, mac) "  # noqa: S608
+        "SELECT chain, organisation_id, 0, n, NULL, n, '', '' FROM (SELECT w.chain, w.organisation_id, "
+        "nextval(%s::regclass) AS n FROM unnest(%s::text[], %s::bigint[]) AS w(chain, organisation_id) "
+        "ORDER BY w.chain) AS reserved ON CONFLICT (chain) DO NOTHING RETURNING chain"
+    )
+    # Every event of the batch and every head it moves, in one statement.
+    _SQL["write"] = (
+        f"WITH inserted AS (INSERT INTO {events} ({_EVENT_COLUMNS}) SELECT * FROM unnest("  # noqa: S608
+        "%s::bigint[], %s::timestamptz[], %s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::text[], "
+        "%s::text[], %s::text[]::jsonb[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::bigint[], "
+        "%s::bigint[], %s::text[])) "
+        f"UPDATE {chains} c SET seq = h.seq, last_id = h.last_id, next_id = h.next_id, head_hash = h.head_hash, "
+        "mac = h.mac FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::text[]) "
+        "AS h(id, seq, last_id, next_id, head_hash, mac) WHERE c.id = h.id RETURNING c.id"
+    )
+    return _SQL
+
+
+_SQL: dict[str, str] = {}
+# Chains whose head row was seen committed, per database: their batches skip the create statement.
+# Heads are never deleted (a trigger refuses it outside maintenance); `_lock_heads` copes if one was.
+_known_chains: set[tuple[Any, ...]] = set()
+
+# Kept for the offline checker's and the tests' empty heads (`_empty_head`).
 _CREATE_HEAD = (
     "INSERT INTO core_auditchain (chain, organisation_id, seq, first_id, last_id, next_id, head_hash, mac) "
     "SELECT %s, %s, 0, n, NULL, n, '', '' FROM (SELECT nextval(%s) AS n) AS reserved ON CONFLICT (chain) DO NOTHING"
 )
-_UPDATE_HEAD = "UPDATE core_auditchain SET seq = %s, last_id = %s, next_id = %s, head_hash = %s, mac = %s WHERE id = %s"
 
 
 def _chain_of(organisation_id: int | None) -> str:
@@ -183,35 +229,89 @@ def _chain_of(organisation_id: int | None) -> str:
     return chain_name(organisation_id)
 
 
+def _database_key() -> tuple[Any, ...]:
+    settings_dict = connection.settings_dict
+    return (settings_dict["NAME"], settings_dict.get("HOST"), settings_dict.get("PORT"))
+
+
+def _create_heads(by_chain: dict[str, list[AuditEvent]]) -> None:
+    names = sorted(by_chain)
+    fetch_prepared(_statements()["create"], [_sequence(), names, [by_chain[name][0].organisation_id for name in names]])
+
+
+def _lock_heads(by_chain: dict[str, list[AuditEvent]]) -> list[tuple[Any, ...]]:
+    """Each chain's head (id, chain, seq, first_id, last_id, next_id, head_hash, reserved ids), locked, by name.
+
+    One statement when every chain is known to exist; otherwise the missing heads are created
+    first (in name order, before any lock of this call), then all are locked in name order.
+    """
+    database = _database_key()
+    names = sorted(by_chain)
+    if any((database, name) not in _known_chains for name in names):
+        _create_heads(by_chain)
+    rows = fetch_prepared(_statements()["lock"], [_sequence(), names, [len(by_chain[n]) for n in names]])
+    if len(rows) != len(names):  # a head deleted under maintenance since this process saw it
+        _known_chains.difference_update((database, name) for name in names)
+        _create_heads(by_chain)
+        rows = fetch_prepared(_statements()["lock"], [_sequence(), names, [len(by_chain[n]) for n in names]])
+    seen = [(database, name) for name in names]
+    transaction.on_commit(lambda: _known_chains.update(seen))
+    return rows
+
+
 def _append(built: list[AuditEvent]) -> list[AuditEvent]:
+    """Append `built` to their chains: two statements for the whole batch, whatever the chains.
+
+    1. lock every chain's head (in chain-name order) and reserve the new events' ids;
+    2. insert every event and move every head on (one CTE).
+    Hashes and seals are computed in between, here, because only this process holds the audit key.
+    """
     key = _secret(AUDIT_KEY_NAME)
     by_chain: dict[str, list[AuditEvent]] = {}
     for event in built:
         by_chain.setdefault(_chain_of(event.organisation_id), []).append(event)
     # No savepoint: inside a caller's transaction a failure here must fail that transaction anyway.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False):
         heads = []
-        for chain in sorted(by_chain):  # a fixed order: two batches never wait on each other in a cycle
-            events = by_chain[chain]
-            cursor.execute(_LOCK_HEAD, [_sequence(), len(events), chain])
-            row = cursor.fetchone()
-            if row is None:
-                cursor.execute(_CREATE_HEAD, [chain, events[0].organisation_id, _sequence()])
-                cursor.execute(_LOCK_HEAD, [_sequence(), len(events), chain])
-                row = cursor.fetchone()
-            head_id, seq, first_id, last_id, next_id, head_hash, reserved = row
-            for event, successor in zip(events, reserved, strict=True):
+        for head_id, chain, seq, first_id, last_id, next_id, head_hash, reserved in _lock_heads(by_chain):
+            for event, successor in zip(by_chain[chain], reserved, strict=True):
                 event.id, event.chain, seq = next_id, chain, seq + 1
                 event.seq, event.previous_id, event.previous_hash, event.next_id = seq, last_id, head_hash, successor
                 event.hash = event_hash(event_fields(event))
                 event.mac = crypto.audit_mac(key, event.hash.encode())
                 last_id, next_id, head_hash = event.id, successor, event.hash
-            heads.append((head_id, chain, seq, first_id, last_id, next_id, head_hash))
-        AuditEvent.objects.bulk_create(built)
-        for head_id, chain, seq, first_id, last_id, next_id, head_hash in heads:
             mac = _head_mac(key, chain, seq, first_id, last_id, next_id, head_hash)
-            cursor.execute(_UPDATE_HEAD, [seq, last_id, next_id, head_hash, mac, head_id])
+            heads.append((head_id, seq, last_id, next_id, head_hash, mac))
+        moved = fetch_prepared(_statements()["write"], [*_event_columns(built), *map(list, zip(*heads, strict=True))])
+        if len(moved) != len(heads):
+            raise DatabaseError(
+                "audit: a chain head was not moved on"
+            )  # never silently: the caller's transaction fails
+    for event in built:
+        event._state.adding, event._state.db = False, connection.alias
     return built
+
+
+def _event_columns(built: list[AuditEvent]) -> list[list[Any]]:
+    """The events as one list per column, in `_EVENT_COLUMNS` order (detail as JSON text)."""
+    return [
+        [e.id for e in built],
+        [e.occurred_at for e in built],
+        [e.actor_id for e in built],
+        [e.actor_label for e in built],
+        [e.organisation_id for e in built],
+        [e.action for e in built],
+        [e.target_type for e in built],
+        [e.target_id for e in built],
+        [json.dumps(e.detail) for e in built],
+        [e.previous_hash for e in built],
+        [e.hash for e in built],
+        [e.chain for e in built],
+        [e.seq for e in built],
+        [e.previous_id for e in built],
+        [e.next_id for e in built],
+        [e.mac for e in built],
+    ]
 
 
 def _head_mac(

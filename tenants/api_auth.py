@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
@@ -38,11 +41,42 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "This API token belongs to another organisation; call the API on that organisation's host name."
             )
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        token_touch(token)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+# Seconds between two writes of a token's `last_used_at`: the column says "used within the last
+# few minutes", not every request (a write per API call cost a row version and a round trip each).
+DEFAULT_LAST_USED_INTERVAL = 300
+
+
+def last_used_interval() -> timedelta:
+    """`HUB_TOKEN_LAST_USED_INTERVAL` (seconds, or a timedelta; default 300 s) as a timedelta."""
+    value = getattr(settings, "HUB_TOKEN_LAST_USED_INTERVAL", DEFAULT_LAST_USED_INTERVAL)
+    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
+
+
+def token_touch(token: ApiToken) -> bool:
+    """Record that `token` was used now, at most once per `last_used_interval()`; True if it wrote.
+
+    No statement when the loaded `last_used_at` is within the interval; otherwise one conditional
+    UPDATE, so concurrent requests with the same token write once between them.
+    """
+    now = timezone.now()
+    stale_before = now - last_used_interval()
+    if token.last_used_at is not None and token.last_used_at >= stale_before:
+        return False
+    written = (
+        ApiToken.objects.filter(pk=token.pk)
+        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale_before))
+        .update(last_used_at=now)
+    )
+    if written:
+        token.last_used_at = now
+    return bool(written)
 
 
 class IsMemberOfThisOrganisation(permissions.BasePermission):

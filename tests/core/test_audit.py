@@ -132,7 +132,11 @@ def test_record_many_mixes_chains_in_one_insert_and_keeps_the_given_order(db):
             ]
         )
 
-    assert len(_audit_queries(ctx)) == 7  # three heads locked, one insert, three heads updated
+    queries = _audit_queries(ctx)
+    # The chains were created in transactions that never committed, so this process does not yet
+    # know them: one create (a no-op here), one lock of the three heads, one write of everything.
+    assert len(queries) == 3
+    assert "FOR NO KEY UPDATE" in queries[1] and queries[2].count("INSERT") == 1 and "UPDATE" in queries[2]
 
     assert [e.detail["i"] for e in events] == [0, 1, 2, 3]
     assert events[3].previous_id == events[0].pk
@@ -145,9 +149,30 @@ def test_one_event_costs_one_insert_and_no_global_lock(db):
         audit_record(action="test.event", organisation_id=ORG)
 
     queries = _audit_queries(ctx)
-    assert len(queries) == 3  # lock this chain's head (reserving the next id), insert, update the head
-    assert "FOR UPDATE" in queries[0] and "WHERE chain = " in queries[0]
-    assert " ".join(queries).count("INSERT") == 1 and "pg_advisory" not in " ".join(queries)
+    # (create the head if missing: only until this process has seen the chain committed), lock this
+    # chain's head reserving the next id, then insert the event and move the head in one statement.
+    assert len(queries) <= 3
+    lock, write = queries[-2:]
+    assert "FOR NO KEY UPDATE" in lock and "unnest" in lock
+    assert write.startswith("WITH inserted AS (INSERT") and "UPDATE" in write
+    assert " ".join(queries).count('INSERT INTO "public".core_auditevent') == 1
+    assert "pg_advisory" not in " ".join(queries)
+
+
+def test_a_known_chain_costs_two_statements_per_batch(committing_db):
+    audit_record(action="test.setup", organisation_id=ORG)  # committed: the process now knows the chain
+    audit_record(action="test.setup", organisation_id=OTHER)
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        audit_record(action="test.event", organisation_id=ORG)
+        audit_record_many([{"action": "test.many", "organisation_id": o} for o in (ORG, OTHER, ORG)])
+
+    queries = _audit_queries(ctx)
+    assert [("FOR NO KEY UPDATE" in q, q.startswith("WITH inserted")) for q in queries] == [
+        (True, False),
+        (False, True),
+    ] * 2
+    assert audit_verify() == []
 
 
 # --- the attacks from the issue, through the command ------------------------------------------
