@@ -24,7 +24,7 @@ log gets the SQL text only, never the parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -38,8 +38,8 @@ __all__ = ["fetch_prepared"]
 NEVER_BY_COUNT = 2**31 - 1
 
 
-def fetch_prepared(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Every row of `sql` (psycopg `%s` placeholders) run with `params` as a prepared statement.
+def fetch_prepared(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """Every row of `sql` (psycopg `%s` or `%(name)s` placeholders) run with `params` as a prepared statement.
 
     Runs on the default connection in the current transaction (if any); the statement must not
     depend on `search_path` (qualify its tables). Raises Django's `DatabaseError` family like any
@@ -61,7 +61,9 @@ def fetch_prepared(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 
 
 def _executor(raw: psycopg.Cursor[Any], *, prepare: bool) -> Any:
-    def execute(sql: str, params: Sequence[Any], many: bool, context: dict[str, Any]) -> list[tuple[Any, ...]]:
+    def execute(
+        sql: str, params: Sequence[Any] | Mapping[str, Any], many: bool, context: dict[str, Any]
+    ) -> list[tuple[Any, ...]]:
         db = context["connection"]
         db.validate_no_broken_transaction()
         with db.wrap_database_errors:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.db import connection
-
 from agreements.policy import MEMBER_KINDS, NETWORK_KINDS, FlowTerms
+from core.prepared import fetch_prepared
 from sharing.keys import INDEX_KEY_IDENTITY_SQL, INDEX_SECRET
 from sharing.models import SharedCheck
 from tenants.models import KeyPurpose, LinkKind, OrganisationKind
@@ -136,6 +136,11 @@ class JointRead:
     keys: list[KeyRow]
 
 
+@cache
+def _statement(matched: str, condition: str) -> str:
+    return _STATEMENT.format(matched=matched, where=condition.format(readable=_READABLE))
+
+
 def joint_read(
     *, where: tuple[str, str], reader_id: int, kind: str, at: dt.datetime, params: dict[str, Any] | None = None
 ) -> JointRead:
@@ -157,10 +162,9 @@ def joint_read(
         "convening": [str(OrganisationKind.NETWORK), str(OrganisationKind.PREVENT_GROUP)],
         **(params or {}),
     }
-    with connection.cursor() as cursor:
-        matched, condition = where  # constants above, never input
-        cursor.execute(_STATEMENT.format(matched=matched, where=condition.format(readable=_READABLE)), values)
-        identity, checks, terms, keys = cursor.fetchone()
+    matched, condition = where  # constants above, never input: three statement texts in all
+    # Prepared once per connection (core.prepared): planning this join cost more than running it.
+    [(identity, checks, terms, keys)] = fetch_prepared(_statement(matched, condition), values)
     return _parsed(identity, checks or [], terms or [], keys or [])
 
 
