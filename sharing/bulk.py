@@ -46,6 +46,7 @@ def _ids(sequence_table: str, count: int) -> list[int]:
 
 
 def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY `rows` into `table` as they are produced. `rows` must not run queries: the connection is busy."""
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
@@ -198,7 +199,8 @@ def _write(
         _key_rows(records, envelope_ids, data_keys, channels, now),
     )
     data_keys.clear()
-    _copy("sharing_nametoken", ["check_id", "digest"], _token_rows(records, check_ids))
+    index_key = blind_index_key()  # before the COPY: no other statement may run on the connection during it
+    _copy("sharing_nametoken", ["check_id", "digest"], _token_rows(records, check_ids, index_key))
 
 
 _LEVELS = ((int(Level.SUMMARY), Level.SUMMARY.code), (int(Level.FULL), Level.FULL.code))
@@ -257,10 +259,9 @@ def _key_rows(
 
 
 def _token_rows(
-    records: list[tuple[str, dict[str, Any], dict[str, Any], dt.datetime]], check_ids: list[int]
+    records: list[tuple[str, dict[str, Any], dict[str, Any], dt.datetime]], check_ids: list[int], index_key: bytes
 ) -> Iterator[tuple[int, str]]:
     """(check id, blind-index digest) rows; a name that recurs in the call is folded and hashed once."""
-    index_key = blind_index_key()
     digests_of: dict[str, list[str]] = {}
     for check_id, (_, summary, _, _) in zip(check_ids, records, strict=True):
         name = str(summary.get("speaker_name", ""))
