@@ -47,6 +47,7 @@ __all__ = [
     "EnvelopeOpenError",
     "JsonValue",
     "KeyFormatError",
+    "Sealer",
     "associated_data",
     "audit_mac",
     "blind_index",
@@ -172,6 +173,34 @@ def seal(data_key: bytes, plaintext: bytes, *, associated_data: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
     header = FORMAT_V1 + nonce
     return header + AESGCM(data_key).encrypt(nonce, plaintext, FORMAT_V1 + associated_data)
+
+
+class Sealer:
+    """:func:`seal` for many blobs under one key (bulk paths): byte-for-byte the same format.
+
+    Keeps one AES-GCM context for ``data_key`` and draws nonces from the OS generator in
+    blocks of ``nonce_block`` instead of one system call per blob; each nonce is still 96
+    fresh random bits used once. Every blob opens with :func:`open_sealed`. Raises as
+    :func:`seal` does (KeyFormatError for a bad key, ValueError for empty associated data).
+    """
+
+    __slots__ = ("_aead", "_block", "_nonces", "_used")
+
+    def __init__(self, data_key: bytes, *, nonce_block: int = 256) -> None:
+        _require_key(data_key, "data key")
+        self._aead = AESGCM(data_key)
+        self._block = max(1, nonce_block) * NONCE_BYTES
+        self._nonces = b""
+        self._used = 0
+
+    def seal(self, plaintext: bytes, *, associated_data: bytes) -> bytes:
+        """The sealed blob ``01 | nonce(12) | ciphertext+tag`` of ``plaintext``, bound to ``associated_data``."""
+        _require_binding(associated_data, "associated_data")
+        if self._used >= len(self._nonces):
+            self._nonces, self._used = os.urandom(self._block), 0
+        nonce = self._nonces[self._used : self._used + NONCE_BYTES]
+        self._used += NONCE_BYTES
+        return FORMAT_V1 + nonce + self._aead.encrypt(nonce, plaintext, FORMAT_V1 + associated_data)
 
 
 def open_sealed(data_key: bytes, sealed: bytes, *, associated_data: bytes) -> bytes:

@@ -44,7 +44,9 @@ class ExchangeSettings(models.Model):
 
 
 class SharedCheck(models.Model):
-    source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shared_checks")
+    # db_index=False on foreign keys below: each is the leading column of a unique constraint or
+    # an index of the same table, which serves the same lookups (one index less per written row).
+    source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shared_checks", db_index=False)
     kind = models.CharField(max_length=40, choices=RecordKind.choices, default=RecordKind.SPEAKER_CHECK)
     # The source's own reference (e.g. "request:12/speaker:1"): identifies the working record, no personal data.
     source_ref = models.CharField(max_length=80)
@@ -52,7 +54,12 @@ class SharedCheck(models.Model):
     # Records of other kinds (`sharing.records`) are sealed for exactly one recipient: versions
     # run per (source, kind, ref, recipient). Empty for speaker checks (shared with every reader).
     recipient = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="records_received"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records_received",
+        db_index=False,  # leads `shared_record_received`
     )
     is_current = models.BooleanField(default=True)
     shared_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -84,7 +91,9 @@ class SharedCheck(models.Model):
 
 
 class Envelope(models.Model):
-    check_row = models.ForeignKey(SharedCheck, on_delete=models.CASCADE, related_name="envelopes", db_column="check_id")
+    check_row = models.ForeignKey(  # looked up through `one_envelope_per_level` (check_id, level)
+        SharedCheck, on_delete=models.CASCADE, related_name="envelopes", db_column="check_id", db_index=False
+    )
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     sealed = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -173,8 +182,12 @@ def channel_context(channel: ChannelKey) -> bytes:
 
 
 class ChannelGrant(models.Model):
-    channel = models.ForeignKey(ChannelKey, on_delete=models.CASCADE, related_name="grants")
-    recipient = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(  # leads `one_grant_per_recipient`
+        ChannelKey, on_delete=models.CASCADE, related_name="grants", db_index=False
+    )
+    recipient = models.ForeignKey(  # leads the (recipient, channel) index
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     recipient_key = models.ForeignKey(OrganisationKey, on_delete=models.PROTECT, related_name="+")
     wrapped = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -188,7 +201,9 @@ class ChannelGrant(models.Model):
 
 
 class EnvelopeKey(models.Model):
-    envelope = models.ForeignKey(Envelope, on_delete=models.CASCADE, related_name="keys")
+    envelope = models.ForeignKey(  # leads `one_key_per_channel` (envelope_id, channel_id)
+        Envelope, on_delete=models.CASCADE, related_name="keys", db_index=False
+    )
     channel = models.ForeignKey(ChannelKey, on_delete=models.CASCADE, related_name="envelope_keys")
     wrapped_data_key = models.BinaryField()
     # Retention at the recipients of this channel; the sweep destroys the key after it.
@@ -207,7 +222,11 @@ def envelope_key_context(envelope_id: int, channel_id: int) -> bytes:
 
 class NameToken(models.Model):
     check_row = models.ForeignKey(SharedCheck, on_delete=models.CASCADE, related_name="tokens", db_column="check_id")
-    digest = models.CharField(max_length=64, db_index=True)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        # Equality lookups only: no `varchar_pattern_ops` twin (what `db_index=True` adds for LIKE).
+        indexes = [models.Index(fields=["digest"], name="nametoken_digest")]
 
     def __str__(self) -> str:
         return f"name token of check {self.check_row_id}"
