@@ -91,8 +91,23 @@ def close_pools_before_fork() -> None:
         DatabaseWrapper._connection_pools.pop(alias, None)
 
 
+PRODUCTION_SETTINGS = "hub.settings.production"
+
+
 def database_settings() -> dict[str, Any]:
+    """DATABASES["default"] from DATABASE_URL, or the embedded PostgreSQL in development and tests.
+
+    Raises ImproperlyConfigured under the production settings when DATABASE_URL is unset: a
+    production hub never starts a private database in its data folder (deploy/README.md).
+    """
     url = env_str("DATABASE_URL")
+    if not url and os.environ.get("DJANGO_SETTINGS_MODULE") == PRODUCTION_SETTINGS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set. The production settings need it "
+            "(postgresql://USER:PASSWORD@HOST:5432/NAME); they never start the embedded database."
+        )
     config: dict[str, Any] = dj_database_url.parse(url) if url else embedded_database_settings()
     # Never a persistent connection per thread: under ASGI each request's sync code may run on a
     # new thread, and a connection left on a finished thread is never reused (it leaked until the

@@ -60,3 +60,15 @@ def test_plain_http_mode_is_reported_rather_than_hidden() -> None:
     assert result.returncode != 0
     for check in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert check in result.stderr + result.stdout, check
+
+
+def test_production_without_database_url_refuses_to_start_and_names_the_variable() -> None:
+    env = _production_env()
+    del env["DATABASE_URL"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+    assert "embedded" not in result.stdout  # no private database was started instead
