@@ -25,6 +25,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from hub import health
 from hub.hosts import normalise_host, organisation_slug_of, public_url
 from tenants.models import Organisation
+from tenants.scopes import scopes_remembered
 from tenants.selectors import membership_for
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -128,6 +129,12 @@ class MembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):  # reads: each membership's scopes are worked out once
+            with scopes_remembered():
+                return self._gate(request)
+        return self._gate(request)
+
+    def _gate(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
         tenant = getattr(request, "tenant", None)
         if tenant is None or tenant.is_platform or request.path.startswith(self.open_prefixes):

@@ -15,7 +15,9 @@ membership ends the right at once, with nothing to clean up.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache, wraps
 from typing import Any
 
@@ -245,14 +247,43 @@ def register_scope_provider(provider: ScopeProvider, *, many: ManyScopeProvider 
     return provider
 
 
+# Within one read-only request (`scopes_remembered`), a membership's scopes are worked out once:
+# a page asks for them in every panel and link, and each time the providers read the procedure
+# and the deputies again. Keyed by membership id and roles. Nothing outside such a block is cached.
+_remembered: ContextVar[dict[tuple[int, frozenset[str]], frozenset[Scope]] | None] = ContextVar(
+    "hub_scopes_remembered", default=None
+)
+
+
+@contextmanager
+def scopes_remembered() -> Iterator[None]:
+    """Remember `scopes_of` answers until the block ends (hub.middleware: GET and HEAD requests only).
+
+    Only for work that changes no roles, procedures or deputies: a write inside the block would
+    not be seen by a later `scopes_of` in it.
+    """
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def scopes_of(membership: Membership | None) -> frozenset[Scope]:
     """Every scope a membership holds now: the table's, plus what registered providers add."""
     if membership is None:
         return frozenset()
+    remembered = _remembered.get()
+    key = (membership.pk, frozenset(membership.roles))
+    if remembered is not None and membership.pk is not None and key in remembered:
+        return remembered[key]
     scopes = set(scopes_for_roles(membership.roles))
     for provider in _providers:
         scopes.update(provider(membership))
-    return frozenset(scopes)
+    held = frozenset(scopes)
+    if remembered is not None and membership.pk is not None:
+        remembered[key] = held
+    return held
 
 
 @lru_cache(maxsize=1024)

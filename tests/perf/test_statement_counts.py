@@ -45,16 +45,16 @@ EXPECTED: dict[str, int] = {
     # sharing.services.check_share of one decided request naming one speaker (service layer, no HTTP).
     "check_share (one speaker)": 31,
     # Pages, as a signed-in member with the second factor passed (session, membership, scopes included).
-    "dashboard page": 56,
-    "agreements list page": 20,
-    "register page (our shared checks)": 34,
-    "referrals page": 19,
-    "audit trail page": 19,
+    "dashboard page": 34,
+    "agreements list page": 16,
+    "register page (our shared checks)": 28,
+    "referrals page": 15,
+    "audit trail page": 17,
     # API lists with a bearer token: the same count for a few rows and for 20 more.
-    "API GET exchange/shared/ (few rows)": 26,
-    "API GET exchange/shared/ (20+ rows)": 26,
-    "API GET agreements/ (few rows)": 14,
-    "API GET agreements/ (20+ rows)": 14,
+    "API GET exchange/shared/ (few rows)": 22,
+    "API GET exchange/shared/ (20+ rows)": 22,
+    "API GET agreements/ (few rows)": 12,
+    "API GET agreements/ (20+ rows)": 12,
     "API GET audit/events/ (few rows)": 10,
     "API GET audit/events/ (20+ rows)": 10,
 }
