@@ -374,3 +374,12 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # Development settings only: the code page shows the current code of the demo authenticator
 # (a system check refuses it with DEBUG off or under production settings).
 HUB_DEMO_SHOW_TOTP_CODE = False
+
+# Speed at network scale (README, Configuration).
+# Hot fixed statements (the policy's terms, the exchange's joint read, the audit batch) are prepared
+# on the server once per connection (core/prepared.py); off behind PgBouncer older than 1.21.
+HUB_PREPARED_STATEMENTS = env_bool("HUB_PREPARED_STATEMENTS", True)
+# Seconds between writes of an API token's `last_used_at` (tenants/api_auth.py).
+HUB_TOKEN_LAST_USED_INTERVAL = int(env_str("HUB_TOKEN_LAST_USED_INTERVAL", "300"))
+# New organisations' schemas from the checked replay of the tenant migrations' SQL (tenants/provisioning.py).
+HUB_PROVISION_REPLAY = env_bool("HUB_PROVISION_REPLAY", True)
