@@ -1,12 +1,11 @@
 #!/bin/sh
 # The production image's entry point: the first argument names the role.
-#   web      uvicorn serving hub.asgi (HTTP and WebSockets) on $PORT (8000). Keep HUB_WEB_WORKERS at 1
-#            (the default) and run more containers: with --workers > 1 uvicorn imports hub.asgi inside
-#            its event loop, where the start-up master-key check (hub/startup.py) is refused by
-#            Django (SynchronousOnlyOperation) until hub/asgi.py runs that check in a thread.
+#   web      uvicorn serving hub.asgi (HTTP and WebSockets) on $PORT (8000), HUB_WEB_WORKERS processes
+#            (default 1: scale by containers, so each container's pool budget stays one process's).
 #   worker   the Celery worker (background tasks, one per organisation for fan-out jobs)
 #   beat     the Celery beat scheduler: run exactly ONE, anywhere
-#   migrate  migrate the public schema, then every organisation's schema in parallel
+#   migrate  migrate the public schema, then every organisation's schema in parallel (progress n/N),
+#            then check that no organisation misses a migration (exit 1 if one does)
 #   manage   any manage.py command, e.g. `manage organisation_create ...`
 # Anything else is executed as given. Settings come from the environment (hub.settings.production).
 set -eu
@@ -32,8 +31,7 @@ case "$role" in
     exec celery -A hub.celery beat --loglevel "${HUB_LOG_LEVEL:-INFO}" --schedule /tmp/celerybeat-schedule "$@"
     ;;
   migrate)
-    python manage.py migrate_schemas --shared --noinput
-    exec python manage.py migrate_schemas --tenant --executor=multiprocessing --noinput "$@"
+    exec python manage.py migrate_organisations --processes "${HUB_MIGRATE_PROCESSES:-4}" "$@"
     ;;
   manage)
     exec python manage.py "$@"
