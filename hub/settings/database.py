@@ -116,6 +116,10 @@ def database_settings() -> dict[str, Any]:
     config["CONN_MAX_AGE"] = 0
     if pool_enabled():
         config.setdefault("OPTIONS", {})["pool"] = pool_options()
+        # The pool checks a connection before lending it (psycopg's check_connection, one empty round
+        # trip), so after a database restart no request gets a dead pooled connection: the hub
+        # recovers without a restart (tests/faults/test_postgres_restart.py, pooled case).
+        config["CONN_HEALTH_CHECKS"] = True
         if not _fork_hook_registered:
             os.register_at_fork(before=close_pools_before_fork)
             _fork_hook_registered.append(True)
