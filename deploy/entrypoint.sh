@@ -1,12 +1,13 @@
 #!/bin/sh
 # The production image's entry point: the first argument names the role.
-#   web      uvicorn serving hub.asgi (HTTP and WebSockets) on $PORT (8000). Keep HUB_WEB_WORKERS at 1
-#            (the default) and run more containers: with --workers > 1 uvicorn imports hub.asgi inside
-#            its event loop, where the start-up master-key check (hub/startup.py) is refused by
-#            Django (SynchronousOnlyOperation) until hub/asgi.py runs that check in a thread.
+#   web      uvicorn serving hub.asgi (HTTP and WebSockets) on $PORT (8000), HUB_WEB_WORKERS processes
+#            (default 1). Prefer 1 and more containers or pods: the orchestrator then sees, probes and
+#            restarts each process. (Several work too: hub/asgi.py runs its start-up master-key check
+#            on a helper thread when uvicorn's workers import it inside their event loop.)
 #   worker   the Celery worker (background tasks, one per organisation for fan-out jobs)
 #   beat     the Celery beat scheduler: run exactly ONE, anywhere
-#   migrate  migrate the public schema, then every organisation's schema in parallel
+#   migrate  migrate the public schema, then every organisation's schema in parallel, then check that
+#            every organisation schema records every migration (exits non-zero if one misses any)
 #   manage   any manage.py command, e.g. `manage organisation_create ...`
 # Anything else is executed as given. Settings come from the environment (hub.settings.production).
 set -eu
@@ -33,7 +34,8 @@ case "$role" in
     ;;
   migrate)
     python manage.py migrate_schemas --shared --noinput
-    exec python manage.py migrate_schemas --tenant --executor=multiprocessing --noinput "$@"
+    python manage.py migrate_schemas --tenant --executor=multiprocessing --noinput "$@"
+    exec python manage.py migrations_verify
     ;;
   manage)
     exec python manage.py "$@"
