@@ -166,6 +166,7 @@ class AgreementParty(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name_plural = "agreement parties"
         ordering = ["version_id", "position"]
         constraints = [models.UniqueConstraint(fields=["version", "organisation"], name="one_party_per_version")]
         indexes = [models.Index(fields=["organisation", "version"])]

@@ -289,3 +289,12 @@ def test_disabling_an_account_here_is_audited_by_field_name(org_a, member, opera
     assert User.objects.get(pk=person.pk).is_active is False
     event = AuditEvent.objects.get(action="admin.change", target_type="tenants.user")
     assert event.organisation_id is None and event.detail["fields"] == ["is_active"]
+
+
+def test_the_admin_index_names_every_model_in_plain_english(operator, client_on):
+    # when: an operator opens the admin's index
+    page = client_on(None, operator).get("/admin/").content.decode()
+
+    # then: plurals read as English ("Agreement parties", never Django's default "Agreement partys")
+    assert "Agreement parties" in page
+    assert "partys" not in page.lower()
