@@ -457,3 +457,30 @@ def test_prepared_statements_still_work_after_the_reset(
     assert _in_new_thread(lambda: run(org_a)) == [(org_a.slug,)]
     assert _in_new_thread(lambda: run(org_b)) == [(org_b.slug,)]
     assert _in_new_thread(lambda: run(org_a)) == [(org_a.slug,)]
+
+
+def test_a_statement_first_prepared_in_a_failed_transaction_still_runs_for_the_next_borrower(
+    one_pooled_connection: Any, two_organisations: list[Organisation]
+) -> None:
+    # given: organisation A's request prepares a statement inside a transaction, then fails
+    from core.prepared import fetch_prepared
+
+    org_a, org_b = two_organisations
+    sql = "SELECT slug FROM public.tenants_organisation WHERE id = %s AND %s::text IS NOT NULL"
+
+    def fail_after_preparing() -> None:
+        with transaction.atomic(), tenant_context(org_a):
+            assert fetch_prepared(sql, [org_a.pk, "a"]) == [(org_a.slug,)]
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1/0")
+
+    with pytest.raises(Exception, match="division by zero"):
+        _in_new_thread(fail_after_preparing)
+
+    # when/then: B's request on the same connection runs it (prepared or again), with its own values
+    def run_for_b() -> list[tuple[Any, ...]]:
+        with tenant_context(org_b):
+            return fetch_prepared(sql, [org_b.pk, "b"]) + fetch_prepared(sql, [org_b.pk, "b"])
+
+    assert _in_new_thread(run_for_b) == [(org_b.slug,), (org_b.slug,)]
+    assert _in_new_thread(lambda: _sync_read(org_b))["labels"] == [org_b.slug]
