@@ -289,3 +289,18 @@ def test_disabling_an_account_here_is_audited_by_field_name(org_a, member, opera
     assert User.objects.get(pk=person.pk).is_active is False
     event = AuditEvent.objects.get(action="admin.change", target_type="tenants.user")
     assert event.organisation_id is None and event.detail["fields"] == ["is_active"]
+
+
+def test_the_last_organisation_admin_cannot_be_deleted_here_either(org_a, member, operator, client_on):
+    # given: the only org_admin of Alderley
+    Membership.objects.filter(organisation=org_a, roles__contains=[Role.ORG_ADMIN]).delete()
+    admin_person = member(org_a, "org_admin")
+    membership = Membership.objects.get(user=admin_person, organisation=org_a)
+
+    # when: an operator deletes that membership (the service, membership_remove, refuses this)
+    response = client_on(None, operator).post(f"/admin/tenants/membership/{membership.pk}/delete/", {"post": "yes"})
+
+    # then: refused, the organisation keeps its admin, nothing is audited
+    assert response.status_code == 403
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    assert not AuditEvent.objects.filter(action="admin.delete").exists()
