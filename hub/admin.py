@@ -230,6 +230,11 @@ class DomainAdmin(AuditedAdmin):
     def organisation_of(self, obj: models.Model) -> int | None:
         return obj.tenant_id  # type: ignore[attr-defined]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> list[str]:
+        """A host name never moves to another organisation (its people would reach the other's site,
+        and only the new owner's chain would record it): remove it and add another instead."""
+        return ["tenant"] if obj is not None else []
+
 
 class LinkForm(forms.ModelForm):
     class Meta:
