@@ -230,6 +230,11 @@ class DomainAdmin(AuditedAdmin):
     def organisation_of(self, obj: models.Model) -> int | None:
         return obj.tenant_id  # type: ignore[attr-defined]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> list[str]:
+        """A host name never moves to another organisation (its people would reach the other's site,
+        and only the new owner's chain would record it): remove it and add another instead."""
+        return ["tenant"] if obj is not None else []
+
 
 class LinkForm(forms.ModelForm):
     class Meta:
@@ -343,6 +348,18 @@ class MembershipAdmin(AuditedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> list[str]:
         return ["user", "organisation"] if obj is not None else []
 
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        """As tenants.services.membership_remove: never the organisation's last active admin (403 here)."""
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None or Role.ORG_ADMIN not in obj.roles:  # type: ignore[attr-defined]
+            return True
+        try:
+            tenant_services._require_another_admin(obj, field="roles", message="last admin")  # type: ignore[arg-type]
+        except ValidationError:
+            return False
+        return True
+
     def save_model(self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
@@ -359,6 +376,13 @@ class MembershipAdmin(AuditedAdmin):
         """As tenants.services.membership_remove: the person's API tokens there are revoked and their sockets close."""
         membership: Membership = obj  # type: ignore[assignment]
         with transaction.atomic():
+            if Role.ORG_ADMIN in membership.roles:  # checked again under the admins' locks (a concurrent removal)
+                admins = Membership.objects.select_for_update(no_key=True)
+                list(admins.filter(organisation=membership.organisation_id, roles__contains=[Role.ORG_ADMIN]))
+                try:
+                    tenant_services._require_another_admin(membership, field="roles", message="last admin")
+                except ValidationError as exc:
+                    raise PermissionDenied("This is the organisation's last admin.") from exc
             ApiToken.objects.filter(
                 user_id=membership.user_id, organisation_id=membership.organisation_id, revoked_at__isnull=True
             ).update(revoked_at=timezone.now())

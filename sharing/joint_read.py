@@ -33,7 +33,8 @@ BY_DIGESTS = (
     "s.kind = %(kind)s AND {readable}",
 )
 BY_ID = ("SELECT %(check_id)s::bigint AS id", "s.recipient_id IS NULL AND {readable}")
-BY_IDS = ("SELECT unnest(%(ids)s::bigint[]) AS id", "true")
+# A given list is the source's register: its own checks in any state; anyone else's only while readable.
+BY_IDS = ("SELECT unnest(%(ids)s::bigint[]) AS id", "(s.source_id = %(reader)s OR {readable})")
 _READABLE = "s.is_current AND s.withdrawn_at IS NULL AND s.destroyed_at IS NULL AND s.expires_at > %(at)s"
 
 # `agreements.policy._with_membership`, as SQL over the same rows: the recipient's tie to a network

@@ -15,7 +15,7 @@ Connections come from a per-process pool (Django 5.2's psycopg pool) unless `HUB
 
 django-tenants issues `SET search_path` on the first cursor after a connection is taken from
 the pool (its per-connection cache is cleared by `close()`, which returns the connection), and
-the pool's `reset` puts the session's search_path back to the server default when a connection
+the pool's `reset` (RESET_STATEMENTS) puts the session back as new when a connection
 comes back, so nothing that reaches a pooled connection without Django's cursor sees the last
 borrower's organisation. tests/hub/test_pooling.py interleaves organisations on one connection.
 """
@@ -43,17 +43,44 @@ def pool_enabled() -> bool:
     return env_str("HUB_DB_POOL", "1").strip().lower() not in {"0", "false", "no", "off"}
 
 
-def reset_search_path(connection: Any) -> None:
-    """psycopg_pool `reset` hook: a returned connection goes back to the server's default search_path.
+# What a returned connection runs before anyone else may borrow it: everything `DISCARD ALL` does
+# (PgBouncer's server_reset_query) except DEALLOCATE ALL, so the hub's own prepared statements
+# (core.prepared) stay planned. In this order: the timeout first (a borrower's 1 ms
+# statement_timeout would abort the rest), then the role, so the rest runs as the hub's own role.
+RESET_STATEMENTS = (
+    "RESET statement_timeout",
+    "SET SESSION AUTHORIZATION DEFAULT",  # undoes SET ROLE and SET SESSION AUTHORIZATION
+    "RESET ALL",  # search_path, lock/idle timeouts, custom settings such as hub.audit_maintenance
+    "CLOSE ALL",
+    "UNLISTEN *",
+    "SELECT pg_advisory_unlock_all()",
+    "DISCARD TEMP",
+    "DISCARD SEQUENCES",
+)
 
-    Runs in the pool's worker thread, on an idle connection (the pool has rolled back any open
-    transaction first). Raises nothing the pool does not handle: on error it discards the connection.
+
+def reset_search_path(connection: Any) -> None:
+    """psycopg_pool `reset` hook: a returned connection goes back to the session state of a new one.
+
+    Puts back the server's default search_path (so no organisation's schema reaches the next
+    borrower) and drops every other session-level thing a borrower may have left: SET ROLE, any
+    SET (session-wide custom settings included), cursors, LISTENs, session advisory locks, temp
+    tables (RESET_STATEMENTS). Prepared statements are kept: they are the hub's own fixed SQL and
+    psycopg tracks them per connection. Runs in the pool's worker thread, on an idle connection
+    (the pool has rolled back any open transaction first). Raises nothing the pool does not
+    handle: on error it discards the connection.
     """
     from psycopg.pq import TransactionStatus
 
-    connection.execute("RESET search_path")
-    if connection.info.transaction_status != TransactionStatus.IDLE:  # not in autocommit
-        connection.commit()
+    autocommit = connection.autocommit
+    if connection.info.transaction_status != TransactionStatus.IDLE:
+        connection.rollback()
+    connection.autocommit = True  # DISCARD TEMP and SET SESSION AUTHORIZATION outside a transaction
+    try:
+        connection.execute(RESET_STATEMENTS[0])  # alone: the rest must not run under a borrower's timeout
+        connection.execute("; ".join(RESET_STATEMENTS[1:]))  # one round trip (no parameters: simple protocol)
+    finally:
+        connection.autocommit = autocommit
 
 
 def pool_options() -> dict[str, Any]:

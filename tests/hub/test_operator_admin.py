@@ -298,3 +298,38 @@ def test_the_admin_index_names_every_model_in_plain_english(operator, client_on)
     # then: plurals read as English ("Agreement parties", never Django's default "Agreement partys")
     assert "Agreement parties" in page
     assert "partys" not in page.lower()
+
+
+def test_the_last_organisation_admin_cannot_be_deleted_here_either(org_a, member, operator, client_on):
+    # given: the only org_admin of Alderley
+    Membership.objects.filter(organisation=org_a, roles__contains=[Role.ORG_ADMIN]).delete()
+    admin_person = member(org_a, "org_admin")
+    membership = Membership.objects.get(user=admin_person, organisation=org_a)
+
+    # when: an operator deletes that membership (the service, membership_remove, refuses this)
+    response = client_on(None, operator).post(f"/admin/tenants/membership/{membership.pk}/delete/", {"post": "yes"})
+
+    # then: refused, the organisation keeps its admin, nothing is audited
+    assert response.status_code == 403
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    assert not AuditEvent.objects.filter(action="admin.delete").exists()
+
+
+def test_a_host_name_is_never_moved_to_another_organisation_here(org_a, org_b, operator, client_on):
+    from tenants.models import Domain
+
+    # given: Alderley's own host name
+    domain = Domain.objects.get(tenant=org_a, is_primary=True)
+
+    # when: an operator's change form names Brackenford as its organisation
+    response = client_on(None, operator).post(
+        f"/admin/tenants/domain/{domain.pk}/change/",
+        {"domain": domain.domain, "tenant": org_b.pk, "is_primary": "on"},
+    )
+
+    # then: the host still serves Alderley (Brackenford's people never get Alderley's address, and
+    # Alderley's chain never misses the move): remove one and add another instead
+    assert response.status_code in (200, 302)
+    domain.refresh_from_db()
+    assert domain.tenant_id == org_a.pk
+    assert not AuditEvent.objects.filter(action="admin.change", detail__fields__contains=["tenant"]).exists()

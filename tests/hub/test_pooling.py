@@ -360,3 +360,127 @@ def test_a_forked_child_never_shares_the_parents_pooled_connection(
     again = _sync_read(org_a)
     assert again["labels"] == [org_a.slug]
     assert again["search_path"] == _expected_path(org_a)
+
+
+def _leave_session_state_behind() -> None:
+    """A borrower that leaves session-level state on its connection (a bug, or a hand-written maintenance script)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET ROLE pool_probe_role")
+        cursor.execute("SELECT set_config('hub.audit_maintenance', 'on', false)")  # session-wide, not local
+        cursor.execute("CREATE TEMP TABLE pool_probe_left (label text)")
+        cursor.execute("SELECT pg_advisory_lock(424242)")
+        cursor.execute("LISTEN pool_probe_channel")
+        cursor.execute("SET statement_timeout = '1ms'")
+
+
+def _session_state() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_user = session_user, current_setting('hub.audit_maintenance', true), "
+            "current_setting('statement_timeout'), "
+            "(SELECT count(*) FROM pg_class WHERE relname = 'pool_probe_left' AND relpersistence = 't'), "
+            "(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()), "
+            "(SELECT count(*) FROM pg_listening_channels()), pg_backend_pid()"
+        )
+        own_role, maintenance, timeout, temp_tables, locks, channels, pid = cursor.fetchone()
+    return {
+        "own_role": own_role,
+        "maintenance": maintenance or "",
+        "timeout": timeout,
+        "temp_tables": temp_tables,
+        "locks": locks,
+        "channels": channels,
+        "pid": pid,
+    }
+
+
+@pytest.fixture
+def probe_role(committing_db: None) -> Iterator[str]:
+    """A role with no rights, for a borrower to SET ROLE to (dropped afterwards)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP ROLE IF EXISTS pool_probe_role")
+        cursor.execute("CREATE ROLE pool_probe_role")
+    try:
+        yield "pool_probe_role"
+    finally:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP ROLE IF EXISTS pool_probe_role")
+
+
+def test_no_session_state_of_one_borrower_reaches_the_next(
+    probe_role: str, one_pooled_connection: Any, two_organisations: list[Organisation]
+) -> None:
+    # given: organisation A's request leaves a role, a session-wide audit-maintenance flag, a
+    # timeout, a temp table, an advisory lock and a LISTEN on the one pooled connection
+    org_a, org_b = two_organisations
+
+    def borrower_a() -> int:
+        with tenant_context(org_a):
+            pid = _session_state()["pid"]
+            _leave_session_state_behind()
+            return pid
+
+    pid = _in_new_thread(borrower_a)
+
+    # when: organisation B's request borrows the same connection
+    def borrower_b() -> dict[str, Any]:
+        with tenant_context(org_b):
+            return {**_session_state(), **_sync_read(org_b)}
+
+    seen = _in_new_thread(borrower_b)
+
+    # then: same session, none of A's state: B runs as the hub's own role, audit rows stay
+    # append-only, no lock or temp table of A's, and its own schema only
+    assert seen["pid"] == pid
+    assert seen["own_role"] is True
+    assert seen["maintenance"] in {"", "off"}
+    assert seen["timeout"] == "0"
+    assert (seen["temp_tables"], seen["locks"], seen["channels"]) == (0, 0, 0)
+    assert seen["labels"] == [org_b.slug]
+
+
+def test_prepared_statements_still_work_after_the_reset(
+    one_pooled_connection: Any, two_organisations: list[Organisation]
+) -> None:
+    # given: a prepared statement run for organisation A on the one connection
+    from core.prepared import fetch_prepared
+
+    org_a, org_b = two_organisations
+    sql = "SELECT slug FROM tenants_organisation WHERE id = %s"
+
+    def run(org: Organisation) -> list[tuple[Any, ...]]:
+        with tenant_context(org):
+            return fetch_prepared(sql, [org.pk])
+
+    # when/then: the next borrowers (B, then A again) run it again on the same session
+    assert _in_new_thread(lambda: run(org_a)) == [(org_a.slug,)]
+    assert _in_new_thread(lambda: run(org_b)) == [(org_b.slug,)]
+    assert _in_new_thread(lambda: run(org_a)) == [(org_a.slug,)]
+
+
+def test_a_statement_first_prepared_in_a_failed_transaction_still_runs_for_the_next_borrower(
+    one_pooled_connection: Any, two_organisations: list[Organisation]
+) -> None:
+    # given: organisation A's request prepares a statement inside a transaction, then fails
+    from core.prepared import fetch_prepared
+
+    org_a, org_b = two_organisations
+    sql = "SELECT slug FROM public.tenants_organisation WHERE id = %s AND %s::text IS NOT NULL"
+
+    def fail_after_preparing() -> None:
+        with transaction.atomic(), tenant_context(org_a):
+            assert fetch_prepared(sql, [org_a.pk, "a"]) == [(org_a.slug,)]
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1/0")
+
+    with pytest.raises(Exception, match="division by zero"):
+        _in_new_thread(fail_after_preparing)
+
+    # when/then: B's request on the same connection runs it (prepared or again), with its own values
+    def run_for_b() -> list[tuple[Any, ...]]:
+        with tenant_context(org_b):
+            return fetch_prepared(sql, [org_b.pk, "b"]) + fetch_prepared(sql, [org_b.pk, "b"])
+
+    assert _in_new_thread(run_for_b) == [(org_b.slug,), (org_b.slug,)]
+    assert _in_new_thread(lambda: _sync_read(org_b))["labels"] == [org_b.slug]
