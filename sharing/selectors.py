@@ -148,13 +148,18 @@ def _read_by_name(organisation: Organisation, tokens: Iterable[str], at: dt.date
     return read, digests
 
 
+_BIGINT_MAX = 2**63 - 1
+
+
 def check_open(*, organisation: Organisation, user: User | None, check_id: int) -> CheckView:
     """One check, as `organisation` may read it; Http404 alike for missing, withdrawn, expired and not allowed."""
     at = timezone.now()
     # Speaker checks are the rows sealed for every reader (no single recipient); records of other
     # kinds (`sharing.records`) always name theirs, so they never open here. Not a kind filter:
     # a row whose kind was edited must still open, and fail its integrity check, visibly.
-    read = joint_read(where=BY_ID, reader_id=organisation.pk, kind=KIND, at=at, params={"check_id": check_id})
+    # An id beyond bigint names no row: look for none (id 0) rather than overflow the cast, same statements.
+    row_id = check_id if 0 < check_id <= _BIGINT_MAX else 0
+    read = joint_read(where=BY_ID, reader_id=organisation.pk, kind=KIND, at=at, params={"check_id": row_id})
     views = _open_read(organisation, user, read, at, missing_id=None if read.checks else check_id)
     if not views:
         raise Http404("No such shared check.")

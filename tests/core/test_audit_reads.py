@@ -198,10 +198,17 @@ def test_nobody_can_change_or_delete_events_through_the_audit_addresses(org_a, a
     assert list(AuditEvent.objects.order_by("id").values_list("id", "hash")) == before
 
 
-def test_there_is_no_admin_site_to_edit_events_in(org_a, client_on, make_user):
+def test_the_operators_admin_shows_events_but_cannot_edit_add_or_delete_them(org_a, client_on, make_user):
     operator = client_on(None, make_user(is_staff=True, is_superuser=True))
-    assert operator.get("/admin/").status_code == 404
-    assert operator.get("/admin/core/auditevent/").status_code == 404
+    _events(None, 1, action="test.platform_only")
+    event = AuditEvent.objects.get(action="test.platform_only")
+
+    assert operator.get("/admin/core/auditevent/").status_code == 200
+    assert operator.post(f"/admin/core/auditevent/{event.pk}/change/", {"action": "edited"}).status_code == 403
+    assert operator.get("/admin/core/auditevent/add/").status_code == 403
+    assert operator.post(f"/admin/core/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    event.refresh_from_db()
+    assert event.action == "test.platform_only"
 
 
 def test_the_operator_reads_platform_events_only_and_exports_them(org_a, make_user, client_on):

@@ -55,3 +55,18 @@ def test_the_row_state_alone_hides_another_organisations_check_even_while_its_ke
 
     # then: nothing opens, as search and check_open already refuse
     assert row.view is None
+
+
+@pytest.mark.parametrize("check_id", [2**63, 2**64 + 5, 10**30])
+def test_an_id_beyond_bigint_is_not_found_like_any_missing_check(org_b, check_id):
+    from django.http import Http404
+
+    from core.models import AuditEvent
+
+    # when: a check id no bigint holds (the URL converter takes any digits)
+    with pytest.raises(Http404):
+        selectors.check_open(organisation=org_b, user=None, check_id=check_id)
+
+    # then: not a database error; refused and recorded as not found, under the id asked for
+    event = AuditEvent.objects.filter(action="exchange.open_denied").latest("seq")
+    assert event.target_id == str(check_id) and event.detail["reason"] == "not_found"
