@@ -13,6 +13,11 @@ from tenants import services
 from tenants.models import ApiToken, Membership, Role
 
 
+def _sends(callbacks: list) -> list:
+    """The messages queued for after the commit (the audit recorder may queue its own bookkeeping)."""
+    return [c for c in callbacks if "send_after_commit" in c.__qualname__]
+
+
 def _membership(user, organisation) -> Membership:
     return Membership.objects.get(user=user, organisation=organisation)
 
@@ -43,7 +48,7 @@ def test_an_admin_removes_a_member_who_loses_the_pages_the_api_and_their_tokens(
     event = AuditEvent.objects.get(action="membership.remove")
     assert event.detail == {"user_id": leaver.pk, "roles": ["reviewer"]}
     assert event.actor_id == admin.pk
-    assert len(callbacks) == 1  # the close for the leaver's sockets, sent after commit
+    assert len(_sends(callbacks)) == 1  # the close for the leaver's sockets, sent after commit
     assert client_on(org_a, leaver).get("/").status_code == 404
     api = client_on(org_a).get("/api/v1/organisation/", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert api.status_code == 401
@@ -143,7 +148,7 @@ def test_an_operator_disables_an_account_and_its_sockets_are_told_to_close(
 
     person.refresh_from_db()
     assert person.is_active is False
-    assert len(callbacks) == 2  # one close per organisation the person belongs to
+    assert len(_sends(callbacks)) == 2  # one close per organisation the person belongs to
     assert AuditEvent.objects.filter(action="user.deactivate", target_id=str(person.pk)).exists()
     assert client_on(org_a, person).get("/").status_code == 302  # the session no longer signs anyone in
     assert person_group(org_a.schema_name, person.pk) == f"{org_a.schema_name}.user.{person.pk}"
