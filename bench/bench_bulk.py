@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from bench.bench_exchange import SEED, Projection, fictional_name
+from bench.bench_exchange import SEED, Projection, fictional_name, seed_organisations_with_keys
 from bench.throwaway_db import use_throwaway_database
 
 TABLES = ("sharing_sharedcheck", "sharing_envelope", "sharing_envelopekey", "sharing_nametoken")
@@ -41,30 +41,9 @@ def _load() -> str:
 def seed_world(rng: random.Random) -> list[Any]:
     """The policy benchmark's organisations and agreements plus real exchange keys; the source organisations."""
     from agreements.policy import Level, recipients_for
-    from bench.bench_policy import _seed
-    from core import crypto
-    from core.keys import load_master_key
     from sharing.services import KIND, PURPOSE
-    from tenants.keys import _context
-    from tenants.models import Organisation, OrganisationKey
 
-    _seed(rng)
-    orgs = list(Organisation.objects.exclude(schema_name="public").order_by("pk"))
-    master = load_master_key()
-    keys = []
-    for org in orgs:
-        private, public = crypto.generate_exchange_keypair()
-        keys.append(
-            OrganisationKey(
-                organisation=org,
-                purpose="exchange",
-                public_key=public,
-                wrapped_private_key=crypto.wrap_with_master(master, private, context=_context(org.pk, "exchange")),
-                master_key_id=crypto.master_key_id(master),
-                fingerprint=f"x{org.pk}",
-            )
-        )
-    OrganisationKey.objects.bulk_create(keys)
+    orgs = seed_organisations_with_keys(rng)
     return [o for o in orgs if recipients_for(source_id=o.pk, kind=KIND, level=Level.SUMMARY, purpose=PURPOSE)]
 
 

@@ -97,14 +97,12 @@ def _percentiles(timings: list[float]) -> str:
     )
 
 
-def seed(checks: int, rng: random.Random) -> tuple[list[Any], list[str], dict[str, int]]:
-    from django.db import connection
-
+def seed_organisations_with_keys(rng: random.Random) -> list[Any]:
+    """The policy benchmark's 1,000 organisations and 5,000 agreements, each organisation with a real
+    X25519 exchange key pair wrapped by the master key. Returns the organisations, by id."""
     from bench.bench_policy import _seed
     from core import crypto
     from core.keys import load_master_key
-    from sharing.bulk import checks_share_bulk
-    from sharing.services import NothingToShare
     from tenants.keys import _context
     from tenants.models import Organisation, OrganisationKey
 
@@ -125,6 +123,16 @@ def seed(checks: int, rng: random.Random) -> tuple[list[Any], list[str], dict[st
             )
         )
     OrganisationKey.objects.bulk_create(keys)
+    return orgs
+
+
+def seed(checks: int, rng: random.Random) -> tuple[list[Any], list[str], dict[str, int]]:
+    from django.db import connection
+
+    from sharing.bulk import checks_share_bulk
+    from sharing.services import NothingToShare
+
+    orgs = seed_organisations_with_keys(rng)
     names = [fictional_name(rng) for _ in range(max(checks // 4, 10))]
     per_org = checks // len(orgs)
     owner: dict[str, int] = {}
